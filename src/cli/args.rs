@@ -1,0 +1,218 @@
+//! The command line's shape (clap), with help text in Indonesian.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "kelurahan",
+    version,
+    about = "Pelayanan surat dan pelaporan kantor kelurahan: buku register, alur SOP, surat, laporan.",
+    long_about = None,
+)]
+pub struct Cli {
+    /// Folder kerja (berisi kelurahan.toml dan basis data). Bawaan: folder saat ini.
+    #[arg(long, global = true, env = "KELURAHAN_DIR", value_name = "FOLDER")]
+    pub dir: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Membuat folder kerja baru: kelurahan.toml, basis data, output/.
+    Init,
+    /// Memeriksa kelurahan.toml, katalog jenis surat dan basis data.
+    Periksa,
+    /// Membuat folder kerja contoh (bawaan ./demo) berisi ±300 permohonan tiga bulan terakhir.
+    Demo(DemoArgs),
+    /// Mencatat dan memproses permohonan surat pengantar.
+    #[command(subcommand)]
+    Permohonan(Box<PermohonanCmd>),
+    /// Menampilkan katalog jenis surat, atau satu jenis dengan persyaratan dan isiannya.
+    Katalog(KatalogArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Hari terakhir data demo (TAHUN-BULAN-HARI). Bawaan: hari ini (WIB).
+    #[arg(long, value_name = "TANGGAL")]
+    pub hingga: Option<String>,
+    /// Jumlah permohonan yang dibuat.
+    #[arg(long, default_value_t = 300, value_name = "N")]
+    pub jumlah: usize,
+    /// Bentuk keluaran.
+    #[arg(long, value_enum, default_value_t = Format::Tabel)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct KatalogArgs {
+    /// Kode jenis surat, misalnya sk-usaha.
+    pub kode: Option<String>,
+    /// Bentuk keluaran.
+    #[arg(long, value_enum, default_value_t = Format::Tabel)]
+    pub format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Tabel untuk dibaca orang.
+    Tabel,
+    /// Satu nilai JSON untuk skrip.
+    Json,
+    /// CSV (hanya untuk daftar).
+    Csv,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PeranArg {
+    Operator,
+    Kasi,
+    Koordinator,
+    Seklur,
+    Lurah,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PermohonanCmd {
+    /// Mencatat permohonan baru (tahap 1, diajukan) dengan nomor register berikutnya.
+    Baru(Box<BaruArgs>),
+    /// Menampilkan buku register, dengan saringan.
+    Daftar(DaftarArgs),
+    /// Menampilkan satu permohonan dengan berkas dan riwayatnya.
+    Lihat(LihatArgs),
+    /// Mencatat berkas persyaratan yang ada atau tidak ada (hanya pada tahap diajukan).
+    Berkas(BerkasArgs),
+    /// Memajukan permohonan satu tahap sesuai SOP.
+    Lanjut(LanjutArgs),
+    /// Menolak permohonan dengan alasan (hanya sebelum tahap ditindaklanjuti).
+    Tolak(TolakArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BaruArgs {
+    /// Kode jenis surat (lihat `kelurahan katalog`).
+    #[arg(long, value_name = "KODE")]
+    pub jenis: String,
+    /// Nama pemohon.
+    #[arg(long, value_name = "NAMA")]
+    pub nama: String,
+    /// NIK pemohon (16 angka).
+    #[arg(long, value_name = "NIK")]
+    pub nik: String,
+    /// Nomor Kartu Keluarga (16 angka).
+    #[arg(long, value_name = "KK")]
+    pub kk: Option<String>,
+    /// Alamat pemohon (jalan, nomor rumah).
+    #[arg(long)]
+    pub alamat: Option<String>,
+    /// Nomor RT.
+    #[arg(long)]
+    pub rt: Option<String>,
+    /// Nomor RW, bila ada.
+    #[arg(long)]
+    pub rw: Option<String>,
+    /// Nomor telepon / WhatsApp pemohon.
+    #[arg(long)]
+    pub telepon: Option<String>,
+    /// Cara permohonan masuk: langsung atau whatsapp.
+    #[arg(long, default_value = "langsung", value_name = "KANAL")]
+    pub kanal: String,
+    /// Keperluan surat. Bawaan: keperluan umum jenis surat itu.
+    #[arg(long)]
+    pub keperluan: Option<String>,
+    /// Isian tambahan jenis surat, nama=nilai (boleh berulang).
+    #[arg(long, value_name = "NAMA=NILAI", num_args = 1..)]
+    pub isian: Vec<String>,
+    /// Kode berkas persyaratan yang dibawa, dipisah koma.
+    #[arg(long, value_name = "KODE,...", value_delimiter = ',')]
+    pub berkas: Vec<String>,
+    /// Tanggal permohonan (TAHUN-BULAN-HARI). Bawaan: hari ini.
+    #[arg(long, value_name = "TANGGAL")]
+    pub tanggal: Option<String>,
+    /// Petugas yang mencatat. Bawaan: Operator di kelurahan.toml.
+    #[arg(long, value_name = "NAMA")]
+    pub oleh: Option<String>,
+    /// Bentuk keluaran.
+    #[arg(long, value_enum, default_value_t = Format::Tabel)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct DaftarArgs {
+    /// Hanya tahap ini (diajukan, diterima, ..., ditolak).
+    #[arg(long, value_name = "TAHAP")]
+    pub tahap: Option<String>,
+    /// Hanya jenis surat ini.
+    #[arg(long, value_name = "KODE")]
+    pub jenis: Option<String>,
+    /// Hanya bulan ini (TAHUN-BULAN), menurut tanggal permohonan.
+    #[arg(long, value_name = "BULAN")]
+    pub bulan: Option<String>,
+    /// Bentuk keluaran.
+    #[arg(long, value_enum, default_value_t = Format::Tabel)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct LihatArgs {
+    /// Nomor register (0042/2026) atau id permohonan.
+    pub id: String,
+    /// Bentuk keluaran.
+    #[arg(long, value_enum, default_value_t = Format::Tabel)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct BerkasArgs {
+    /// Nomor register (0042/2026) atau id permohonan.
+    pub id: String,
+    /// Kode berkas yang sudah ada, dipisah koma.
+    #[arg(long, value_name = "KODE,...", value_delimiter = ',')]
+    pub ada: Vec<String>,
+    /// Kode berkas yang tidak ada, dipisah koma.
+    #[arg(long = "tidak-ada", value_name = "KODE,...", value_delimiter = ',')]
+    pub tidak_ada: Vec<String>,
+    /// Bentuk keluaran.
+    #[arg(long, value_enum, default_value_t = Format::Tabel)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct LanjutArgs {
+    /// Nomor register (0042/2026) atau id permohonan.
+    pub id: String,
+    /// Peran yang melakukan langkah ini.
+    #[arg(long, value_enum)]
+    pub peran: PeranArg,
+    /// Nama petugas yang melakukan langkah ini.
+    #[arg(long, value_name = "NAMA")]
+    pub oleh: String,
+    /// Catatan untuk riwayat.
+    #[arg(long)]
+    pub catatan: Option<String>,
+    /// Bentuk keluaran.
+    #[arg(long, value_enum, default_value_t = Format::Tabel)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct TolakArgs {
+    /// Nomor register (0042/2026) atau id permohonan.
+    pub id: String,
+    /// Peran yang menolak.
+    #[arg(long, value_enum)]
+    pub peran: PeranArg,
+    /// Nama petugas yang menolak.
+    #[arg(long, value_name = "NAMA")]
+    pub oleh: String,
+    /// Alasan penolakan (wajib).
+    #[arg(long)]
+    pub alasan: String,
+    /// Bentuk keluaran.
+    #[arg(long, value_enum, default_value_t = Format::Tabel)]
+    pub format: Format,
+}

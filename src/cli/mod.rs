@@ -1,0 +1,343 @@
+//! The command line: parses arguments, opens the workspace and the register, calls the
+//! stages, prints the result. Returns errors; `main.rs` prints them and exits.
+
+pub mod args;
+mod localize;
+mod show;
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use clap::{CommandFactory, FromArgMatches};
+use serde::Serialize;
+
+use crate::calendar::{self, Bulan};
+use crate::catalog::CatalogError;
+use crate::demo::{self, DemoOptions};
+use crate::model::{self, Masukan};
+use crate::register::{Filter, Register, RegisterError};
+use crate::toml_file::TomlError;
+use crate::workflow::{Peran, Tahap};
+use crate::workspace::{InitOutcome, Workspace, WorkspaceError};
+use args::{Cli, Command, Format, PeranArg, PermohonanCmd};
+
+/// Wrong usage of the command line (exit code 2).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+/// Exit codes, as documented in README: 0 done, 1 refused by a rule or bad data,
+/// 2 wrong usage or configuration.
+pub fn exit_code(err: &anyhow::Error) -> u8 {
+    let config = err.chain().any(|c| {
+        c.is::<UsageError>()
+            || c.is::<WorkspaceError>()
+            || c.is::<CatalogError>()
+            || c.is::<TomlError>()
+            || matches!(
+                c.downcast_ref::<RegisterError>(),
+                Some(RegisterError::NewerSchema { .. })
+            )
+    });
+    if config { 2 } else { 1 }
+}
+
+/// The full clap command, in Indonesian.
+pub fn command() -> clap::Command {
+    localize::localize(Cli::command(), true)
+}
+
+/// Runs the program with these arguments (the first is the program's name).
+pub fn run<I, T>(argv: I) -> Result<()>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let matches = match command().try_get_matches_from(argv) {
+        Ok(m) => m,
+        Err(e) => match localize::error_message(&e) {
+            None => {
+                e.print().context("tidak dapat menulis bantuan")?;
+                return Ok(());
+            }
+            Some(msg) => return Err(UsageError(msg).into()),
+        },
+    };
+    let cli = Cli::from_arg_matches(&matches).map_err(|e| UsageError(e.to_string()))?;
+    let dir = cli.dir.clone();
+    match cli.command {
+        Command::Init => init(&dir.unwrap_or_else(|| PathBuf::from("."))),
+        Command::Periksa => periksa(&workdir(dir)),
+        Command::Demo(a) => run_demo(&dir.unwrap_or_else(|| PathBuf::from("demo")), a),
+        Command::Katalog(a) => katalog(&workdir(dir), a),
+        Command::Permohonan(cmd) => permohonan(&workdir(dir), *cmd),
+    }
+}
+
+fn workdir(dir: Option<PathBuf>) -> PathBuf {
+    dir.unwrap_or_else(|| PathBuf::from("."))
+}
+
+fn print_json<T: Serialize>(v: &T) -> Result<()> {
+    println!(
+        "{}",
+        serde_json::to_string_pretty(v).context("tidak dapat menulis JSON")?
+    );
+    Ok(())
+}
+
+fn no_csv(format: Format) -> Result<()> {
+    if format == Format::Csv {
+        return Err(UsageError("format csv hanya untuk `permohonan daftar`".into()).into());
+    }
+    Ok(())
+}
+
+fn init(dir: &Path) -> Result<()> {
+    match Workspace::init(dir)? {
+        InitOutcome::AlreadyExists(files) => {
+            println!(
+                "{} sudah berisi folder kerja ({}); tidak ada yang diubah.",
+                dir.display(),
+                files.join(", ")
+            );
+        }
+        InitOutcome::Created => {
+            let ws = Workspace::open(dir)?;
+            Register::open(&ws.db_path())?;
+            println!(
+                "Folder kerja dibuat di {}: kelurahan.toml, kelurahan.db, output/.\n\
+                 Sesuaikan kelurahan.toml (nama pejabat, NIP, kode unit), lalu jalankan `kelurahan periksa`.",
+                dir.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+fn open(dir: &Path) -> Result<(Workspace, Register)> {
+    let ws = Workspace::open(dir)?;
+    let reg = Register::open(&ws.db_path())?;
+    Ok((ws, reg))
+}
+
+fn periksa(dir: &Path) -> Result<()> {
+    let (ws, reg) = open(dir)?;
+    let total: i64 = reg.count_by_tahap()?.iter().map(|c| c.jumlah).sum();
+    println!("kelurahan.toml: baik ({})", ws.profil.kantor.kelurahan);
+    println!("katalog: baik, {} jenis surat", ws.katalog.jenis.len());
+    println!(
+        "basis data: baik, skema versi {}, {} permohonan",
+        reg.schema_version()?,
+        total
+    );
+    Ok(())
+}
+
+fn katalog(dir: &Path, a: args::KatalogArgs) -> Result<()> {
+    no_csv(a.format)?;
+    let ws = Workspace::open(dir)?;
+    match (&a.kode, a.format) {
+        (None, Format::Json) => print_json(&ws.katalog)?,
+        (None, _) => print!("{}", show::katalog(&ws.katalog)),
+        (Some(k), fmt) => {
+            let j = ws.katalog.jenis(k).ok_or_else(|| {
+                UsageError(format!(
+                    "jenis surat `{k}` tidak ada di katalog; pilihan: {}",
+                    ws.katalog.kode_list()
+                ))
+            })?;
+            if fmt == Format::Json {
+                print_json(j)?;
+            } else {
+                print!("{}", show::jenis(&ws.katalog, k).unwrap_or_default());
+            }
+        }
+    }
+    Ok(())
+}
+
+fn run_demo(dir: &Path, a: args::DemoArgs) -> Result<()> {
+    no_csv(a.format)?;
+    let tz = crate::workspace::Profil::builtin().tz();
+    let now = calendar::now(tz);
+    let today = now.date_naive();
+    let hingga = match &a.hingga {
+        Some(s) => calendar::parse_tanggal(s).map_err(|e| UsageError(format!("--hingga: {e}")))?,
+        None => today,
+    };
+    if hingga > today {
+        return Err(UsageError("--hingga tidak boleh di masa depan".into()).into());
+    }
+    let cutoff = if hingga == today {
+        now
+    } else {
+        calendar::at(tz, hingga, 23, 59)
+    };
+    let summary = demo::run(
+        dir,
+        &DemoOptions {
+            hingga,
+            cutoff,
+            jumlah: a.jumlah,
+        },
+    )?;
+    if a.format == Format::Json {
+        print_json(&summary)
+    } else {
+        print!("{}", show::demo(&summary));
+        Ok(())
+    }
+}
+
+fn peran(p: PeranArg) -> Peran {
+    match p {
+        PeranArg::Operator => Peran::Operator,
+        PeranArg::Kasi => Peran::Kasi,
+        PeranArg::Koordinator => Peran::Koordinator,
+        PeranArg::Seklur => Peran::Seklur,
+        PeranArg::Lurah => Peran::Lurah,
+    }
+}
+
+fn permohonan(dir: &Path, cmd: PermohonanCmd) -> Result<()> {
+    let (ws, mut reg) = open(dir)?;
+    let tz = ws.profil.tz();
+    let now = calendar::now(tz);
+    match cmd {
+        PermohonanCmd::Baru(a) => {
+            let a = *a;
+            no_csv(a.format)?;
+            let mut isian = Vec::new();
+            for pair in &a.isian {
+                let (k, v) = pair.split_once('=').ok_or_else(|| {
+                    UsageError(format!("--isian `{pair}` harus ditulis NAMA=NILAI"))
+                })?;
+                isian.push((k.to_string(), v.to_string()));
+            }
+            let masukan = Masukan {
+                jenis: a.jenis,
+                nama: a.nama,
+                nik: a.nik,
+                kk: a.kk,
+                alamat: a.alamat,
+                rt: a.rt,
+                rw: a.rw,
+                telepon: a.telepon,
+                kanal: Some(a.kanal),
+                keperluan: a.keperluan,
+                isian,
+                berkas: a.berkas,
+                tanggal: a.tanggal,
+            };
+            let baru = model::periksa(&masukan, &ws.katalog, now.date_naive())?;
+            let oleh = a
+                .oleh
+                .unwrap_or_else(|| ws.profil.pejabat.operator.nama.clone());
+            let p = reg.create(&baru, &oleh, now)?;
+            if a.format == Format::Json {
+                print_json(&p)?;
+            } else {
+                println!(
+                    "Permohonan {} dicatat: {}, atas nama {}.",
+                    p.nomor_register,
+                    ws.katalog
+                        .jenis(&p.jenis)
+                        .map_or(p.jenis.as_str(), |j| j.nama.as_str()),
+                    p.nama
+                );
+                println!("{}", show::next_step(&p));
+            }
+        }
+        PermohonanCmd::Daftar(a) => {
+            let filter = Filter {
+                tahap: a
+                    .tahap
+                    .as_deref()
+                    .map(str::parse::<Tahap>)
+                    .transpose()
+                    .map_err(|e| UsageError(format!("--tahap: {e}")))?,
+                jenis: match a.jenis {
+                    Some(j) if ws.katalog.jenis(&j).is_none() => {
+                        return Err(UsageError(format!(
+                            "--jenis: jenis surat `{j}` tidak ada di katalog; pilihan: {}",
+                            ws.katalog.kode_list()
+                        ))
+                        .into());
+                    }
+                    j => j,
+                },
+                bulan: a
+                    .bulan
+                    .as_deref()
+                    .map(str::parse::<Bulan>)
+                    .transpose()
+                    .map_err(|e| UsageError(format!("--bulan: {e}")))?,
+                tahun: None,
+            };
+            let list = reg.list(&filter)?;
+            match a.format {
+                Format::Json => print_json(&list)?,
+                Format::Csv => print!("{}", show::daftar_csv(&list)),
+                Format::Tabel => print!("{}", show::daftar(&list)),
+            }
+        }
+        PermohonanCmd::Lihat(a) => {
+            no_csv(a.format)?;
+            let p = reg.get(reg.resolve(&a.id)?)?;
+            if a.format == Format::Json {
+                print_json(&p)?;
+            } else {
+                print!("{}", show::lihat(&p, &ws.katalog, tz));
+            }
+        }
+        PermohonanCmd::Berkas(a) => {
+            no_csv(a.format)?;
+            if a.ada.is_empty() && a.tidak_ada.is_empty() {
+                return Err(
+                    UsageError("tulis --ada KODE,... atau --tidak-ada KODE,...".into()).into(),
+                );
+            }
+            let id = reg.resolve(&a.id)?;
+            let p = reg.set_papers(id, &a.ada, &a.tidak_ada, now)?;
+            if a.format == Format::Json {
+                print_json(&p)?;
+            } else {
+                println!("Berkas permohonan {} diperbarui.", p.nomor_register);
+                println!("{}", show::next_step(&p));
+            }
+        }
+        PermohonanCmd::Lanjut(a) => {
+            no_csv(a.format)?;
+            let id = reg.resolve(&a.id)?;
+            let p = reg.advance(id, peran(a.peran), &a.oleh, a.catatan.as_deref(), now)?;
+            if a.format == Format::Json {
+                print_json(&p)?;
+            } else {
+                println!(
+                    "Permohonan {} sekarang tahap {} ({}).",
+                    p.nomor_register,
+                    p.tahap.kode(),
+                    p.tahap.label()
+                );
+                println!("{}", show::next_step(&p));
+            }
+        }
+        PermohonanCmd::Tolak(a) => {
+            no_csv(a.format)?;
+            let id = reg.resolve(&a.id)?;
+            let p = reg.reject(id, peran(a.peran), &a.oleh, &a.alasan, now)?;
+            if a.format == Format::Json {
+                print_json(&p)?;
+            } else {
+                println!(
+                    "Permohonan {} ditolak: {}",
+                    p.nomor_register,
+                    a.alasan.trim()
+                );
+            }
+        }
+    }
+    Ok(())
+}

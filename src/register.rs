@@ -1,0 +1,618 @@
+//! The register (buku register / agenda) in SQLite: the only module that writes SQL.
+//! Schema migrations, register numbers, the checklist, and stage moves with their
+//! append-only history, each in one transaction.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, SecondsFormat};
+use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
+use serde::Serialize;
+
+use crate::calendar::Bulan;
+use crate::files;
+use crate::model::{Berkas, Kanal, Permohonan, PermohonanBaru, Riwayat, format_nomor_register};
+use crate::workflow::{self, MoveError, Peran, State, Tahap};
+
+/// Schema migrations, in order; the database's `user_version` counts those applied.
+/// Never edit one that has shipped: add a new one.
+const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE permohonan (
+    id             INTEGER PRIMARY KEY,
+    tahun          INTEGER NOT NULL,
+    urut           INTEGER NOT NULL CHECK (urut > 0),
+    nomor_register TEXT NOT NULL UNIQUE,
+    jenis          TEXT NOT NULL,
+    tanggal        TEXT NOT NULL,
+    kanal          TEXT NOT NULL CHECK (kanal IN ('langsung', 'whatsapp')),
+    nama           TEXT NOT NULL CHECK (length(trim(nama)) > 0),
+    nik            TEXT NOT NULL CHECK (length(nik) = 16 AND nik NOT GLOB '*[^0-9]*'),
+    kk             TEXT CHECK (kk IS NULL OR (length(kk) = 16 AND kk NOT GLOB '*[^0-9]*')),
+    alamat         TEXT,
+    rt             TEXT,
+    rw             TEXT,
+    telepon        TEXT,
+    keperluan      TEXT,
+    isian          TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(isian)),
+    tahap          TEXT NOT NULL CHECK (tahap IN ('diajukan', 'diterima', 'diteruskan',
+                       'ditindaklanjuti', 'dilaporkan_ke_seklur', 'dilaporkan_ke_lurah', 'ditolak')),
+    dibuat         TEXT NOT NULL,
+    UNIQUE (tahun, urut)
+) STRICT;
+CREATE INDEX permohonan_tanggal ON permohonan (tanggal);
+CREATE INDEX permohonan_tahap ON permohonan (tahap);
+CREATE INDEX permohonan_nik ON permohonan (nik);
+
+CREATE TABLE berkas (
+    permohonan_id INTEGER NOT NULL REFERENCES permohonan (id),
+    urutan        INTEGER NOT NULL,
+    kode          TEXT NOT NULL,
+    nama          TEXT NOT NULL,
+    wajib         INTEGER NOT NULL CHECK (wajib IN (0, 1)),
+    ada           INTEGER NOT NULL CHECK (ada IN (0, 1)),
+    diperbarui    TEXT NOT NULL,
+    PRIMARY KEY (permohonan_id, kode)
+) STRICT;
+
+CREATE TABLE riwayat (
+    id            INTEGER PRIMARY KEY,
+    permohonan_id INTEGER NOT NULL REFERENCES permohonan (id),
+    dari          TEXT,
+    ke            TEXT NOT NULL,
+    peran         TEXT NOT NULL,
+    oleh          TEXT NOT NULL,
+    waktu         TEXT NOT NULL,
+    catatan       TEXT
+) STRICT;
+CREATE INDEX riwayat_permohonan ON riwayat (permohonan_id, id);
+
+-- The history is append-only, whoever holds the database file.
+CREATE TRIGGER riwayat_tidak_diubah BEFORE UPDATE ON riwayat
+BEGIN SELECT RAISE(ABORT, 'riwayat permohonan tidak boleh diubah'); END;
+CREATE TRIGGER riwayat_tidak_dihapus BEFORE DELETE ON riwayat
+BEGIN SELECT RAISE(ABORT, 'riwayat permohonan tidak boleh dihapus'); END;
+
+-- A history entry starts where the request stands; the first one starts nowhere.
+CREATE TRIGGER riwayat_bersambung BEFORE INSERT ON riwayat
+WHEN (NEW.dari IS NULL AND EXISTS (SELECT 1 FROM riwayat WHERE permohonan_id = NEW.permohonan_id))
+  OR (NEW.dari IS NOT NULL AND NEW.dari IS NOT (SELECT tahap FROM permohonan WHERE id = NEW.permohonan_id))
+BEGIN SELECT RAISE(ABORT, 'riwayat harus bersambung dari tahap permohonan saat ini'); END;
+
+-- A request's stage is always where its latest history entry took it.
+CREATE TRIGGER tahap_sesuai_riwayat BEFORE UPDATE OF tahap ON permohonan
+WHEN NEW.tahap IS NOT (SELECT ke FROM riwayat WHERE permohonan_id = NEW.id ORDER BY id DESC LIMIT 1)
+BEGIN SELECT RAISE(ABORT, 'tahap permohonan hanya berubah bersama riwayatnya'); END;
+
+-- A register entry is never removed: a request that will not be served is refused.
+CREATE TRIGGER permohonan_tidak_dihapus BEFORE DELETE ON permohonan
+BEGIN SELECT RAISE(ABORT, 'permohonan tidak boleh dihapus; tolak dengan alasan'); END;
+CREATE TRIGGER nomor_register_tetap BEFORE UPDATE OF tahun, urut, nomor_register ON permohonan
+BEGIN SELECT RAISE(ABORT, 'nomor register tidak boleh diubah'); END;
+"#];
+
+/// The schema version this program writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+#[derive(Debug, thiserror::Error)]
+pub enum RegisterError {
+    #[error("basis data: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("basis data {0} tidak dapat dibuat: {1}")]
+    Io(String, std::io::Error),
+    #[error(
+        "basis data ini memakai skema versi {found}, lebih baru dari yang dikenal program ini (versi {known}); perbarui program kelurahan"
+    )]
+    NewerSchema { found: i64, known: i64 },
+    #[error("permohonan {0} tidak ditemukan")]
+    NotFound(String),
+    #[error("`{0}` bukan nomor permohonan; tulis nomor register (0042/2026) atau id (42)")]
+    BadId(String),
+    #[error(transparent)]
+    Move(#[from] MoveError),
+    #[error("berkas `{kode}` bukan persyaratan permohonan {nomor}; yang ada: {known}")]
+    UnknownPaper {
+        nomor: String,
+        kode: String,
+        known: String,
+    },
+    #[error("berkas `{0}` ditulis sebagai ada dan tidak ada sekaligus")]
+    PaperBothWays(String),
+    #[error("isi basis data tidak sah pada permohonan {id}: {what}")]
+    Corrupt { id: i64, what: String },
+}
+
+type Result<T> = std::result::Result<T, RegisterError>;
+
+/// Filters for listing the register.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub tahap: Option<Tahap>,
+    pub jenis: Option<String>,
+    /// By the request's date.
+    pub bulan: Option<Bulan>,
+    pub tahun: Option<i32>,
+}
+
+/// How many requests stand at each stage.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TahapCount {
+    pub tahap: Tahap,
+    pub jumlah: i64,
+}
+
+/// An open register. Holds one SQLite connection; open one per process or thread.
+pub struct Register {
+    conn: Connection,
+}
+
+fn ts(t: &DateTime<FixedOffset>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, false)
+}
+
+impl Register {
+    /// Opens (creating if needed) the database at `path`, in WAL mode, and brings its
+    /// schema up to date. Refuses a database from a newer program.
+    pub fn open(path: &Path) -> Result<Register> {
+        files::touch_private(path).map_err(|e| RegisterError::Io(path.display().to_string(), e))?;
+        let mut conn = Connection::open(path)?;
+        // Writers queue behind each other instead of failing with "database is locked".
+        conn.busy_timeout(Duration::from_secs(30))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        migrate(&mut conn)?;
+        Ok(Register { conn })
+    }
+
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    /// Writes a new request with the next register number of its year, its checklist
+    /// and its first history entry, in one transaction.
+    pub fn create(
+        &mut self,
+        baru: &PermohonanBaru,
+        pencatat: &str,
+        at: DateTime<FixedOffset>,
+    ) -> Result<Permohonan> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tahun = chrono::Datelike::year(&baru.tanggal);
+        let urut: i64 = tx.query_row(
+            "SELECT COALESCE(MAX(urut), 0) + 1 FROM permohonan WHERE tahun = ?1",
+            [tahun],
+            |r| r.get(0),
+        )?;
+        let nomor = format_nomor_register(urut, tahun);
+        let isian = serde_json::to_string(&baru.isian).expect("string map serializes");
+        tx.execute(
+            "INSERT INTO permohonan (tahun, urut, nomor_register, jenis, tanggal, kanal, nama, nik,
+                 kk, alamat, rt, rw, telepon, keperluan, isian, tahap, dibuat)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+            params![
+                tahun,
+                urut,
+                nomor,
+                baru.jenis,
+                baru.tanggal.to_string(),
+                baru.kanal.kode(),
+                baru.nama,
+                baru.nik,
+                baru.kk,
+                baru.alamat,
+                baru.rt,
+                baru.rw,
+                baru.telepon,
+                baru.keperluan,
+                isian,
+                Tahap::Diajukan.kode(),
+                ts(&at),
+            ],
+        )?;
+        let id = tx.last_insert_rowid();
+        for (i, b) in baru.berkas.iter().enumerate() {
+            tx.execute(
+                "INSERT INTO berkas (permohonan_id, urutan, kode, nama, wajib, ada, diperbarui)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![id, i as i64, b.kode, b.nama, b.wajib, b.ada, ts(&at)],
+            )?;
+        }
+        let catatan = format!(
+            "{}; dicatat oleh {pencatat} (Operator)",
+            match baru.kanal {
+                Kanal::Langsung => "diajukan langsung di kantor",
+                Kanal::Whatsapp => "diajukan melalui WhatsApp",
+            }
+        );
+        insert_riwayat(
+            &tx,
+            id,
+            None,
+            Tahap::Diajukan,
+            Peran::Pemohon,
+            &baru.nama,
+            &at,
+            Some(&catatan),
+        )?;
+        let p = load(&tx, id)?;
+        tx.commit()?;
+        Ok(p)
+    }
+
+    /// Resolves what a user typed: a register number (`0042/2026`, `42/2026`) or an id.
+    pub fn resolve(&self, text: &str) -> Result<i64> {
+        let t = text.trim();
+        let found: Option<i64> = if let Some((u, y)) = t.split_once('/') {
+            let (Ok(urut), Ok(tahun)) = (u.parse::<i64>(), y.parse::<i32>()) else {
+                return Err(RegisterError::BadId(text.to_string()));
+            };
+            self.conn
+                .query_row(
+                    "SELECT id FROM permohonan WHERE tahun = ?1 AND urut = ?2",
+                    params![tahun, urut],
+                    |r| r.get(0),
+                )
+                .optional()?
+        } else {
+            let id: i64 = t
+                .parse()
+                .map_err(|_| RegisterError::BadId(text.to_string()))?;
+            self.conn
+                .query_row("SELECT id FROM permohonan WHERE id = ?1", [id], |r| {
+                    r.get(0)
+                })
+                .optional()?
+        };
+        found.ok_or_else(|| RegisterError::NotFound(t.to_string()))
+    }
+
+    /// One request with its checklist and full history.
+    pub fn get(&self, id: i64) -> Result<Permohonan> {
+        load(&self.conn, id)
+    }
+
+    /// Requests matching `f`, oldest first, each with checklist and history.
+    pub fn list(&self, f: &Filter) -> Result<Vec<Permohonan>> {
+        let mut clauses = Vec::new();
+        let mut args: Vec<String> = Vec::new();
+        if let Some(t) = f.tahap {
+            args.push(t.kode().into());
+            clauses.push(format!("p.tahap = ?{}", args.len()));
+        }
+        if let Some(j) = &f.jenis {
+            args.push(j.clone());
+            clauses.push(format!("p.jenis = ?{}", args.len()));
+        }
+        if let Some(b) = f.bulan {
+            args.push(b.first_day().to_string());
+            args.push(b.next().first_day().to_string());
+            clauses.push(format!(
+                "p.tanggal >= ?{} AND p.tanggal < ?{}",
+                args.len() - 1,
+                args.len()
+            ));
+        }
+        if let Some(y) = f.tahun {
+            args.push(y.to_string());
+            clauses.push(format!("p.tahun = CAST(?{} AS INTEGER)", args.len()));
+        }
+        let filter = if clauses.is_empty() {
+            "1".to_string()
+        } else {
+            clauses.join(" AND ")
+        };
+        let mut out: Vec<Permohonan> = Vec::new();
+        let mut index = BTreeMap::new();
+        {
+            let sql = format!(
+                "SELECT {PERMOHONAN_COLUMNS} FROM permohonan p WHERE {filter} ORDER BY p.tahun, p.urut"
+            );
+            let mut st = self.conn.prepare(&sql)?;
+            let mut rows = st.query(rusqlite::params_from_iter(args.iter()))?;
+            while let Some(r) = rows.next()? {
+                let p = permohonan_from_row(r)?;
+                index.insert(p.id, out.len());
+                out.push(p);
+            }
+        }
+        {
+            let sql = format!(
+                "SELECT b.permohonan_id, {BERKAS_COLUMNS} FROM berkas b JOIN permohonan p ON p.id = b.permohonan_id
+                 WHERE {filter} ORDER BY b.permohonan_id, b.urutan"
+            );
+            let mut st = self.conn.prepare(&sql)?;
+            let mut rows = st.query(rusqlite::params_from_iter(args.iter()))?;
+            while let Some(r) = rows.next()? {
+                let id: i64 = r.get(0)?;
+                if let Some(&i) = index.get(&id) {
+                    out[i].berkas.push(berkas_from_row(r, 1)?);
+                }
+            }
+        }
+        {
+            let sql = format!(
+                "SELECT r.permohonan_id, {RIWAYAT_COLUMNS} FROM riwayat r JOIN permohonan p ON p.id = r.permohonan_id
+                 WHERE {filter} ORDER BY r.permohonan_id, r.id"
+            );
+            let mut st = self.conn.prepare(&sql)?;
+            let mut rows = st.query(rusqlite::params_from_iter(args.iter()))?;
+            while let Some(r) = rows.next()? {
+                let id: i64 = r.get(0)?;
+                if let Some(&i) = index.get(&id) {
+                    out[i].riwayat.push(riwayat_from_row(r, 1, id)?);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Requests per stage, every stage listed.
+    pub fn count_by_tahap(&self) -> Result<Vec<TahapCount>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT tahap, COUNT(*) FROM permohonan GROUP BY tahap")?;
+        let counts: BTreeMap<String, i64> = st
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(Tahap::ALL
+            .into_iter()
+            .map(|t| TahapCount {
+                tahap: t,
+                jumlah: counts.get(t.kode()).copied().unwrap_or(0),
+            })
+            .collect())
+    }
+
+    /// Marks papers as brought (`ada`) or not. Only while the request is `diajukan`.
+    pub fn set_papers(
+        &mut self,
+        id: i64,
+        ada: &[String],
+        tidak_ada: &[String],
+        at: DateTime<FixedOffset>,
+    ) -> Result<Permohonan> {
+        if let Some(k) = ada.iter().find(|k| tidak_ada.contains(k)) {
+            return Err(RegisterError::PaperBothWays(k.clone()));
+        }
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let p = load(&tx, id)?;
+        workflow::check_papers_editable(&state(&p))?;
+        for (kode, value) in ada
+            .iter()
+            .map(|k| (k, true))
+            .chain(tidak_ada.iter().map(|k| (k, false)))
+        {
+            let n = tx.execute(
+                "UPDATE berkas SET ada = ?1, diperbarui = ?2 WHERE permohonan_id = ?3 AND kode = ?4",
+                params![value, ts(&at), id, kode.trim()],
+            )?;
+            if n == 0 {
+                return Err(RegisterError::UnknownPaper {
+                    nomor: p.nomor_register.clone(),
+                    kode: kode.clone(),
+                    known: p
+                        .berkas
+                        .iter()
+                        .map(|b| b.kode.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                });
+            }
+        }
+        let p = load(&tx, id)?;
+        tx.commit()?;
+        Ok(p)
+    }
+
+    /// Moves a request one stage forward, if the SOP lets `peran` do it now.
+    pub fn advance(
+        &mut self,
+        id: i64,
+        peran: Peran,
+        oleh: &str,
+        catatan: Option<&str>,
+        at: DateTime<FixedOffset>,
+    ) -> Result<Permohonan> {
+        self.move_to(id, peran, oleh, catatan, at, |s| {
+            workflow::advance(s, peran)
+        })
+    }
+
+    /// Refuses a request (`ditolak`) with a reason, if the SOP still allows it.
+    pub fn reject(
+        &mut self,
+        id: i64,
+        peran: Peran,
+        oleh: &str,
+        alasan: &str,
+        at: DateTime<FixedOffset>,
+    ) -> Result<Permohonan> {
+        self.move_to(id, peran, oleh, Some(alasan.trim()), at, |s| {
+            workflow::reject(s, peran, alasan)
+        })
+    }
+
+    fn move_to(
+        &mut self,
+        id: i64,
+        peran: Peran,
+        oleh: &str,
+        catatan: Option<&str>,
+        at: DateTime<FixedOffset>,
+        rule: impl FnOnce(&State) -> std::result::Result<Tahap, MoveError>,
+    ) -> Result<Permohonan> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let p = load(&tx, id)?;
+        let ke = rule(&state(&p))?;
+        let catatan = catatan.map(str::trim).filter(|c| !c.is_empty());
+        insert_riwayat(&tx, id, Some(p.tahap), ke, peran, oleh.trim(), &at, catatan)?;
+        tx.execute(
+            "UPDATE permohonan SET tahap = ?1 WHERE id = ?2",
+            params![ke.kode(), id],
+        )?;
+        let p = load(&tx, id)?;
+        tx.commit()?;
+        Ok(p)
+    }
+}
+
+fn state(p: &Permohonan) -> State<'_> {
+    State {
+        nomor_register: &p.nomor_register,
+        tahap: p.tahap,
+        berkas_kurang: p.berkas_kurang(),
+    }
+}
+
+fn migrate(conn: &mut Connection) -> Result<()> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let found: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if found > SCHEMA_VERSION {
+        return Err(RegisterError::NewerSchema {
+            found,
+            known: SCHEMA_VERSION,
+        });
+    }
+    for sql in &MIGRATIONS[found as usize..] {
+        tx.execute_batch(sql)?;
+    }
+    if found < SCHEMA_VERSION {
+        tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn insert_riwayat(
+    conn: &Connection,
+    id: i64,
+    dari: Option<Tahap>,
+    ke: Tahap,
+    peran: Peran,
+    oleh: &str,
+    at: &DateTime<FixedOffset>,
+    catatan: Option<&str>,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO riwayat (permohonan_id, dari, ke, peran, oleh, waktu, catatan)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            id,
+            dari.map(Tahap::kode),
+            ke.kode(),
+            peran.kode(),
+            oleh,
+            ts(at),
+            catatan
+        ],
+    )?;
+    Ok(())
+}
+
+const PERMOHONAN_COLUMNS: &str = "p.id, p.nomor_register, p.jenis, p.tanggal, p.kanal, p.nama, \
+    p.nik, p.kk, p.alamat, p.rt, p.rw, p.telepon, p.keperluan, p.isian, p.tahap";
+const BERKAS_COLUMNS: &str = "b.kode, b.nama, b.wajib, b.ada";
+const RIWAYAT_COLUMNS: &str = "r.dari, r.ke, r.peran, r.oleh, r.waktu, r.catatan";
+
+fn load(conn: &Connection, id: i64) -> Result<Permohonan> {
+    let mut p = conn
+        .query_row(
+            &format!("SELECT {PERMOHONAN_COLUMNS} FROM permohonan p WHERE p.id = ?1"),
+            [id],
+            |r| Ok(permohonan_from_row(r)),
+        )
+        .optional()?
+        .ok_or_else(|| RegisterError::NotFound(id.to_string()))??;
+    let mut st = conn.prepare_cached(&format!(
+        "SELECT {BERKAS_COLUMNS} FROM berkas b WHERE b.permohonan_id = ?1 ORDER BY b.urutan"
+    ))?;
+    let mut rows = st.query([id])?;
+    while let Some(r) = rows.next()? {
+        p.berkas.push(berkas_from_row(r, 0)?);
+    }
+    let mut st = conn.prepare_cached(&format!(
+        "SELECT {RIWAYAT_COLUMNS} FROM riwayat r WHERE r.permohonan_id = ?1 ORDER BY r.id"
+    ))?;
+    let mut rows = st.query([id])?;
+    while let Some(r) = rows.next()? {
+        p.riwayat.push(riwayat_from_row(r, 0, id)?);
+    }
+    Ok(p)
+}
+
+fn corrupt(id: i64, what: impl Into<String>) -> RegisterError {
+    RegisterError::Corrupt {
+        id,
+        what: what.into(),
+    }
+}
+
+fn parse_col<T: FromStr>(id: i64, column: &str, v: &str) -> Result<T> {
+    v.parse()
+        .map_err(|_| corrupt(id, format!("kolom {column} berisi `{v}`")))
+}
+
+fn permohonan_from_row(r: &Row) -> Result<Permohonan> {
+    let id: i64 = r.get(0)?;
+    let tanggal: String = r.get(3)?;
+    let kanal: String = r.get(4)?;
+    let isian: String = r.get(13)?;
+    let tahap: String = r.get(14)?;
+    Ok(Permohonan {
+        id,
+        nomor_register: r.get(1)?,
+        jenis: r.get(2)?,
+        tanggal: parse_col::<NaiveDate>(id, "tanggal", &tanggal)?,
+        kanal: parse_col::<Kanal>(id, "kanal", &kanal)?,
+        nama: r.get(5)?,
+        nik: r.get(6)?,
+        kk: r.get(7)?,
+        alamat: r.get(8)?,
+        rt: r.get(9)?,
+        rw: r.get(10)?,
+        telepon: r.get(11)?,
+        keperluan: r.get(12)?,
+        isian: serde_json::from_str(&isian).map_err(|_| corrupt(id, "kolom isian"))?,
+        tahap: parse_col::<Tahap>(id, "tahap", &tahap)?,
+        berkas: Vec::new(),
+        riwayat: Vec::new(),
+    })
+}
+
+fn berkas_from_row(r: &Row, o: usize) -> Result<Berkas> {
+    Ok(Berkas {
+        kode: r.get(o)?,
+        nama: r.get(o + 1)?,
+        wajib: r.get(o + 2)?,
+        ada: r.get(o + 3)?,
+    })
+}
+
+fn riwayat_from_row(r: &Row, o: usize, id: i64) -> Result<Riwayat> {
+    let dari: Option<String> = r.get(o)?;
+    let ke: String = r.get(o + 1)?;
+    let peran: String = r.get(o + 2)?;
+    let waktu: String = r.get(o + 4)?;
+    Ok(Riwayat {
+        dari: dari
+            .map(|d| parse_col::<Tahap>(id, "riwayat.dari", &d))
+            .transpose()?,
+        ke: parse_col(id, "riwayat.ke", &ke)?,
+        peran: parse_col(id, "riwayat.peran", &peran)?,
+        oleh: r.get(o + 3)?,
+        waktu: DateTime::parse_from_rfc3339(&waktu)
+            .map_err(|_| corrupt(id, format!("riwayat.waktu berisi `{waktu}`")))?,
+        catatan: r.get(o + 5)?,
+    })
+}

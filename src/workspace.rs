@@ -1,0 +1,353 @@
+//! The workspace: a folder with `kelurahan.toml` (the office profile), the database and
+//! `output/`. Owns the profile's shape and its checks, and `init`.
+
+use std::path::{Path, PathBuf};
+
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::{CatalogError, Katalog};
+use crate::files;
+use crate::identity;
+use crate::toml_file::{self, TomlError};
+
+pub const PROFILE_FILE: &str = "kelurahan.toml";
+pub const DATABASE_FILE: &str = "kelurahan.db";
+pub const OUTPUT_DIR: &str = "output";
+pub const TEMPLATES_DIR: &str = "typst-templates";
+pub const DEFAULT_PROFILE: &str = include_str!("default-kelurahan.toml");
+
+#[derive(Debug, thiserror::Error)]
+pub enum WorkspaceError {
+    #[error(
+        "{0} bukan folder kerja kelurahan: {PROFILE_FILE} tidak ada; jalankan `kelurahan init --dir {0}` dulu"
+    )]
+    NotAWorkspace(String),
+    #[error("{0}")]
+    Toml(#[from] TomlError),
+    #[error("{file} baris {line}: kunci `{key}`: {message}")]
+    Invalid {
+        file: String,
+        line: usize,
+        key: String,
+        message: String,
+    },
+    #[error(transparent)]
+    Catalog(#[from] CatalogError),
+    #[error("{0}: {1}")]
+    Io(String, std::io::Error),
+}
+
+/// The office profile (`kelurahan.toml`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profil {
+    pub kantor: Kantor,
+    pub pejabat: Pejabat,
+    pub penomoran: Penomoran,
+    pub dokumen: Dokumen,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Kantor {
+    pub pemerintah: String,
+    pub kecamatan: String,
+    pub kelurahan: String,
+    pub nama: String,
+    pub kota_surat: String,
+    pub alamat: String,
+    pub kode_pos: String,
+    pub email: String,
+    #[serde(default)]
+    pub telepon: String,
+    pub kode_unit: String,
+    #[serde(default)]
+    pub logo: String,
+    #[serde(default = "default_tz")]
+    pub zona_waktu: String,
+}
+
+fn default_tz() -> String {
+    "Asia/Jakarta".into()
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pejabat {
+    pub lurah: Petugas,
+    pub seklur: Petugas,
+    pub kasi_pem: Petugas,
+    pub koordinator: Petugas,
+    pub operator: Petugas,
+}
+
+/// An official: name, NIP (18 digits, or empty), rank and position.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Petugas {
+    pub nama: String,
+    #[serde(default)]
+    pub nip: String,
+    #[serde(default)]
+    pub pangkat: String,
+    pub jabatan: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Penomoran {
+    pub pola: String,
+    pub lingkup: LingkupNomor,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LingkupNomor {
+    Kantor,
+    Jenis,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Dokumen {
+    pub kertas: Kertas,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kertas {
+    F4,
+    A4,
+}
+
+/// Placeholders a numbering pattern may use.
+pub const NUMBER_FIELDS: [&str; 7] = [
+    "kode_klasifikasi",
+    "urut",
+    "urut:03",
+    "kode_unit",
+    "bulan",
+    "bulan_romawi",
+    "tahun",
+];
+
+const INDONESIAN_ZONES: [&str; 4] = [
+    "Asia/Jakarta",
+    "Asia/Pontianak",
+    "Asia/Makassar",
+    "Asia/Jayapura",
+];
+
+impl Profil {
+    /// Reads and checks a profile; `file` names it in errors.
+    pub fn parse(file: &Path, text: &str) -> Result<Profil, WorkspaceError> {
+        let mut p: Profil = toml_file::parse(file, text)?;
+        p.check(file, text)?;
+        Ok(p)
+    }
+
+    pub fn tz(&self) -> Tz {
+        self.kantor
+            .zona_waktu
+            .parse()
+            .unwrap_or(crate::calendar::WIB)
+    }
+
+    /// The built-in Rawasari profile.
+    pub fn builtin() -> Profil {
+        Profil::parse(Path::new(PROFILE_FILE), DEFAULT_PROFILE).expect("built-in profile is valid")
+    }
+
+    fn check(&mut self, file: &Path, text: &str) -> Result<(), WorkspaceError> {
+        let invalid = |key: &str, message: String| WorkspaceError::Invalid {
+            file: file.display().to_string(),
+            line: toml_file::line_of(text, key).unwrap_or(1),
+            key: key.to_string(),
+            message,
+        };
+        let k = &self.kantor;
+        for (key, v) in [
+            ("kantor.pemerintah", &k.pemerintah),
+            ("kantor.kecamatan", &k.kecamatan),
+            ("kantor.kelurahan", &k.kelurahan),
+            ("kantor.nama", &k.nama),
+            ("kantor.kota_surat", &k.kota_surat),
+            ("kantor.alamat", &k.alamat),
+            ("kantor.kode_unit", &k.kode_unit),
+        ] {
+            if v.trim().is_empty() {
+                return Err(invalid(key, "tidak boleh kosong".into()));
+            }
+        }
+        if k.kode_pos.len() != 5 || !k.kode_pos.chars().all(|c| c.is_ascii_digit()) {
+            return Err(invalid("kantor.kode_pos", "kode pos harus 5 angka".into()));
+        }
+        let email_ok = k
+            .email
+            .split_once('@')
+            .is_some_and(|(a, b)| !a.is_empty() && b.contains('.') && !b.ends_with('.'));
+        if !email_ok {
+            return Err(invalid(
+                "kantor.email",
+                format!("`{}` bukan alamat surel", k.email),
+            ));
+        }
+        if !INDONESIAN_ZONES.contains(&k.zona_waktu.as_str()) {
+            return Err(invalid(
+                "kantor.zona_waktu",
+                format!(
+                    "zona waktu `{}` tidak dikenal; pilihan: {}",
+                    k.zona_waktu,
+                    INDONESIAN_ZONES.join(", ")
+                ),
+            ));
+        }
+        let officials = [
+            ("lurah", &mut self.pejabat.lurah),
+            ("seklur", &mut self.pejabat.seklur),
+            ("kasi_pem", &mut self.pejabat.kasi_pem),
+            ("koordinator", &mut self.pejabat.koordinator),
+            ("operator", &mut self.pejabat.operator),
+        ];
+        for (role, p) in officials {
+            if p.nama.trim().is_empty() {
+                return Err(invalid(
+                    &format!("pejabat.{role}.nama"),
+                    "tidak boleh kosong".into(),
+                ));
+            }
+            if !p.nip.trim().is_empty() {
+                p.nip = identity::parse_nip(&p.nip)
+                    .map_err(|e| invalid(&format!("pejabat.{role}.nip"), e.to_string()))?;
+            }
+        }
+        check_pattern(&self.penomoran.pola).map_err(|m| invalid("penomoran.pola", m))?;
+        Ok(())
+    }
+}
+
+fn check_pattern(pola: &str) -> Result<(), String> {
+    let mut rest = pola;
+    let mut seen = Vec::new();
+    while let Some(start) = rest.find('{') {
+        let after = &rest[start + 1..];
+        let end = after
+            .find('}')
+            .ok_or("ada `{` tanpa pasangan `}`".to_string())?;
+        let name = &after[..end];
+        if !NUMBER_FIELDS.contains(&name) {
+            return Err(format!(
+                "unsur `{{{name}}}` tidak dikenal; yang dikenal: {}",
+                NUMBER_FIELDS.map(|f| format!("{{{f}}}")).join(" ")
+            ));
+        }
+        seen.push(name);
+        rest = &after[end + 1..];
+    }
+    if !seen.iter().any(|s| s.starts_with("urut")) {
+        return Err("pola harus memuat {urut} atau {urut:03}".into());
+    }
+    if !seen.contains(&"tahun") {
+        return Err("pola harus memuat {tahun}, karena nomor urut mulai lagi setiap tahun".into());
+    }
+    Ok(())
+}
+
+/// An opened workspace: where it is and what it says. The database is opened by the
+/// register, from `db_path()`.
+#[derive(Debug, Clone)]
+pub struct Workspace {
+    pub dir: PathBuf,
+    pub profil: Profil,
+    pub katalog: Katalog,
+}
+
+/// What `init` did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InitOutcome {
+    Created,
+    /// The folder already held a workspace; nothing was changed.
+    AlreadyExists(Vec<String>),
+}
+
+impl Workspace {
+    pub fn open(dir: &Path) -> Result<Workspace, WorkspaceError> {
+        let file = dir.join(PROFILE_FILE);
+        let text = match std::fs::read_to_string(&file) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(WorkspaceError::NotAWorkspace(dir.display().to_string()));
+            }
+            Err(e) => return Err(WorkspaceError::Io(file.display().to_string(), e)),
+        };
+        let profil = Profil::parse(&file, &text)?;
+        let katalog = Katalog::load(&dir.join(TEMPLATES_DIR).join("katalog.toml"))?;
+        Ok(Workspace {
+            dir: dir.to_path_buf(),
+            profil,
+            katalog,
+        })
+    }
+
+    pub fn db_path(&self) -> PathBuf {
+        self.dir.join(DATABASE_FILE)
+    }
+
+    pub fn output_dir(&self) -> PathBuf {
+        self.dir.join(OUTPUT_DIR)
+    }
+
+    /// Creates the folder, the profile with the Rawasari defaults and `output/`. The
+    /// database is created by the caller opening the register. An existing workspace is
+    /// left untouched.
+    pub fn init(dir: &Path) -> Result<InitOutcome, WorkspaceError> {
+        let existing: Vec<String> = [PROFILE_FILE, DATABASE_FILE]
+            .into_iter()
+            .filter(|f| dir.join(f).exists())
+            .map(String::from)
+            .collect();
+        if !existing.is_empty() {
+            return Ok(InitOutcome::AlreadyExists(existing));
+        }
+        let io = |p: &Path, e| WorkspaceError::Io(p.display().to_string(), e);
+        files::create_private_dir(dir).map_err(|e| io(dir, e))?;
+        let out = dir.join(OUTPUT_DIR);
+        files::create_private_dir(&out).map_err(|e| io(&out, e))?;
+        let profile = dir.join(PROFILE_FILE);
+        files::write_atomic(&profile, DEFAULT_PROFILE.as_bytes()).map_err(|e| io(&profile, e))?;
+        Ok(InitOutcome::Created)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_profile_is_rawasari() {
+        let p = Profil::builtin();
+        assert_eq!(p.kantor.kelurahan, "KELURAHAN RAWASARI");
+        assert_eq!(p.kantor.kode_pos, "36125");
+        assert_eq!(p.pejabat.lurah.nip, "196706191990061001");
+        assert_eq!(p.dokumen.kertas, Kertas::F4);
+    }
+
+    #[test]
+    fn semantic_errors_name_key_and_line() {
+        let text = DEFAULT_PROFILE.replace("kode_pos = \"36125\"", "kode_pos = \"3612\"");
+        let e = Profil::parse(Path::new("k.toml"), &text).unwrap_err();
+        let line = text
+            .lines()
+            .position(|l| l.starts_with("kode_pos"))
+            .unwrap()
+            + 1;
+        assert_eq!(
+            e.to_string(),
+            format!("k.toml baris {line}: kunci `kantor.kode_pos`: kode pos harus 5 angka")
+        );
+        let text = DEFAULT_PROFILE.replace("{urut:03}", "{nomor}");
+        let e = Profil::parse(Path::new("k.toml"), &text).unwrap_err();
+        assert!(e.to_string().contains("penomoran.pola"), "{e}");
+    }
+}
