@@ -1,0 +1,107 @@
+//! Integration tests at the boundary: the `kelurahan` binary run in temporary workspaces,
+//! with a real SQLite file. One test binary, one module per area.
+
+mod concurrency;
+mod demo;
+mod history;
+mod input;
+mod sop;
+mod workspace;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+use tempfile::TempDir;
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_kelurahan");
+
+/// Valid NIKs: a woman born 5 June 1990 and a man born 12 March 1985, Alam Barajo.
+pub const NIK_P: &str = "1571094506900003";
+pub const NIK_L: &str = "1571091203850021";
+
+pub fn kelurahan(dir: &Path, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .arg("--dir")
+        .arg(dir)
+        .args(args)
+        .env_remove("KELURAHAN_DIR")
+        .output()
+        .expect("run kelurahan")
+}
+
+/// A fresh workspace made by `kelurahan init`.
+pub struct Ws {
+    _tmp: TempDir,
+    pub dir: PathBuf,
+}
+
+impl Ws {
+    pub fn new() -> Ws {
+        let tmp = TempDir::new().unwrap();
+        let dir = tmp.path().join("kantor");
+        let out = kelurahan(&dir, &["init"]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        Ws { _tmp: tmp, dir }
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        kelurahan(&self.dir, args)
+    }
+
+    /// Runs and expects success; returns stdout.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "kelurahan {args:?} failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// Runs and expects failure with `code`; returns stderr.
+    pub fn fails(&self, code: i32, args: &[&str]) -> String {
+        let out = self.run(args);
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "kelurahan {args:?}: stdout {} stderr {stderr}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        assert!(out.stdout.is_empty(), "a refusal prints no result");
+        stderr
+    }
+
+    pub fn json(&self, args: &[&str]) -> Value {
+        let mut a = args.to_vec();
+        a.extend(["--format", "json"]);
+        serde_json::from_str(&self.ok(&a)).expect("valid JSON")
+    }
+
+    /// Everything in the register, for "nothing changed" checks.
+    pub fn snapshot(&self) -> Value {
+        self.json(&["permohonan", "daftar"])
+    }
+
+    /// A complete sk-domisili request by `nama`.
+    pub fn baru(&self, nama: &str) -> Value {
+        self.json(&[
+            "permohonan",
+            "baru",
+            "--jenis",
+            "sk-domisili",
+            "--nama",
+            nama,
+            "--nik",
+            NIK_P,
+            "--berkas",
+            "pengantar-rt,kk-ktp",
+        ])
+    }
+
+    pub fn db(&self) -> rusqlite::Connection {
+        rusqlite::Connection::open(self.dir.join("kelurahan.db")).unwrap()
+    }
+}
