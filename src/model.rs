@@ -162,7 +162,7 @@ pub struct Masalah {
 
 /// Everything wrong with a new request's input, so the Operator fixes it in one go.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("permohonan tidak dicatat: {}", .0.iter().map(|m| format!("{}: {}", m.field, m.pesan)).collect::<Vec<_>>().join("; "))]
+#[error("permohonan tidak dicatat:{}", .0.iter().map(|m| format!("\n  - {}: {}", m.field, m.pesan)).collect::<String>())]
 pub struct InputError(pub Vec<Masalah>);
 
 fn clean(s: &Option<String>) -> Option<String> {

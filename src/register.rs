@@ -475,6 +475,11 @@ fn state(p: &Permohonan) -> State<'_> {
 }
 
 fn migrate(conn: &mut Connection) -> Result<()> {
+    // Most opens find the schema current: check without taking the write lock.
+    let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if found == SCHEMA_VERSION {
+        return Ok(());
+    }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let found: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if found > SCHEMA_VERSION {

@@ -81,14 +81,21 @@ fn ctx(e: &clap::Error, kind: ContextKind) -> String {
     }
 }
 
-/// An Indonesian message for a parse error; `None` for help and version output, which
-/// clap prints itself.
+/// clap's usage lines say `[OPTIONS]`; the office reads `[OPSI]`.
+pub fn usage_words(s: &str) -> String {
+    s.replace("[OPTIONS]", "[OPSI]")
+}
+
+/// An Indonesian message for a parse error; `None` for help and version output.
 pub fn error_message(e: &clap::Error) -> Option<String> {
     let arg = ctx(e, ContextKind::InvalidArg);
     let msg = match e.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => return None,
         ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand | ErrorKind::MissingSubcommand => {
-            format!("perintah belum lengkap.\n\n{}", e.render())
+            format!(
+                "perintah belum lengkap.\n\n{}",
+                usage_words(&e.render().to_string())
+            )
         }
         ErrorKind::UnknownArgument => format!("opsi `{arg}` tidak dikenal"),
         ErrorKind::InvalidSubcommand => format!(
@@ -121,11 +128,8 @@ pub fn error_message(e: &clap::Error) -> Option<String> {
             .trim()
             .to_string(),
     };
-    let usage = ctx(e, ContextKind::Usage)
-        .trim()
-        .trim_start_matches("Usage:")
-        .trim()
-        .to_string();
+    let usage = usage_words(&ctx(e, ContextKind::Usage));
+    let usage = usage.trim().trim_start_matches("Usage:").trim().to_string();
     if usage.is_empty() || msg.contains("Penggunaan:") {
         Some(msg)
     } else {

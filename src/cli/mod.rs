@@ -58,7 +58,7 @@ where
         Ok(m) => m,
         Err(e) => match localize::error_message(&e) {
             None => {
-                e.print().context("tidak dapat menulis bantuan")?;
+                print!("{}", localize::usage_words(&e.render().to_string()));
                 return Ok(());
             }
             Some(msg) => return Err(UsageError(msg).into()),

@@ -8,7 +8,7 @@ use crate::{NIK_L, Ws, kelurahan};
 
 #[test]
 fn two_processes_add_200_requests_each() {
-    let ws = Ws::new();
+    let ws = Ws::init();
     let writers: Vec<_> = ["A", "B"]
         .into_iter()
         .map(|who| {
@@ -19,8 +19,16 @@ fn two_processes_add_200_requests_each() {
                     let out = kelurahan(
                         &dir,
                         &[
-                            "permohonan", "baru", "--jenis", "sktm", "--nama", &nama, "--nik",
-                            NIK_L, "--format", "json",
+                            "permohonan",
+                            "baru",
+                            "--jenis",
+                            "sktm",
+                            "--nama",
+                            &nama,
+                            "--nik",
+                            NIK_L,
+                            "--format",
+                            "json",
                         ],
                     );
                     assert!(

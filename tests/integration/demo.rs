@@ -8,7 +8,11 @@ use crate::kelurahan;
 
 fn demo(dir: &std::path::Path, hingga: &str) -> serde_json::Value {
     let out = kelurahan(dir, &["demo", "--hingga", hingga, "--format", "json"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
@@ -32,17 +36,29 @@ fn demo_fills_every_stage_and_is_deterministic() {
         assert_eq!(list.len() as u64, total);
         let mut by_stage = BTreeMap::new();
         for p in list {
-            *by_stage.entry(p["tahap"].as_str().unwrap().to_string()).or_insert(0) += 1;
+            *by_stage
+                .entry(p["tahap"].as_str().unwrap().to_string())
+                .or_insert(0) += 1;
         }
         for stage in [
-            "diajukan", "diterima", "diteruskan", "ditindaklanjuti",
-            "dilaporkan_ke_seklur", "dilaporkan_ke_lurah", "ditolak",
+            "diajukan",
+            "diterima",
+            "diteruskan",
+            "ditindaklanjuti",
+            "dilaporkan_ke_seklur",
+            "dilaporkan_ke_lurah",
+            "ditolak",
         ] {
-            assert!(by_stage.get(stage).copied().unwrap_or(0) > 0, "{hingga}: no {stage}: {by_stage:?}");
+            assert!(
+                by_stage.get(stage).copied().unwrap_or(0) > 0,
+                "{hingga}: no {stage}: {by_stage:?}"
+            );
         }
-        let types: std::collections::BTreeSet<_> = list.iter().map(|p| p["jenis"].as_str().unwrap()).collect();
+        let types: std::collections::BTreeSet<_> =
+            list.iter().map(|p| p["jenis"].as_str().unwrap()).collect();
         assert_eq!(types.len(), 8);
-        let kanal: std::collections::BTreeSet<_> = list.iter().map(|p| p["kanal"].as_str().unwrap()).collect();
+        let kanal: std::collections::BTreeSet<_> =
+            list.iter().map(|p| p["kanal"].as_str().unwrap()).collect();
         assert_eq!(kanal.len(), 2);
         // Every NIK in the demo passes the same check as the Operator's input.
         for p in list {

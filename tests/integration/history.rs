@@ -5,9 +5,17 @@ use crate::Ws;
 
 #[test]
 fn history_refuses_update_and_delete_from_outside() {
-    let ws = Ws::new();
+    let ws = Ws::init();
     ws.baru("Siti Aminah");
-    ws.ok(&["permohonan", "lanjut", "1", "--peran", "operator", "--oleh", "Dedi"]);
+    ws.ok(&[
+        "permohonan",
+        "lanjut",
+        "1",
+        "--peran",
+        "operator",
+        "--oleh",
+        "Dedi",
+    ]);
     let before = ws.snapshot();
 
     let db = ws.db();
@@ -24,7 +32,10 @@ fn history_refuses_update_and_delete_from_outside() {
          VALUES (1, 'diteruskan', 'ditindaklanjuti', 'koordinator', 'X', '2026-01-01T00:00:00+07:00')",
     ] {
         let err = db.execute(sql, []).expect_err(sql).to_string();
-        assert!(err.contains("tidak boleh") || err.contains("harus") || err.contains("hanya"), "{sql}: {err}");
+        assert!(
+            err.contains("tidak boleh") || err.contains("harus") || err.contains("hanya"),
+            "{sql}: {err}"
+        );
     }
     drop(db);
     assert_eq!(ws.snapshot(), before);
@@ -37,7 +48,7 @@ fn history_refuses_update_and_delete_from_outside() {
 
 #[test]
 fn register_is_in_wal_mode_and_owner_only() {
-    let ws = Ws::new();
+    let ws = Ws::init();
     ws.baru("Siti Aminah");
     let mode: String = ws
         .db()
@@ -48,7 +59,10 @@ fn register_is_in_wal_mode_and_owner_only() {
     {
         use std::os::unix::fs::PermissionsExt;
         for f in ["kelurahan.db", "kelurahan.toml"] {
-            let m = std::fs::metadata(ws.dir.join(f)).unwrap().permissions().mode();
+            let m = std::fs::metadata(ws.dir.join(f))
+                .unwrap()
+                .permissions()
+                .mode();
             assert_eq!(m & 0o077, 0, "{f} is readable by others: {m:o}");
         }
     }

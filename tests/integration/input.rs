@@ -14,7 +14,11 @@ fn refused(ws: &Ws, extra: &[&str], field: &str, reason: &str) {
     let err = ws.fails(1, &baru_args(extra));
     assert!(err.contains(field), "expected field «{field}» in: {err}");
     assert!(err.contains(reason), "expected «{reason}» in: {err}");
-    assert_eq!(ws.snapshot(), serde_json::json!([]), "nothing may be written");
+    assert_eq!(
+        ws.snapshot(),
+        serde_json::json!([]),
+        "nothing may be written"
+    );
     let n: i64 = ws
         .db()
         .query_row("SELECT COUNT(*) FROM riwayat", [], |r| r.get(0))
@@ -24,7 +28,7 @@ fn refused(ws: &Ws, extra: &[&str], field: &str, reason: &str) {
 
 #[test]
 fn bad_niks_are_refused() {
-    let ws = Ws::new();
+    let ws = Ws::init();
     let base = ["--jenis", "sk-domisili", "--nama", "Siti"];
     for (nik, reason) in [
         ("157109450690003", "16 angka"),
@@ -47,64 +51,164 @@ fn bad_niks_are_refused() {
 
 #[test]
 fn bad_dates_types_and_fields_are_refused() {
-    let ws = Ws::new();
+    let ws = Ws::init();
     let ok = ["--nama", "Siti", "--nik", NIK_P];
     let with = |more: &[&'static str]| {
         let mut a = ok.to_vec();
         a.extend_from_slice(more);
         a
     };
-    refused(&ws, &with(&["--jenis", "sk-domisili", "--tanggal", "2026-02-30"]), "tanggal", "tidak sah");
-    refused(&ws, &with(&["--jenis", "sk-domisili", "--tanggal", "29-11-2026"]), "tanggal", "TAHUN-BULAN-HARI");
-    refused(&ws, &with(&["--jenis", "sk-domisili", "--tanggal", "2999-01-01"]), "tanggal", "masa depan");
-    refused(&ws, &with(&["--jenis", "surat-sakti"]), "jenis", "tidak ada di katalog");
-    refused(&ws, &with(&["--jenis", "sk-domisili", "--kanal", "pos"]), "kanal", "tidak dikenal");
     refused(
         &ws,
-        &with(&["--jenis", "sk-usaha", "--isian", "nama_usaha=Warung Berkah", "jenis_usaha=Kuliner", "alamat_usaha=Jl. Kapten Pattimura"]),
+        &with(&["--jenis", "sk-domisili", "--tanggal", "2026-02-30"]),
+        "tanggal",
+        "tidak sah",
+    );
+    refused(
+        &ws,
+        &with(&["--jenis", "sk-domisili", "--tanggal", "29-11-2026"]),
+        "tanggal",
+        "TAHUN-BULAN-HARI",
+    );
+    refused(
+        &ws,
+        &with(&["--jenis", "sk-domisili", "--tanggal", "2999-01-01"]),
+        "tanggal",
+        "masa depan",
+    );
+    refused(
+        &ws,
+        &with(&["--jenis", "surat-sakti"]),
+        "jenis",
+        "tidak ada di katalog",
+    );
+    refused(
+        &ws,
+        &with(&["--jenis", "sk-domisili", "--kanal", "pos"]),
+        "kanal",
+        "tidak dikenal",
+    );
+    refused(
+        &ws,
+        &with(&[
+            "--jenis",
+            "sk-usaha",
+            "--isian",
+            "nama_usaha=Warung Berkah",
+            "jenis_usaha=Kuliner",
+            "alamat_usaha=Jl. Kapten Pattimura",
+        ]),
         "isian mulai_usaha",
         "Usaha berjalan sejak wajib diisi",
     );
-    refused(&ws, &with(&["--jenis", "sk-domisili", "--isian", "warna=biru"]), "isian warna", "tidak dikenal");
-    refused(&ws, &with(&["--jenis", "sk-domisili", "--berkas", "pas-foto-nikah"]), "berkas", "bukan persyaratan");
     refused(
         &ws,
-        &with(&["--jenis", "pengantar-kematian", "--isian", "almarhum_nama=Amir", "almarhum_nik=1571", "tanggal_meninggal=kemarin", "tempat_meninggal=Rumah", "hubungan_pelapor=Anak"]),
+        &with(&["--jenis", "sk-domisili", "--isian", "warna=biru"]),
+        "isian warna",
+        "tidak dikenal",
+    );
+    refused(
+        &ws,
+        &with(&["--jenis", "sk-domisili", "--berkas", "pas-foto-nikah"]),
+        "berkas",
+        "bukan persyaratan",
+    );
+    refused(
+        &ws,
+        &with(&[
+            "--jenis",
+            "pengantar-kematian",
+            "--isian",
+            "almarhum_nama=Amir",
+            "almarhum_nik=1571",
+            "tanggal_meninggal=kemarin",
+            "tempat_meninggal=Rumah",
+            "hubungan_pelapor=Anak",
+        ]),
         "isian almarhum_nik",
         "16 angka",
     );
-    refused(&ws, &with(&["--jenis", "sk-domisili", "--rt", "RT9"]), "rt", "1 sampai 999");
+    refused(
+        &ws,
+        &with(&["--jenis", "sk-domisili", "--rt", "RT9"]),
+        "rt",
+        "1 sampai 999",
+    );
     // Several problems are reported together.
-    let err = ws.fails(1, &baru_args(&["--jenis", "sk-domisili", "--nama", " ", "--nik", "1", "--tanggal", "kemarin"]));
+    let err = ws.fails(
+        1,
+        &baru_args(&[
+            "--jenis",
+            "sk-domisili",
+            "--nama",
+            " ",
+            "--nik",
+            "1",
+            "--tanggal",
+            "kemarin",
+        ]),
+    );
     for field in ["nama:", "nik:", "tanggal:"] {
         assert!(err.contains(field), "{field} missing in {err}");
     }
     // A malformed --isian is wrong usage (exit 2).
-    let err = ws.fails(2, &baru_args(&with(&["--jenis", "sk-domisili", "--isian", "tanpa-sama-dengan"])));
+    let err = ws.fails(
+        2,
+        &baru_args(&with(&[
+            "--jenis",
+            "sk-domisili",
+            "--isian",
+            "tanpa-sama-dengan",
+        ])),
+    );
     assert!(err.contains("NAMA=NILAI"), "{err}");
 }
 
 #[test]
 fn the_marriage_letter_takes_the_calon_and_parents() {
-    let ws = Ws::new();
+    let ws = Ws::init();
     let p = ws.json(&baru_args(&[
-        "--jenis", "pengantar-nikah", "--nama", "Rahmat Hidayat", "--nik", NIK_L,
-        "--isian", "calon_nama=Siti Aminah", &format!("calon_nik={NIK_P}"),
-        "calon_alamat=Jl. Lingkar Barat I No. 3", "ayah_nama=Hasan", "ibu_nama=Halimah",
-        "--berkas", "pengantar-rt,kk-ktp-nikah,pas-foto-nikah,pbb",
+        "--jenis",
+        "pengantar-nikah",
+        "--nama",
+        "Rahmat Hidayat",
+        "--nik",
+        NIK_L,
+        "--isian",
+        "calon_nama=Siti Aminah",
+        &format!("calon_nik={NIK_P}"),
+        "calon_alamat=Jl. Lingkar Barat I No. 3",
+        "ayah_nama=Hasan",
+        "ibu_nama=Halimah",
+        "--berkas",
+        "pengantar-rt,kk-ktp-nikah,pas-foto-nikah,pbb",
     ]));
     assert_eq!(p["isian"]["calon_nik"], NIK_P);
     // The conditional paper (akta cerai/kematian) does not block acceptance.
-    let p = ws.json(&["permohonan", "lanjut", "1", "--peran", "operator", "--oleh", "Dedi"]);
+    let p = ws.json(&[
+        "permohonan",
+        "lanjut",
+        "1",
+        "--peran",
+        "operator",
+        "--oleh",
+        "Dedi",
+    ]);
     assert_eq!(p["tahap"], "diterima");
-    let akta = p["berkas"].as_array().unwrap().iter().find(|b| b["kode"] == "akta-cerai-kematian").unwrap().clone();
+    let akta = p["berkas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["kode"] == "akta-cerai-kematian")
+        .unwrap()
+        .clone();
     assert_eq!(akta["wajib"], false);
     assert_eq!(akta["ada"], false);
 }
 
 #[test]
 fn odd_names_are_stored_and_shown_exactly() {
-    let ws = Ws::new();
+    let ws = Ws::init();
     for nama in [
         r#"O'Neil "; DROP TABLE permohonan; --"#,
         "#panic()",
@@ -112,8 +216,16 @@ fn odd_names_are_stored_and_shown_exactly() {
         "Nyimas Ratu Ayu Zubaidah binti H. Kemas Abdul Muthalib",
     ] {
         let p = ws.json(&baru_args(&[
-            "--jenis", "sk-domisili", "--nama", nama, "--nik", NIK_P,
-            "--keperluan", nama, "--alamat", nama,
+            "--jenis",
+            "sk-domisili",
+            "--nama",
+            nama,
+            "--nik",
+            NIK_P,
+            "--keperluan",
+            nama,
+            "--alamat",
+            nama,
         ]));
         let id = p["id"].to_string();
         let back = ws.json(&["permohonan", "lihat", &id]);
@@ -121,10 +233,16 @@ fn odd_names_are_stored_and_shown_exactly() {
         assert_eq!(back["keperluan"], nama);
         assert_eq!(back["alamat"], nama);
         let text = ws.ok(&["permohonan", "lihat", &id]);
-        assert!(text.contains(&format!("Nama          : {nama}\n")), "{text}");
+        assert!(
+            text.contains(&format!("Nama          : {nama}\n")),
+            "{text}"
+        );
         assert!(ws.ok(&["permohonan", "daftar"]).contains(nama));
     }
     let csv = ws.ok(&["permohonan", "daftar", "--format", "csv"]);
-    assert!(csv.contains(r#""O'Neil ""; DROP TABLE permohonan; --""#), "{csv}");
+    assert!(
+        csv.contains(r#""O'Neil ""; DROP TABLE permohonan; --""#),
+        "{csv}"
+    );
     assert_eq!(ws.snapshot().as_array().unwrap().len(), 4);
 }

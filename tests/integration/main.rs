@@ -37,11 +37,15 @@ pub struct Ws {
 }
 
 impl Ws {
-    pub fn new() -> Ws {
+    pub fn init() -> Ws {
         let tmp = TempDir::new().unwrap();
         let dir = tmp.path().join("kantor");
         let out = kelurahan(&dir, &["init"]);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         Ws { _tmp: tmp, dir }
     }
 

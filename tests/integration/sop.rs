@@ -4,7 +4,15 @@
 use crate::{NIK_P, Ws};
 
 fn lanjut(ws: &Ws, id: &str, peran: &str) -> serde_json::Value {
-    ws.json(&["permohonan", "lanjut", id, "--peran", peran, "--oleh", "Petugas Uji"])
+    ws.json(&[
+        "permohonan",
+        "lanjut",
+        id,
+        "--peran",
+        peran,
+        "--oleh",
+        "Petugas Uji",
+    ])
 }
 
 /// Expects a refusal with exit 1, the message, and no change at all.
@@ -17,10 +25,22 @@ fn refused(ws: &Ws, args: &[&str], message: &str) {
 
 #[test]
 fn one_request_from_baru_to_stage_six() {
-    let ws = Ws::new();
+    let ws = Ws::init();
     let p = ws.json(&[
-        "permohonan", "baru", "--jenis", "sk-domisili", "--nama", "Siti Aminah", "--nik", NIK_P,
-        "--berkas", "pengantar-rt", "--kanal", "whatsapp", "--tanggal", "2026-11-02",
+        "permohonan",
+        "baru",
+        "--jenis",
+        "sk-domisili",
+        "--nama",
+        "Siti Aminah",
+        "--nik",
+        NIK_P,
+        "--berkas",
+        "pengantar-rt",
+        "--kanal",
+        "whatsapp",
+        "--tanggal",
+        "2026-11-02",
     ]);
     assert_eq!(p["nomor_register"], "0001/2026");
     assert_eq!(p["tahap"], "diajukan");
@@ -34,7 +54,15 @@ fn one_request_from_baru_to_stage_six() {
     );
     refused(
         &ws,
-        &["permohonan", "lanjut", id, "--peran", "operator", "--oleh", "X"],
+        &[
+            "permohonan",
+            "lanjut",
+            id,
+            "--peran",
+            "operator",
+            "--oleh",
+            "X",
+        ],
         "Fotokopi KK dan KTP pemohon",
     );
     refused(
@@ -44,7 +72,13 @@ fn one_request_from_baru_to_stage_six() {
     );
 
     let p = ws.json(&["permohonan", "berkas", id, "--ada", "kk-ktp"]);
-    assert!(p["berkas"].as_array().unwrap().iter().all(|b| b["ada"] == true));
+    assert!(
+        p["berkas"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|b| b["ada"] == true)
+    );
 
     assert_eq!(lanjut(&ws, id, "operator")["tahap"], "diterima");
     refused(
@@ -54,32 +88,77 @@ fn one_request_from_baru_to_stage_six() {
     );
     refused(
         &ws,
-        &["permohonan", "lanjut", id, "--peran", "operator", "--oleh", "X"],
+        &[
+            "permohonan",
+            "lanjut",
+            id,
+            "--peran",
+            "operator",
+            "--oleh",
+            "X",
+        ],
         "hanya Kasi Pem & Pelum yang dapat meneruskannya ke Koordinator",
     );
     assert_eq!(lanjut(&ws, id, "kasi")["tahap"], "diteruskan");
     refused(
         &ws,
-        &["permohonan", "lanjut", id, "--peran", "seklur", "--oleh", "X"],
+        &[
+            "permohonan",
+            "lanjut",
+            id,
+            "--peran",
+            "seklur",
+            "--oleh",
+            "X",
+        ],
         "hanya Koordinator yang dapat menindaklanjutinya",
     );
     assert_eq!(lanjut(&ws, id, "koordinator")["tahap"], "ditindaklanjuti");
     refused(
         &ws,
-        &["permohonan", "tolak", id, "--peran", "koordinator", "--oleh", "X", "--alasan", "terlambat"],
+        &[
+            "permohonan",
+            "tolak",
+            id,
+            "--peran",
+            "koordinator",
+            "--oleh",
+            "X",
+            "--alasan",
+            "terlambat",
+        ],
         "penolakan hanya dapat dilakukan sebelum tahap ditindaklanjuti",
     );
-    assert_eq!(lanjut(&ws, id, "koordinator")["tahap"], "dilaporkan_ke_seklur");
+    assert_eq!(
+        lanjut(&ws, id, "koordinator")["tahap"],
+        "dilaporkan_ke_seklur"
+    );
     refused(
         &ws,
-        &["permohonan", "lanjut", id, "--peran", "lurah", "--oleh", "X"],
+        &[
+            "permohonan",
+            "lanjut",
+            id,
+            "--peran",
+            "lurah",
+            "--oleh",
+            "X",
+        ],
         "hanya Seklur yang dapat melaporkannya ke Lurah",
     );
     let p = lanjut(&ws, id, "seklur");
     assert_eq!(p["tahap"], "dilaporkan_ke_lurah");
     refused(
         &ws,
-        &["permohonan", "lanjut", id, "--peran", "seklur", "--oleh", "X"],
+        &[
+            "permohonan",
+            "lanjut",
+            id,
+            "--peran",
+            "seklur",
+            "--oleh",
+            "X",
+        ],
         "sudah selesai",
     );
 
@@ -100,50 +179,101 @@ fn one_request_from_baru_to_stage_six() {
         ]
     );
     assert!(riwayat[1..].iter().all(|r| r["oleh"] == "Petugas Uji"));
-    assert!(riwayat.iter().all(|r| r["waktu"].as_str().unwrap().ends_with("+07:00")));
+    assert!(
+        riwayat
+            .iter()
+            .all(|r| r["waktu"].as_str().unwrap().ends_with("+07:00"))
+    );
 
     // The human view shows the whole story.
     let text = ws.ok(&["permohonan", "lihat", "1"]);
     assert!(text.contains("Permohonan 0001/2026"), "{text}");
     assert!(text.contains("Senin, 2 November 2026"), "{text}");
-    assert!(text.contains("dilaporkan_ke_seklur → dilaporkan_ke_lurah"), "{text}");
+    assert!(
+        text.contains("dilaporkan_ke_seklur → dilaporkan_ke_lurah"),
+        "{text}"
+    );
     assert!(text.contains("Permohonan ini selesai."), "{text}");
 }
 
 #[test]
 fn rejection_needs_a_reason_and_ends_the_request() {
-    let ws = Ws::new();
+    let ws = Ws::init();
     ws.baru("Budi Santoso");
     refused(
         &ws,
-        &["permohonan", "tolak", "1", "--peran", "operator", "--oleh", "X", "--alasan", "  "],
+        &[
+            "permohonan",
+            "tolak",
+            "1",
+            "--peran",
+            "operator",
+            "--oleh",
+            "X",
+            "--alasan",
+            "  ",
+        ],
         "harus disertai alasan",
     );
     let p = ws.json(&[
-        "permohonan", "tolak", "1", "--peran", "operator", "--oleh", "Dedi",
-        "--alasan", "Pemohon bukan warga Rawasari",
+        "permohonan",
+        "tolak",
+        "1",
+        "--peran",
+        "operator",
+        "--oleh",
+        "Dedi",
+        "--alasan",
+        "Pemohon bukan warga Rawasari",
     ]);
     assert_eq!(p["tahap"], "ditolak");
     assert_eq!(p["riwayat"][1]["catatan"], "Pemohon bukan warga Rawasari");
     refused(
         &ws,
-        &["permohonan", "lanjut", "1", "--peran", "operator", "--oleh", "X"],
+        &[
+            "permohonan",
+            "lanjut",
+            "1",
+            "--peran",
+            "operator",
+            "--oleh",
+            "X",
+        ],
         "sudah ditolak",
     );
     refused(
         &ws,
-        &["permohonan", "tolak", "1", "--peran", "operator", "--oleh", "X", "--alasan", "lagi"],
+        &[
+            "permohonan",
+            "tolak",
+            "1",
+            "--peran",
+            "operator",
+            "--oleh",
+            "X",
+            "--alasan",
+            "lagi",
+        ],
         "sudah ditolak",
     );
 }
 
 #[test]
 fn unknown_request_ids_are_refused() {
-    let ws = Ws::new();
+    let ws = Ws::init();
     let p = ws.baru("Budi Santoso");
-    let tahun = p["nomor_register"].as_str().unwrap().split('/').nth(1).unwrap().to_string();
+    let tahun = p["nomor_register"]
+        .as_str()
+        .unwrap()
+        .split('/')
+        .nth(1)
+        .unwrap()
+        .to_string();
     let err = ws.fails(1, &["permohonan", "lihat", "0042/2026"]);
-    assert!(err.contains("permohonan 0042/2026 tidak ditemukan"), "{err}");
+    assert!(
+        err.contains("permohonan 0042/2026 tidak ditemukan"),
+        "{err}"
+    );
     let err = ws.fails(1, &["permohonan", "lihat", "abc"]);
     assert!(err.contains("bukan nomor permohonan"), "{err}");
     // A short register number is understood.

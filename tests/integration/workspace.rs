@@ -6,7 +6,7 @@ use crate::{Ws, kelurahan};
 
 #[test]
 fn init_twice_changes_nothing_and_says_so() {
-    let ws = Ws::new();
+    let ws = Ws::init();
     ws.baru("Siti Aminah");
     let toml = fs::read(ws.dir.join("kelurahan.toml")).unwrap();
     let before = ws.snapshot();
@@ -21,14 +21,18 @@ fn init_twice_changes_nothing_and_says_so() {
 
 #[test]
 fn the_dir_comes_from_the_environment_too() {
-    let ws = Ws::new();
+    let ws = Ws::init();
     let out = std::process::Command::new(crate::BIN)
         .args(["permohonan", "daftar", "--format", "json"])
         .env("KELURAHAN_DIR", &ws.dir)
         .current_dir(std::env::temp_dir())
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(String::from_utf8(out.stdout).unwrap().trim(), "[]");
 }
 
@@ -38,13 +42,20 @@ fn edit_profile(ws: &Ws, from: &str, to: &str) -> usize {
     assert!(text.contains(from));
     let text = text.replacen(from, to, 1);
     fs::write(&path, &text).unwrap();
-    text.lines().position(|l| l.contains(to.lines().last().unwrap())).unwrap() + 1
+    text.lines()
+        .position(|l| l.contains(to.lines().last().unwrap()))
+        .unwrap()
+        + 1
 }
 
 #[test]
 fn a_wrong_key_is_refused_with_its_name_and_line() {
-    let ws = Ws::new();
-    let line = edit_profile(&ws, "kode_unit = \"RWS\"", "kode_unit = \"RWS\"\nkode_unti = \"X\"");
+    let ws = Ws::init();
+    let line = edit_profile(
+        &ws,
+        "kode_unit = \"RWS\"",
+        "kode_unit = \"RWS\"\nkode_unti = \"X\"",
+    );
     let err = ws.fails(2, &["permohonan", "daftar"]);
     assert!(err.contains("kantor.kode_unti"), "{err}");
     assert!(err.contains(&format!("baris {line}")), "{err}");
@@ -53,7 +64,7 @@ fn a_wrong_key_is_refused_with_its_name_and_line() {
 
 #[test]
 fn a_wrong_type_is_refused_with_its_name_and_line() {
-    let ws = Ws::new();
+    let ws = Ws::init();
     let line = edit_profile(&ws, "kode_pos = \"36125\"", "kode_pos = 36125");
     let err = ws.fails(2, &["periksa"]);
     assert!(err.contains("kantor.kode_pos"), "{err}");
@@ -63,7 +74,7 @@ fn a_wrong_type_is_refused_with_its_name_and_line() {
 
 #[test]
 fn a_bad_value_is_refused_with_its_name_and_line() {
-    let ws = Ws::new();
+    let ws = Ws::init();
     let line = edit_profile(&ws, "nip = \"19670619 199006 1 001\"", "nip = \"1967\"");
     let err = ws.fails(2, &["periksa"]);
     assert!(err.contains("pejabat.lurah.nip"), "{err}");
@@ -72,7 +83,7 @@ fn a_bad_value_is_refused_with_its_name_and_line() {
 
 #[test]
 fn a_workspace_catalog_adds_types_and_is_checked() {
-    let ws = Ws::new();
+    let ws = Ws::init();
     let dir = ws.dir.join("typst-templates");
     fs::create_dir_all(&dir).unwrap();
     fs::write(
@@ -89,12 +100,15 @@ fn a_workspace_catalog_adds_types_and_is_checked() {
     )
     .unwrap();
     let err = ws.fails(2, &["katalog"]);
-    assert!(err.contains("jenis `sk-ahli-waris`") && err.contains("surat-wasiat"), "{err}");
+    assert!(
+        err.contains("jenis `sk-ahli-waris`") && err.contains("surat-wasiat"),
+        "{err}"
+    );
 }
 
 #[test]
 fn a_newer_database_is_refused() {
-    let ws = Ws::new();
+    let ws = Ws::init();
     ws.db().pragma_update(None, "user_version", 99).unwrap();
     let err = ws.fails(2, &["permohonan", "daftar"]);
     assert!(err.contains("skema versi 99"), "{err}");
@@ -107,17 +121,37 @@ fn a_folder_without_profile_is_not_a_workspace() {
     let out = kelurahan(tmp.path(), &["permohonan", "daftar"]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8(out.stderr).unwrap();
-    assert!(err.contains("bukan folder kerja") && err.contains("kelurahan init"), "{err}");
-    assert!(!tmp.path().join("kelurahan.db").exists(), "no database appears by accident");
+    assert!(
+        err.contains("bukan folder kerja") && err.contains("kelurahan init"),
+        "{err}"
+    );
+    assert!(
+        !tmp.path().join("kelurahan.db").exists(),
+        "no database appears by accident"
+    );
 }
 
 #[test]
 fn usage_errors_exit_2_in_indonesian() {
-    let ws = Ws::new();
-    let err = ws.fails(2, &["permohonan", "lanjut", "1", "--peran", "camat", "--oleh", "X"]);
+    let ws = Ws::init();
+    let err = ws.fails(
+        2,
+        &[
+            "permohonan",
+            "lanjut",
+            "1",
+            "--peran",
+            "camat",
+            "--oleh",
+            "X",
+        ],
+    );
     assert!(err.contains("nilai `camat` tidak sah"), "{err}");
     let err = ws.fails(2, &["permohonan", "daftar", "--bulan", "2026-13"]);
     assert!(err.contains("--bulan"), "{err}");
     let help = ws.ok(&["permohonan", "--help"]);
-    assert!(help.contains("Penggunaan:") && help.contains("Perintah:"), "{help}");
+    assert!(
+        help.contains("Penggunaan:") && help.contains("Perintah:"),
+        "{help}"
+    );
 }
