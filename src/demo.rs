@@ -12,6 +12,7 @@ use crate::calendar::{self, Bulan};
 use crate::catalog::TipeIsian;
 use crate::model::{self, Masukan};
 use crate::register::{Register, RegisterError, TahapCount};
+use crate::surat::{self, SuratError};
 use crate::workflow::Peran;
 use crate::workspace::{InitOutcome, Workspace, WorkspaceError};
 
@@ -30,6 +31,8 @@ pub enum DemoError {
     Workspace(#[from] WorkspaceError),
     #[error(transparent)]
     Register(#[from] RegisterError),
+    #[error(transparent)]
+    Surat(#[from] SuratError),
     #[error("data demo ditolak oleh pemeriksaan ({0}); ini cacat program")]
     Generator(String),
 }
@@ -91,6 +94,7 @@ pub fn run(dir: &Path, opts: &DemoOptions) -> Result<DemoSummary, DemoError> {
     let tz = ws.profil.tz();
     let dari = opts.hingga - Duration::days(90);
     let plans = plan(&ws, tz, dari, opts);
+    let renderer = surat::LazyRenderer::new(&ws);
 
     let mut per_jenis: Vec<(String, String, usize)> = ws
         .katalog
@@ -128,7 +132,17 @@ pub fn run(dir: &Path, opts: &DemoOptions) -> Result<DemoSummary, DemoError> {
                     oleh,
                     catatan,
                 } => {
-                    reg.advance(created.id, peran, &oleh, catatan.as_deref(), at)?;
+                    surat::advance(
+                        &mut reg,
+                        &ws,
+                        &renderer,
+                        created.id,
+                        peran,
+                        &oleh,
+                        catatan.as_deref(),
+                        at,
+                        None,
+                    )?;
                 }
                 Event::Reject {
                     at,

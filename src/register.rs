@@ -7,18 +7,20 @@ use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
-use chrono::{DateTime, FixedOffset, NaiveDate, SecondsFormat};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, SecondsFormat};
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 use serde::Serialize;
 
 use crate::calendar::Bulan;
 use crate::files;
 use crate::model::{Berkas, Kanal, Permohonan, PermohonanBaru, Riwayat, format_nomor_register};
+use crate::numbering;
 use crate::workflow::{self, MoveError, Peran, State, Tahap};
 
 /// Schema migrations, in order; the database's `user_version` counts those applied.
 /// Never edit one that has shipped: add a new one.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE permohonan (
     id             INTEGER PRIMARY KEY,
     tahun          INTEGER NOT NULL,
@@ -90,7 +92,56 @@ CREATE TRIGGER permohonan_tidak_dihapus BEFORE DELETE ON permohonan
 BEGIN SELECT RAISE(ABORT, 'permohonan tidak boleh dihapus; tolak dengan alasan'); END;
 CREATE TRIGGER nomor_register_tetap BEFORE UPDATE OF tahun, urut, nomor_register ON permohonan
 BEGIN SELECT RAISE(ABORT, 'nomor register tidak boleh diubah'); END;
-"#];
+"#,
+    r#"
+-- Letters (surat), issued when a request reaches stage 4 (ditindaklanjuti).
+CREATE TABLE surat (
+    id              INTEGER PRIMARY KEY,
+    permohonan_id   INTEGER NOT NULL UNIQUE REFERENCES permohonan (id),
+    tahun           INTEGER NOT NULL,
+    -- 'kantor' (one sequence for the office) or a letter type's code.
+    lingkup         TEXT NOT NULL,
+    urut            INTEGER NOT NULL CHECK (urut > 0),
+    nomor           TEXT NOT NULL UNIQUE,
+    kode_verifikasi TEXT NOT NULL UNIQUE,
+    tanggal         TEXT NOT NULL,
+    jenis           TEXT NOT NULL,
+    penanda_tangan  TEXT NOT NULL CHECK (penanda_tangan IN ('lurah', 'seklur')),
+    -- The exact data the template printed, so a reprint says the same.
+    data            TEXT NOT NULL CHECK (json_valid(data)),
+    sha256          TEXT NOT NULL CHECK (length(sha256) = 64),
+    berkas          TEXT NOT NULL,
+    dibuat          TEXT NOT NULL,
+    batal_waktu     TEXT,
+    batal_oleh      TEXT,
+    batal_alasan    TEXT,
+    UNIQUE (tahun, lingkup, urut)
+) STRICT;
+CREATE INDEX surat_tanggal ON surat (tanggal);
+CREATE INDEX surat_sha256 ON surat (sha256);
+
+-- A letter is issued by the move to stage 4, in the same transaction.
+CREATE TRIGGER surat_pada_tahap_4 BEFORE INSERT ON surat
+WHEN (SELECT tahap FROM permohonan WHERE id = NEW.permohonan_id) IS NOT 'ditindaklanjuti'
+BEGIN SELECT RAISE(ABORT, 'surat hanya terbit saat permohonan ditindaklanjuti'); END;
+
+-- An issued letter never changes and is never removed; it can be voided once, with a
+-- reason, and its number stays taken.
+CREATE TRIGGER surat_tidak_dihapus BEFORE DELETE ON surat
+BEGIN SELECT RAISE(ABORT, 'surat yang terbit tidak boleh dihapus; batalkan dengan alasan'); END;
+CREATE TRIGGER surat_tetap BEFORE UPDATE ON surat
+WHEN OLD.batal_waktu IS NOT NULL
+  OR NEW.id IS NOT OLD.id OR NEW.permohonan_id IS NOT OLD.permohonan_id
+  OR NEW.tahun IS NOT OLD.tahun OR NEW.lingkup IS NOT OLD.lingkup OR NEW.urut IS NOT OLD.urut
+  OR NEW.nomor IS NOT OLD.nomor OR NEW.kode_verifikasi IS NOT OLD.kode_verifikasi
+  OR NEW.tanggal IS NOT OLD.tanggal OR NEW.jenis IS NOT OLD.jenis
+  OR NEW.penanda_tangan IS NOT OLD.penanda_tangan OR NEW.data IS NOT OLD.data
+  OR NEW.sha256 IS NOT OLD.sha256 OR NEW.berkas IS NOT OLD.berkas OR NEW.dibuat IS NOT OLD.dibuat
+  OR NEW.batal_waktu IS NULL OR NEW.batal_oleh IS NULL
+  OR length(trim(coalesce(NEW.batal_alasan, ''))) = 0
+BEGIN SELECT RAISE(ABORT, 'surat yang terbit tidak boleh diubah; hanya dapat dibatalkan sekali dengan alasan'); END;
+"#,
+];
 
 /// The schema version this program writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -119,6 +170,16 @@ pub enum RegisterError {
     },
     #[error("berkas `{0}` ditulis sebagai ada dan tidak ada sekaligus")]
     PaperBothWays(String),
+    #[error("permohonan {0} belum mempunyai surat (surat terbit pada tahap ditindaklanjuti)")]
+    NoLetter(String),
+    #[error("surat {0} sudah dibatalkan")]
+    AlreadyVoid(String),
+    #[error("alasan pembatalan surat harus diisi")]
+    VoidReasonRequired,
+    #[error("surat tidak dapat diterbitkan: {0}")]
+    Issue(Box<dyn std::error::Error + Send + Sync>),
+    #[error("pembangkit acak sistem tidak dapat dipakai: {0}")]
+    Random(String),
     #[error("isi basis data tidak sah pada permohonan {id}: {what}")]
     Corrupt { id: i64, what: String },
 }
@@ -183,7 +244,7 @@ impl Register {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let tahun = chrono::Datelike::year(&baru.tanggal);
+        let tahun = baru.tanggal.year();
         let urut: i64 = tx.query_row(
             "SELECT COALESCE(MAX(urut), 0) + 1 FROM permohonan WHERE tahun = ?1",
             [tahun],
@@ -412,7 +473,9 @@ impl Register {
         Ok(p)
     }
 
-    /// Moves a request one stage forward, if the SOP lets `peran` do it now.
+    /// Moves a request one stage forward, if the SOP lets `peran` do it now. The move to
+    /// stage 4 issues the letter: `issue` numbers it, renders it and writes its file
+    /// inside the same transaction, so a failure leaves neither a move nor a number.
     pub fn advance(
         &mut self,
         id: i64,
@@ -420,10 +483,29 @@ impl Register {
         oleh: &str,
         catatan: Option<&str>,
         at: DateTime<FixedOffset>,
+        issue: Option<&mut Issue<'_>>,
     ) -> Result<Permohonan> {
-        self.move_to(id, peran, oleh, catatan, at, |s| {
-            workflow::advance(s, peran)
-        })
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let p = load(&tx, id)?;
+        let ke = workflow::advance(&state(&p), peran)?;
+        let catatan = catatan.map(str::trim).filter(|c| !c.is_empty());
+        insert_riwayat(&tx, id, Some(p.tahap), ke, peran, oleh.trim(), &at, catatan)?;
+        tx.execute(
+            "UPDATE permohonan SET tahap = ?1 WHERE id = ?2",
+            params![ke.kode(), id],
+        )?;
+        if ke == Tahap::Ditindaklanjuti {
+            let issue = issue.ok_or_else(|| {
+                RegisterError::Issue("penerbitan surat tidak disiapkan oleh pemanggil".into())
+            })?;
+            let p = load(&tx, id)?;
+            issue_letter(&tx, &p, at, issue)?;
+        }
+        let p = load(&tx, id)?;
+        tx.commit()?;
+        Ok(p)
     }
 
     /// Refuses a request (`ditolak`) with a reason, if the SOP still allows it.
@@ -464,6 +546,254 @@ impl Register {
         tx.commit()?;
         Ok(p)
     }
+
+    /// The letter of a request, if it has one.
+    pub fn letter_of(&self, permohonan_id: i64) -> Result<Option<Surat>> {
+        letter_where(&self.conn, "s.permohonan_id", &permohonan_id)
+    }
+
+    /// The letter with this verification code (as stored: `XXXX-XXXX-XXXX`).
+    pub fn letter_by_code(&self, code: &str) -> Result<Option<Surat>> {
+        letter_where(&self.conn, "s.kode_verifikasi", &code)
+    }
+
+    /// The letter whose issued PDF has this SHA-256 (hex).
+    pub fn letter_by_sha256(&self, sha256: &str) -> Result<Option<Surat>> {
+        letter_where(&self.conn, "s.sha256", &sha256)
+    }
+
+    /// Letters dated in `bulan`, in number order.
+    pub fn letters_in(&self, bulan: Bulan) -> Result<Vec<Surat>> {
+        let mut st = self.conn.prepare(&format!(
+            "SELECT {SURAT_COLUMNS} FROM surat s WHERE s.tanggal >= ?1 AND s.tanggal < ?2
+             ORDER BY s.tahun, s.lingkup, s.urut"
+        ))?;
+        let rows = st.query_map(
+            params![
+                bulan.first_day().to_string(),
+                bulan.next().first_day().to_string()
+            ],
+            |r| Ok(surat_from_row(r)),
+        )?;
+        let mut out = Vec::new();
+        for r in rows {
+            out.push(r??);
+        }
+        Ok(out)
+    }
+
+    /// Voids a letter: it stays in the register with its number, marked void.
+    pub fn void_letter(
+        &mut self,
+        permohonan_id: i64,
+        oleh: &str,
+        alasan: &str,
+        at: DateTime<FixedOffset>,
+    ) -> Result<Surat> {
+        if alasan.trim().is_empty() {
+            return Err(RegisterError::VoidReasonRequired);
+        }
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let nomor: String = tx.query_row(
+            "SELECT nomor_register FROM permohonan WHERE id = ?1",
+            [permohonan_id],
+            |r| r.get(0),
+        )?;
+        let s = letter_where(&tx, "s.permohonan_id", &permohonan_id)?
+            .ok_or_else(|| RegisterError::NoLetter(nomor.clone()))?;
+        if s.batal.is_some() {
+            return Err(RegisterError::AlreadyVoid(s.nomor));
+        }
+        tx.execute(
+            "UPDATE surat SET batal_waktu = ?1, batal_oleh = ?2, batal_alasan = ?3 WHERE id = ?4",
+            params![ts(&at), oleh.trim(), alasan.trim(), s.id],
+        )?;
+        let s = letter_where(&tx, "s.id", &s.id)?.ok_or(RegisterError::NoLetter(nomor))?;
+        tx.commit()?;
+        Ok(s)
+    }
+}
+
+/// Renders and writes a letter for a request and its new number; returns what the
+/// register keeps of it. Any failure aborts the issue and the move.
+pub type Produce<'a> = dyn FnMut(
+        &Permohonan,
+        &SuratBaru,
+    ) -> std::result::Result<Terbitan, Box<dyn std::error::Error + Send + Sync>>
+    + 'a;
+
+/// How to number and produce a letter, given by the caller of `advance`.
+pub struct Issue<'a> {
+    pub pola: &'a str,
+    /// `kantor`, or the letter type's code for one sequence per type.
+    pub lingkup: &'a str,
+    pub kode_unit: &'a str,
+    pub kode_klasifikasi: &'a str,
+    pub penanda_tangan: &'a str,
+    /// Renders and writes the letter for this request and these facts; returns what
+    /// the register keeps of it.
+    pub produce: &'a mut Produce<'a>,
+}
+
+/// The facts of a letter being issued, decided inside the transaction.
+#[derive(Debug, Clone)]
+pub struct SuratBaru {
+    pub nomor: String,
+    pub tanggal: NaiveDate,
+    pub kode_verifikasi: String,
+}
+
+/// What the register keeps of a produced letter.
+#[derive(Debug, Clone)]
+pub struct Terbitan {
+    /// The JSON data the template printed.
+    pub data: String,
+    pub sha256: String,
+    /// Path of the PDF, relative to the workspace.
+    pub berkas: String,
+}
+
+/// An issued letter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Surat {
+    pub id: i64,
+    pub permohonan_id: i64,
+    pub nomor: String,
+    pub tanggal: NaiveDate,
+    pub jenis: String,
+    pub kode_verifikasi: String,
+    pub penanda_tangan: String,
+    #[serde(skip)]
+    pub data: String,
+    pub sha256: String,
+    pub berkas: String,
+    pub batal: Option<Batal>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Batal {
+    pub waktu: DateTime<FixedOffset>,
+    pub oleh: String,
+    pub alasan: String,
+}
+
+const SURAT_COLUMNS: &str = "s.id, s.permohonan_id, s.nomor, s.tanggal, s.jenis, s.kode_verifikasi, \
+    s.penanda_tangan, s.data, s.sha256, s.berkas, s.batal_waktu, s.batal_oleh, s.batal_alasan";
+
+/// The one letter whose `column` equals `value` (a unique column).
+fn letter_where(
+    conn: &Connection,
+    column: &str,
+    value: &dyn rusqlite::ToSql,
+) -> Result<Option<Surat>> {
+    conn.query_row(
+        &format!("SELECT {SURAT_COLUMNS} FROM surat s WHERE {column} = ?1"),
+        [value],
+        |r| Ok(surat_from_row(r)),
+    )
+    .optional()?
+    .transpose()
+}
+
+fn surat_from_row(r: &Row) -> Result<Surat> {
+    let permohonan_id: i64 = r.get(1)?;
+    let tanggal: String = r.get(3)?;
+    let batal_waktu: Option<String> = r.get(10)?;
+    let batal = match batal_waktu {
+        Some(w) => Some(Batal {
+            waktu: DateTime::parse_from_rfc3339(&w)
+                .map_err(|_| corrupt(permohonan_id, format!("surat.batal_waktu berisi `{w}`")))?,
+            oleh: r.get::<_, Option<String>>(11)?.unwrap_or_default(),
+            alasan: r.get::<_, Option<String>>(12)?.unwrap_or_default(),
+        }),
+        None => None,
+    };
+    Ok(Surat {
+        id: r.get(0)?,
+        permohonan_id,
+        nomor: r.get(2)?,
+        tanggal: parse_col(permohonan_id, "surat.tanggal", &tanggal)?,
+        jenis: r.get(4)?,
+        kode_verifikasi: r.get(5)?,
+        penanda_tangan: r.get(6)?,
+        data: r.get(7)?,
+        sha256: r.get(8)?,
+        berkas: r.get(9)?,
+        batal,
+    })
+}
+
+fn random_u64() -> Result<u64> {
+    let mut b = [0u8; 8];
+    getrandom::fill(&mut b).map_err(|e| RegisterError::Random(e.to_string()))?;
+    Ok(u64::from_le_bytes(b))
+}
+
+/// Numbers the letter (next in its year and scope), asks the caller to produce it, and
+/// records it; all inside the caller's transaction.
+fn issue_letter(
+    tx: &Connection,
+    p: &Permohonan,
+    at: DateTime<FixedOffset>,
+    issue: &mut Issue<'_>,
+) -> Result<()> {
+    let tanggal = at.date_naive();
+    let tahun = tanggal.year();
+    let urut: i64 = tx.query_row(
+        "SELECT COALESCE(MAX(urut), 0) + 1 FROM surat WHERE tahun = ?1 AND lingkup = ?2",
+        params![tahun, issue.lingkup],
+        |r| r.get(0),
+    )?;
+    let nomor = numbering::format_nomor(
+        issue.pola,
+        &numbering::NomorParts {
+            kode_klasifikasi: issue.kode_klasifikasi,
+            urut,
+            kode_unit: issue.kode_unit,
+            bulan: tanggal.month(),
+            tahun,
+        },
+    );
+    let kode_verifikasi = loop {
+        let code = numbering::verification_code(random_u64()?);
+        let taken: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM surat WHERE kode_verifikasi = ?1)",
+            [&code],
+            |r| r.get(0),
+        )?;
+        if !taken {
+            break code;
+        }
+    };
+    let baru = SuratBaru {
+        nomor,
+        tanggal,
+        kode_verifikasi,
+    };
+    let t = (issue.produce)(p, &baru).map_err(RegisterError::Issue)?;
+    tx.execute(
+        "INSERT INTO surat (permohonan_id, tahun, lingkup, urut, nomor, kode_verifikasi, tanggal,
+             jenis, penanda_tangan, data, sha256, berkas, dibuat)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+        params![
+            p.id,
+            tahun,
+            issue.lingkup,
+            urut,
+            baru.nomor,
+            baru.kode_verifikasi,
+            tanggal.to_string(),
+            p.jenis,
+            issue.penanda_tangan,
+            t.data,
+            t.sha256,
+            t.berkas,
+            ts(&at),
+        ],
+    )?;
+    Ok(())
 }
 
 fn state(p: &Permohonan) -> State<'_> {

@@ -66,6 +66,27 @@ pub struct Kantor {
     pub logo: String,
     #[serde(default = "default_tz")]
     pub zona_waktu: String,
+    /// "Alam Barajo"; taken from `kecamatan` when absent.
+    #[serde(default)]
+    pub nama_kecamatan: String,
+    /// "Kota Jambi"; taken from `pemerintah` when absent.
+    #[serde(default)]
+    pub nama_kota: String,
+}
+
+/// "KECAMATAN ALAM BARAJO" -> "Alam Barajo"
+fn title_case(s: &str) -> String {
+    s.split_whitespace()
+        .map(|w| {
+            let lower = w.to_lowercase();
+            let mut c = lower.chars();
+            match c.next() {
+                Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+                None => String::new(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn default_tz() -> String {
@@ -112,6 +133,29 @@ pub enum LingkupNomor {
 #[serde(deny_unknown_fields)]
 pub struct Dokumen {
     pub kertas: Kertas,
+    /// Who signs letters: the Lurah, or the Seklur on the Lurah's behalf (a.n.).
+    #[serde(default = "default_signer")]
+    pub penanda_tangan: PenandaTangan,
+}
+
+fn default_signer() -> PenandaTangan {
+    PenandaTangan::Lurah
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PenandaTangan {
+    Lurah,
+    Seklur,
+}
+
+impl PenandaTangan {
+    pub fn kode(self) -> &'static str {
+        match self {
+            PenandaTangan::Lurah => "lurah",
+            PenandaTangan::Seklur => "seklur",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -120,17 +164,6 @@ pub enum Kertas {
     F4,
     A4,
 }
-
-/// Placeholders a numbering pattern may use.
-pub const NUMBER_FIELDS: [&str; 7] = [
-    "kode_klasifikasi",
-    "urut",
-    "urut:03",
-    "kode_unit",
-    "bulan",
-    "bulan_romawi",
-    "tahun",
-];
 
 const INDONESIAN_ZONES: [&str; 4] = [
     "Asia/Jakarta",
@@ -166,6 +199,22 @@ impl Profil {
             key: key.to_string(),
             message,
         };
+        if self.kantor.nama_kecamatan.trim().is_empty() {
+            let k = self.kantor.kecamatan.trim();
+            let k = k
+                .strip_prefix("KECAMATAN ")
+                .or_else(|| k.strip_prefix("Kecamatan "))
+                .unwrap_or(k);
+            self.kantor.nama_kecamatan = title_case(k);
+        }
+        if self.kantor.nama_kota.trim().is_empty() {
+            let p = self.kantor.pemerintah.trim();
+            let p = p
+                .strip_prefix("PEMERINTAH ")
+                .or_else(|| p.strip_prefix("Pemerintah "))
+                .unwrap_or(p);
+            self.kantor.nama_kota = title_case(p);
+        }
         let k = &self.kantor;
         for (key, v) in [
             ("kantor.pemerintah", &k.pemerintah),
@@ -222,34 +271,37 @@ impl Profil {
                     .map_err(|e| invalid(&format!("pejabat.{role}.nip"), e.to_string()))?;
             }
         }
-        check_pattern(&self.penomoran.pola).map_err(|m| invalid("penomoran.pola", m))?;
+        crate::numbering::check_pattern(&self.penomoran.pola)
+            .map_err(|m| invalid("penomoran.pola", m))?;
         Ok(())
     }
 }
 
-fn check_pattern(pola: &str) -> Result<(), String> {
-    let mut rest = pola;
-    let mut seen = Vec::new();
-    while let Some(start) = rest.find('{') {
-        let after = &rest[start + 1..];
-        let end = after
-            .find('}')
-            .ok_or("ada `{` tanpa pasangan `}`".to_string())?;
-        let name = &after[..end];
-        if !NUMBER_FIELDS.contains(&name) {
-            return Err(format!(
-                "unsur `{{{name}}}` tidak dikenal; yang dikenal: {}",
-                NUMBER_FIELDS.map(|f| format!("{{{f}}}")).join(" ")
-            ));
+/// With one sequence per letter type, two types with the same classification code would
+/// print the same number unless the pattern tells them apart: refuse that on load.
+fn check_numbering_scope(
+    file: &Path,
+    text: &str,
+    profil: &Profil,
+    katalog: &Katalog,
+) -> Result<(), WorkspaceError> {
+    if profil.penomoran.lingkup != LingkupNomor::Jenis {
+        return Ok(());
+    }
+    for (i, a) in katalog.jenis.iter().enumerate() {
+        for b in &katalog.jenis[i + 1..] {
+            if a.kode_klasifikasi == b.kode_klasifikasi {
+                return Err(WorkspaceError::Invalid {
+                    file: file.display().to_string(),
+                    line: toml_file::line_of(text, "penomoran.lingkup").unwrap_or(1),
+                    key: "penomoran.lingkup".into(),
+                    message: format!(
+                        "dengan lingkup \"jenis\", {} dan {} memakai kode klasifikasi yang sama ({}) sehingga nomor suratnya bisa kembar; pakai lingkup \"kantor\" atau beri kode klasifikasi berbeda di katalog",
+                        a.kode, b.kode, a.kode_klasifikasi
+                    ),
+                });
+            }
         }
-        seen.push(name);
-        rest = &after[end + 1..];
-    }
-    if !seen.iter().any(|s| s.starts_with("urut")) {
-        return Err("pola harus memuat {urut} atau {urut:03}".into());
-    }
-    if !seen.contains(&"tahun") {
-        return Err("pola harus memuat {tahun}, karena nomor urut mulai lagi setiap tahun".into());
     }
     Ok(())
 }
@@ -283,6 +335,7 @@ impl Workspace {
         };
         let profil = Profil::parse(&file, &text)?;
         let katalog = Katalog::load(&dir.join(TEMPLATES_DIR).join("katalog.toml"))?;
+        check_numbering_scope(&file, &text, &profil, &katalog)?;
         Ok(Workspace {
             dir: dir.to_path_buf(),
             profil,

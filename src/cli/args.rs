@@ -33,6 +33,71 @@ pub enum Command {
     Permohonan(Box<PermohonanCmd>),
     /// Menampilkan katalog jenis surat, atau satu jenis dengan persyaratan dan isiannya.
     Katalog(KatalogArgs),
+    /// Mencetak ulang surat satu permohonan, semua surat sebulan, atau membatalkan surat.
+    Surat(SuratArgs),
+    /// Memeriksa keaslian surat: berkas PDF-nya atau kode verifikasi pada salinan kertas.
+    Verifikasi(VerifikasiArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct SuratArgs {
+    #[command(subcommand)]
+    pub aksi: Option<SuratCmd>,
+    /// Nomor register (0042/2026) atau id permohonan yang suratnya dicetak.
+    pub id: Option<String>,
+    /// Cetak semua surat yang bertanggal di bulan ini (TAHUN-BULAN).
+    #[arg(long, value_name = "BULAN", conflicts_with = "id")]
+    pub bulan: Option<String>,
+    /// Berkas PDF tujuan (untuk satu surat) atau folder tujuan (untuk --bulan).
+    #[arg(long, value_name = "BERKAS")]
+    pub keluar: Option<PathBuf>,
+    /// Jumlah pekerja untuk --bulan. Bawaan: jumlah inti prosesor.
+    #[arg(long, value_name = "N")]
+    pub pekerja: Option<usize>,
+    /// Bentuk keluaran.
+    #[arg(long, value_enum, default_value_t = Format::Tabel)]
+    pub format: Format,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SuratCmd {
+    /// Membatalkan surat: nomornya tetap terpakai dan tercatat batal.
+    Batal(BatalArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BatalArgs {
+    /// Nomor register (0042/2026) atau id permohonan.
+    pub id: String,
+    /// Alasan pembatalan (wajib).
+    #[arg(long)]
+    pub alasan: String,
+    /// Nama petugas yang membatalkan.
+    #[arg(long, value_name = "NAMA")]
+    pub oleh: String,
+    /// Bentuk keluaran.
+    #[arg(long, value_enum, default_value_t = Format::Tabel)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifikasiArgs {
+    /// Berkas PDF surat yang diperiksa.
+    #[arg(required_unless_present = "kode", conflicts_with = "kode")]
+    pub berkas: Option<PathBuf>,
+    /// Kode verifikasi yang tercetak pada surat.
+    #[arg(long, value_name = "KODE")]
+    pub kode: Option<String>,
+    /// Bentuk keluaran.
+    #[arg(long, value_enum, default_value_t = Format::Tabel)]
+    pub format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PenandaTanganArg {
+    Lurah,
+    Seklur,
 }
 
 #[derive(Debug, Args)]
@@ -194,6 +259,9 @@ pub struct LanjutArgs {
     /// Catatan untuk riwayat.
     #[arg(long)]
     pub catatan: Option<String>,
+    /// Penanda tangan surat yang terbit pada langkah ini. Bawaan: dari kelurahan.toml.
+    #[arg(long = "penanda-tangan", value_enum)]
+    pub penanda_tangan: Option<PenandaTanganArg>,
     /// Bentuk keluaran.
     #[arg(long, value_enum, default_value_t = Format::Tabel)]
     pub format: Format,

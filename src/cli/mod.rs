@@ -17,10 +17,11 @@ use crate::catalog::CatalogError;
 use crate::demo::{self, DemoOptions};
 use crate::model::{self, Masukan};
 use crate::register::{Filter, Register, RegisterError};
+use crate::surat;
 use crate::toml_file::TomlError;
 use crate::workflow::{Peran, Tahap};
-use crate::workspace::{InitOutcome, Workspace, WorkspaceError};
-use args::{Cli, Command, Format, PeranArg, PermohonanCmd};
+use crate::workspace::{InitOutcome, PenandaTangan, Workspace, WorkspaceError};
+use args::{Cli, Command, Format, PenandaTanganArg, PeranArg, PermohonanCmd};
 
 /// Wrong usage of the command line (exit code 2).
 #[derive(Debug, thiserror::Error)]
@@ -72,7 +73,131 @@ where
         Command::Demo(a) => run_demo(&dir.unwrap_or_else(|| PathBuf::from("demo")), a),
         Command::Katalog(a) => katalog(&workdir(dir), a),
         Command::Permohonan(cmd) => permohonan(&workdir(dir), *cmd),
+        Command::Surat(a) => surat_cmd(&workdir(dir), a),
+        Command::Verifikasi(a) => verifikasi(&workdir(dir), a),
     }
+}
+
+/// Not a letter the office issued (exit 1).
+#[derive(Debug, thiserror::Error)]
+#[error("surat tidak sah atau tidak dikenal")]
+pub struct NotVerified;
+
+fn verifikasi(dir: &Path, a: args::VerifikasiArgs) -> Result<()> {
+    no_csv(a.format)?;
+    let (ws, reg) = open(dir)?;
+    let verdict = match (&a.berkas, &a.kode) {
+        (Some(file), _) => {
+            let bytes = std::fs::read(file)
+                .with_context(|| format!("{} tidak dapat dibaca", file.display()))?;
+            surat::verify_file(&ws, &reg, &bytes)?
+        }
+        (None, Some(code)) => surat::verify_code(&ws, &reg, code)?,
+        (None, None) => return Err(UsageError("tulis BERKAS atau --kode KODE".into()).into()),
+    };
+    if a.format == Format::Json {
+        print_json(&verdict)?;
+    } else {
+        println!("{}", verdict.pesan);
+        if let (Some(n), Some(reg_no)) = (&verdict.nomor, &verdict.nomor_register) {
+            println!("  Nomor surat     : {n}");
+            println!(
+                "  Jenis           : {}",
+                verdict.jenis.clone().unwrap_or_default()
+            );
+            println!(
+                "  Tanggal         : {}",
+                verdict
+                    .tanggal
+                    .as_deref()
+                    .and_then(|t| calendar::parse_tanggal(t).ok())
+                    .map(calendar::tanggal)
+                    .unwrap_or_default()
+            );
+            println!("  No. register    : {reg_no}");
+        }
+    }
+    if verdict.sah {
+        Ok(())
+    } else {
+        Err(NotVerified.into())
+    }
+}
+
+fn surat_cmd(dir: &Path, a: args::SuratArgs) -> Result<()> {
+    let (ws, mut reg) = open(dir)?;
+    let now = calendar::now(ws.profil.tz());
+    if let Some(args::SuratCmd::Batal(b)) = a.aksi {
+        no_csv(b.format)?;
+        let id = reg.resolve(&b.id)?;
+        let s = reg.void_letter(id, &b.oleh, &b.alasan, now)?;
+        if b.format == Format::Json {
+            return print_json(&s);
+        }
+        println!(
+            "Surat {} dibatalkan: {}. Nomornya tetap tercatat dan tidak dipakai lagi.",
+            s.nomor,
+            b.alasan.trim()
+        );
+        return Ok(());
+    }
+    no_csv(a.format)?;
+    match (&a.id, &a.bulan) {
+        (Some(id), _) => {
+            let id = reg.resolve(id)?;
+            let p = reg.get(id)?;
+            let s = reg
+                .letter_of(id)?
+                .ok_or_else(|| RegisterError::NoLetter(p.nomor_register.clone()))?;
+            let renderer = surat::renderer(&ws)?;
+            let pdf = surat::print(&ws, &renderer, &s)?;
+            let out = match &a.keluar {
+                Some(f) => f.clone(),
+                None => ws.dir.join(surat::print_path(&s)),
+            };
+            crate::files::write_atomic(&out, &pdf)
+                .with_context(|| format!("{} tidak dapat ditulis", out.display()))?;
+            if a.format == Format::Json {
+                print_json(&serde_json::json!({ "surat": s, "berkas": out }))?;
+            } else {
+                let status = if s.batal.is_some() { " (BATAL)" } else { "" };
+                println!("Surat {}{status} dicetak ke {}", s.nomor, out.display());
+            }
+        }
+        (None, Some(bulan)) => {
+            let bulan: Bulan = bulan
+                .parse()
+                .map_err(|e| UsageError(format!("--bulan: {e}")))?;
+            let out = a.keluar.clone().unwrap_or_else(|| {
+                ws.dir.join(format!(
+                    "output/surat/{:04}/{:02}",
+                    bulan.tahun, bulan.bulan
+                ))
+            });
+            let workers = a
+                .pekerja
+                .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+            let r = surat::print_month(&ws, &reg, bulan, &out, workers)?;
+            if a.format == Format::Json {
+                print_json(&r)?;
+            } else {
+                println!(
+                    "{} surat bulan {} dicetak ke {} ({} di antaranya batal).",
+                    r.jumlah,
+                    bulan.nama(),
+                    r.folder.display(),
+                    r.batal
+                );
+            }
+        }
+        (None, None) => {
+            return Err(UsageError(
+                "tulis nomor permohonan, --bulan TAHUN-BULAN, atau `surat batal`".into(),
+            )
+            .into());
+        }
+    }
+    Ok(())
 }
 
 fn workdir(dir: Option<PathBuf>) -> PathBuf {
@@ -311,9 +436,31 @@ fn permohonan(dir: &Path, cmd: PermohonanCmd) -> Result<()> {
         PermohonanCmd::Lanjut(a) => {
             no_csv(a.format)?;
             let id = reg.resolve(&a.id)?;
-            let p = reg.advance(id, peran(a.peran), &a.oleh, a.catatan.as_deref(), now)?;
+            let renderer = surat::LazyRenderer::new(&ws);
+            let p = surat::advance(
+                &mut reg,
+                &ws,
+                &renderer,
+                id,
+                peran(a.peran),
+                &a.oleh,
+                a.catatan.as_deref(),
+                now,
+                a.penanda_tangan.map(|t| match t {
+                    PenandaTanganArg::Lurah => PenandaTangan::Lurah,
+                    PenandaTanganArg::Seklur => PenandaTangan::Seklur,
+                }),
+            )?;
+            let letter = if p.tahap == Tahap::Ditindaklanjuti {
+                reg.letter_of(p.id)?
+            } else {
+                None
+            };
             if a.format == Format::Json {
-                print_json(&p)?;
+                // The request as `lihat` shows it, with the letter issued by this move.
+                let mut v = serde_json::to_value(&p).context("JSON")?;
+                v["surat"] = serde_json::to_value(&letter).context("JSON")?;
+                print_json(&v)?;
             } else {
                 println!(
                     "Permohonan {} sekarang tahap {} ({}).",
@@ -321,6 +468,14 @@ fn permohonan(dir: &Path, cmd: PermohonanCmd) -> Result<()> {
                     p.tahap.kode(),
                     p.tahap.label()
                 );
+                if let Some(s) = letter {
+                    println!(
+                        "Surat terbit: nomor {}, kode verifikasi {}, berkas {}",
+                        s.nomor,
+                        s.kode_verifikasi,
+                        ws.dir.join(&s.berkas).display()
+                    );
+                }
                 println!("{}", show::next_step(&p));
             }
         }

@@ -1,0 +1,227 @@
+//! What each printed document says: the data handed to its Typst template as
+//! `/data.json`, assembled from register records and the office profile. Pure.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::JenisSurat;
+use crate::identity;
+use crate::model::Permohonan;
+use crate::workspace::{Kertas, PenandaTangan, Petugas, Profil};
+
+/// Virtual path of the office logo, when the profile names one.
+pub fn logo_path(profil: &Profil) -> Option<String> {
+    let logo = profil.kantor.logo.trim();
+    if logo.is_empty() {
+        return None;
+    }
+    let ext = std::path::Path::new(logo)
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("png")
+        .to_lowercase();
+    Some(format!("/aset/logo.{ext}"))
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KantorData {
+    pub pemerintah: String,
+    pub kecamatan: String,
+    pub kelurahan: String,
+    pub nama: String,
+    pub nama_kecamatan: String,
+    pub nama_kota: String,
+    pub kota_surat: String,
+    pub alamat_lengkap: String,
+    pub email: String,
+    pub logo: Option<String>,
+}
+
+impl KantorData {
+    pub fn from(profil: &Profil) -> Self {
+        let k = &profil.kantor;
+        let mut alamat = format!("{}, Kode Pos {}, Email: {}", k.alamat, k.kode_pos, k.email);
+        if !k.telepon.trim().is_empty() {
+            alamat.push_str(&format!(", Telp. {}", k.telepon.trim()));
+        }
+        KantorData {
+            pemerintah: k.pemerintah.clone(),
+            kecamatan: k.kecamatan.clone(),
+            kelurahan: k.kelurahan.clone(),
+            nama: k.nama.clone(),
+            nama_kecamatan: k.nama_kecamatan.clone(),
+            nama_kota: k.nama_kota.clone(),
+            kota_surat: k.kota_surat.clone(),
+            alamat_lengkap: alamat,
+            email: k.email.clone(),
+            logo: logo_path(profil),
+        }
+    }
+}
+
+pub fn kertas(profil: &Profil) -> &'static str {
+    match profil.dokumen.kertas {
+        Kertas::F4 => "f4",
+        Kertas::A4 => "a4",
+    }
+}
+
+/// The applicant as a letter prints them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PemohonData {
+    pub nama: String,
+    pub nik: String,
+    pub kk: Option<String>,
+    pub jenis_kelamin: Option<String>,
+    pub tempat_lahir: Option<String>,
+    pub tanggal_lahir: Option<String>,
+    pub agama: Option<String>,
+    pub pekerjaan: Option<String>,
+    pub status_perkawinan: Option<String>,
+    pub kewarganegaraan: Option<String>,
+    pub alamat_lengkap: String,
+    pub rt: Option<String>,
+    pub rw: Option<String>,
+    pub telepon: Option<String>,
+}
+
+impl PemohonData {
+    pub fn from(p: &Permohonan, profil: &Profil) -> Self {
+        // The NIK was checked when the request was written; what it encodes is read
+        // back here (sex, birth date) so that no one types them twice.
+        let info = identity::parse_nik(&p.nik, p.tanggal).ok();
+        let get = |k: &str| p.isian.get(k).cloned();
+        let k = &profil.kantor;
+        let mut alamat = p.alamat.clone().unwrap_or_default();
+        if let Some(rt) = &p.rt {
+            alamat.push_str(&format!(" RT {rt}"));
+        }
+        if let Some(rw) = &p.rw {
+            alamat.push_str(&format!(" RW {rw}"));
+        }
+        let alamat = format!(
+            "{}{}Kelurahan {}, Kecamatan {}, {}",
+            alamat.trim(),
+            if alamat.trim().is_empty() { "" } else { ", " },
+            k.nama,
+            k.nama_kecamatan,
+            k.nama_kota
+        );
+        PemohonData {
+            nama: p.nama.clone(),
+            nik: p.nik.clone(),
+            kk: p.kk.clone(),
+            jenis_kelamin: info.as_ref().map(|i| {
+                if i.perempuan {
+                    "Perempuan"
+                } else {
+                    "Laki-laki"
+                }
+                .to_string()
+            }),
+            tempat_lahir: get("tempat_lahir"),
+            tanggal_lahir: info.map(|i| i.tanggal_lahir.to_string()),
+            agama: get("agama"),
+            pekerjaan: get("pekerjaan"),
+            status_perkawinan: get("status_perkawinan"),
+            kewarganegaraan: get("kewarganegaraan").or(Some("WNI".into())),
+            alamat_lengkap: alamat,
+            rt: p.rt.clone(),
+            rw: p.rw.clone(),
+            telepon: p.telepon.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PenandaTanganData {
+    /// "Lurah Rawasari" when the Seklur signs on the Lurah's behalf (a.n.).
+    pub atas_nama: Option<String>,
+    pub jabatan: String,
+    pub nama: String,
+    pub pangkat: Option<String>,
+    pub nip: Option<String>,
+}
+
+impl PenandaTanganData {
+    pub fn from(profil: &Profil, who: PenandaTangan) -> Self {
+        let p: &Petugas = match who {
+            PenandaTangan::Lurah => &profil.pejabat.lurah,
+            PenandaTangan::Seklur => &profil.pejabat.seklur,
+        };
+        let opt = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+        PenandaTanganData {
+            atas_nama: match who {
+                PenandaTangan::Lurah => None,
+                PenandaTangan::Seklur => Some(profil.pejabat.lurah.jabatan.clone()),
+            },
+            jabatan: p.jabatan.clone(),
+            nama: p.nama.clone(),
+            pangkat: opt(&p.pangkat),
+            nip: opt(&p.nip),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatalData {
+    pub tanggal: String,
+    pub alasan: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SuratData {
+    pub judul: String,
+    pub nomor: String,
+    /// ISO date; the template writes it in Indonesian.
+    pub tanggal: String,
+    pub kode_verifikasi: String,
+    pub nomor_register: String,
+    pub batal: Option<BatalData>,
+}
+
+/// Everything a letter template reads. Stored with the letter when it is issued, so a
+/// reprint says exactly what the original said, whatever the profile says later.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LetterData {
+    pub kertas: String,
+    pub kantor: KantorData,
+    pub surat: SuratData,
+    pub pemohon: PemohonData,
+    pub keperluan: Option<String>,
+    pub isian: BTreeMap<String, String>,
+    pub penanda_tangan: PenandaTanganData,
+}
+
+/// The facts of an issued letter that are not in the request.
+#[derive(Debug, Clone)]
+pub struct LetterFacts<'a> {
+    pub nomor: &'a str,
+    pub tanggal: NaiveDate,
+    pub kode_verifikasi: &'a str,
+    pub penanda_tangan: PenandaTangan,
+}
+
+pub fn letter(profil: &Profil, jenis: &JenisSurat, p: &Permohonan, s: &LetterFacts) -> LetterData {
+    LetterData {
+        kertas: kertas(profil).to_string(),
+        kantor: KantorData::from(profil),
+        surat: SuratData {
+            judul: jenis.nama.clone(),
+            nomor: s.nomor.to_string(),
+            tanggal: s.tanggal.to_string(),
+            kode_verifikasi: s.kode_verifikasi.to_string(),
+            nomor_register: p.nomor_register.clone(),
+            batal: None,
+        },
+        pemohon: PemohonData::from(p, profil),
+        keperluan: p
+            .keperluan
+            .clone()
+            .or_else(|| Some(jenis.keperluan.clone()).filter(|k| !k.trim().is_empty())),
+        isian: p.isian.clone(),
+        penanda_tangan: PenandaTanganData::from(profil, s.penanda_tangan),
+    }
+}
