@@ -49,6 +49,10 @@ pub struct DemoOptions {
 #[derive(Debug, Clone, Serialize)]
 pub struct DemoSummary {
     pub dir: PathBuf,
+    /// Letters issued (stage 4 and beyond), written under `output/surat/`.
+    pub surat: i64,
+    /// Blank forms written under `output/blanko/`.
+    pub blanko: usize,
     pub jumlah: usize,
     pub dari: NaiveDate,
     pub hingga: NaiveDate,
@@ -155,8 +159,11 @@ pub fn run(dir: &Path, opts: &DemoOptions) -> Result<DemoSummary, DemoError> {
             }
         }
     }
+    let blanko = crate::blanko::all(&ws, renderer.get()?, &dir.join("output/blanko"))?.len();
     Ok(DemoSummary {
         dir: dir.to_path_buf(),
+        surat: reg.count_letters()?,
+        blanko,
         jumlah: made,
         dari,
         hingga: opts.hingga,

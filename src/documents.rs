@@ -225,3 +225,195 @@ pub fn letter(profil: &Profil, jenis: &JenisSurat, p: &Permohonan, s: &LetterFac
         penanda_tangan: PenandaTanganData::from(profil, s.penanda_tangan),
     }
 }
+
+/// A letter type as its application form prints it.
+#[derive(Debug, Clone, Serialize)]
+pub struct FormJenis {
+    pub kode: String,
+    pub nama: String,
+    pub isian: Vec<FormField>,
+    pub berkas: Vec<FormField>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FormField {
+    pub label: String,
+    pub wajib: bool,
+}
+
+/// The application form of one letter type (`blanko/permohonan.typ`).
+#[derive(Debug, Clone, Serialize)]
+pub struct ApplicationForm {
+    pub kertas: String,
+    pub kantor: KantorData,
+    pub jenis: FormJenis,
+}
+
+pub fn application_form(profil: &Profil, j: &JenisSurat) -> ApplicationForm {
+    // The identity fields are printed by the form itself; list only the type's own.
+    const IDENTITY: [&str; 5] = [
+        "tempat_lahir",
+        "agama",
+        "pekerjaan",
+        "status_perkawinan",
+        "kewarganegaraan",
+    ];
+    ApplicationForm {
+        kertas: kertas(profil).into(),
+        kantor: KantorData::from(profil),
+        jenis: FormJenis {
+            kode: j.kode.clone(),
+            nama: j.nama.clone(),
+            isian: j
+                .isian
+                .iter()
+                .filter(|i| !IDENTITY.contains(&i.kunci.as_str()))
+                .map(|i| FormField {
+                    label: i.label.clone(),
+                    wajib: i.wajib,
+                })
+                .collect(),
+            berkas: j
+                .berkas
+                .iter()
+                .map(|b| FormField {
+                    label: b.nama.clone(),
+                    wajib: b.wajib,
+                })
+                .collect(),
+        },
+    }
+}
+
+/// One request on a receipt (tanda terima berkas).
+#[derive(Debug, Clone, Serialize)]
+pub struct ReceiptRequest {
+    pub nomor_register: String,
+    pub tanggal: String,
+    pub nama: String,
+    /// The receipt leaves the office with the applicant: NIK masked.
+    pub nik_samaran: String,
+    pub jenis: String,
+    pub kanal: String,
+    pub berkas: Vec<crate::model::Berkas>,
+    pub standar_hari: u32,
+    pub petugas: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Receipt {
+    pub kertas: String,
+    pub kantor: KantorData,
+    pub permohonan: Option<ReceiptRequest>,
+}
+
+pub fn receipt(profil: &Profil, filled: Option<(&Permohonan, &JenisSurat)>) -> Receipt {
+    Receipt {
+        kertas: kertas(profil).into(),
+        kantor: KantorData::from(profil),
+        permohonan: filled.map(|(p, j)| ReceiptRequest {
+            nomor_register: p.nomor_register.clone(),
+            tanggal: p.tanggal.to_string(),
+            nama: p.nama.clone(),
+            nik_samaran: identity::mask(&p.nik),
+            jenis: j.nama.clone(),
+            kanal: p.kanal.label().into(),
+            berkas: p.berkas.clone(),
+            standar_hari: j.standar_layanan_hari,
+            petugas: p
+                .riwayat
+                .iter()
+                .find(|r| r.ke == crate::workflow::Tahap::Diterima)
+                .map(|r| r.oleh.clone())
+                .unwrap_or_else(|| profil.pejabat.operator.nama.clone()),
+        }),
+    }
+}
+
+/// One row of the routing slip: who, what, when.
+#[derive(Debug, Clone, Serialize)]
+pub struct RoutingStep {
+    pub peran: String,
+    pub nama: Option<String>,
+    pub langkah: String,
+    pub waktu: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RoutingRequest {
+    pub nomor_register: String,
+    pub tanggal: String,
+    pub nama: String,
+    pub jenis: String,
+    pub nomor_surat: Option<String>,
+}
+
+/// The routing slip (lembar kendali) that travels with the paper file.
+#[derive(Debug, Clone, Serialize)]
+pub struct RoutingSlip {
+    pub kertas: String,
+    pub kantor: KantorData,
+    pub permohonan: Option<RoutingRequest>,
+    pub langkah: Vec<RoutingStep>,
+}
+
+pub fn routing_slip(
+    profil: &Profil,
+    filled: Option<(&Permohonan, &JenisSurat, Option<&str>)>,
+    tz: chrono_tz::Tz,
+) -> RoutingSlip {
+    use crate::workflow::Tahap;
+    let pj = &profil.pejabat;
+    let steps: [(&str, &Petugas, &str, Option<Tahap>); 6] = [
+        ("Operator", &pj.operator, "Memeriksa berkas, mencatat di buku register, memberi tahu pemohon", Some(Tahap::Diterima)),
+        ("Kasi Pem & Pelum", &pj.kasi_pem, "Menerima berkas dari Operator, meneruskan ke Koordinator", Some(Tahap::Diteruskan)),
+        ("Koordinator", &pj.koordinator, "Menindaklanjuti berkas dan menerbitkan surat", Some(Tahap::Ditindaklanjuti)),
+        ("Koordinator", &pj.koordinator, "Melaporkan hasil kepada Seklur", Some(Tahap::DilaporkanKeSeklur)),
+        ("Seklur", &pj.seklur, "Melaporkan hasil kepada Lurah", Some(Tahap::DilaporkanKeLurah)),
+        ("Lurah", &pj.lurah, "Menerima laporan", None),
+    ];
+    let langkah = steps
+        .iter()
+        .map(|(peran, petugas, langkah, tahap)| {
+            let done = filled.and_then(|(p, _, _)| {
+                tahap.and_then(|t| p.riwayat.iter().find(|r| r.ke == t))
+            });
+            RoutingStep {
+                peran: peran.to_string(),
+                nama: Some(done.map_or(petugas.nama.clone(), |r| r.oleh.clone())),
+                langkah: langkah.to_string(),
+                waktu: done.map(|r| crate::calendar::waktu(&r.waktu, tz)),
+            }
+        })
+        .collect();
+    RoutingSlip {
+        kertas: kertas(profil).into(),
+        kantor: KantorData::from(profil),
+        permohonan: filled.map(|(p, j, nomor_surat)| RoutingRequest {
+            nomor_register: p.nomor_register.clone(),
+            tanggal: p.tanggal.to_string(),
+            nama: p.nama.clone(),
+            jenis: j.nama.clone(),
+            nomor_surat: nomor_surat.map(String::from),
+        }),
+        langkah,
+    }
+}
+
+/// Blank register pages (buku register).
+#[derive(Debug, Clone, Serialize)]
+pub struct RegisterPages {
+    pub kertas: String,
+    pub kantor: KantorData,
+    pub halaman: u32,
+    pub baris: u32,
+}
+
+pub fn register_pages(profil: &Profil, halaman: u32) -> RegisterPages {
+    RegisterPages {
+        kertas: kertas(profil).into(),
+        kantor: KantorData::from(profil),
+        halaman,
+        baris: 15,
+    }
+}

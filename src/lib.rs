@@ -1,6 +1,7 @@
 //! `kelurahan`: the letter service and reporting of a kelurahan office, as one program.
 //! See ARCHITECTURE.md for the map.
 
+pub mod blanko;
 pub mod calendar;
 pub mod catalog;
 pub mod cli;

@@ -547,6 +547,13 @@ impl Register {
         Ok(p)
     }
 
+    /// How many letters were ever issued (void ones included).
+    pub fn count_letters(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT COUNT(*) FROM surat", [], |r| r.get(0))?)
+    }
+
     /// The letter of a request, if it has one.
     pub fn letter_of(&self, permohonan_id: i64) -> Result<Option<Surat>> {
         letter_where(&self.conn, "s.permohonan_id", &permohonan_id)

@@ -37,6 +37,39 @@ pub enum Command {
     Surat(SuratArgs),
     /// Memeriksa keaslian surat: berkas PDF-nya atau kode verifikasi pada salinan kertas.
     Verifikasi(VerifikasiArgs),
+    /// Mencetak blanko: formulir permohonan, tanda terima, lembar kendali, buku register.
+    Blanko(BlankoArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BentukArg {
+    /// Formulir permohonan per jenis surat.
+    Permohonan,
+    /// Tanda terima berkas untuk pemohon.
+    TandaTerima,
+    /// Lembar kendali yang menyertai berkas.
+    LembarKendali,
+    /// Halaman buku register kosong.
+    Register,
+}
+
+#[derive(Debug, Args)]
+pub struct BlankoArgs {
+    /// Bentuk blanko.
+    #[arg(value_enum, required_unless_present = "semua")]
+    pub bentuk: Option<BentukArg>,
+    /// Untuk `permohonan`: kode jenis surat (tanpa ini: semua jenis). Untuk `tanda-terima`
+    /// dan `lembar-kendali`: nomor permohonan, agar blanko tercetak terisi.
+    pub untuk: Option<String>,
+    /// Cetak semua blanko kosong.
+    #[arg(long, conflicts_with = "bentuk")]
+    pub semua: bool,
+    /// Folder tujuan. Bawaan: output/blanko di folder kerja.
+    #[arg(long, value_name = "FOLDER")]
+    pub keluar: Option<PathBuf>,
+    /// Bentuk keluaran.
+    #[arg(long, value_enum, default_value_t = Format::Tabel)]
+    pub format: Format,
 }
 
 #[derive(Debug, Args)]

@@ -17,6 +17,7 @@ use crate::catalog::CatalogError;
 use crate::demo::{self, DemoOptions};
 use crate::model::{self, Masukan};
 use crate::register::{Filter, Register, RegisterError};
+use crate::blanko;
 use crate::surat;
 use crate::toml_file::TomlError;
 use crate::workflow::{Peran, Tahap};
@@ -75,7 +76,67 @@ where
         Command::Permohonan(cmd) => permohonan(&workdir(dir), *cmd),
         Command::Surat(a) => surat_cmd(&workdir(dir), a),
         Command::Verifikasi(a) => verifikasi(&workdir(dir), a),
+        Command::Blanko(a) => blanko_cmd(&workdir(dir), a),
     }
+}
+
+fn blanko_cmd(dir: &Path, a: args::BlankoArgs) -> Result<()> {
+    use args::BentukArg;
+    no_csv(a.format)?;
+    let (ws, reg) = open(dir)?;
+    let out = a
+        .keluar
+        .clone()
+        .unwrap_or_else(|| ws.dir.join("output/blanko"));
+    let r = surat::renderer(&ws)?;
+    let request = |id: &str| -> Result<crate::model::Permohonan> { Ok(reg.get(reg.resolve(id)?)?) };
+    let printed = match (a.semua, a.bentuk, a.untuk.as_deref()) {
+        (true, _, _) => blanko::all(&ws, &r, &out)?,
+        (false, Some(BentukArg::Permohonan), Some(jenis)) => {
+            if ws.katalog.jenis(jenis).is_none() {
+                return Err(UsageError(format!(
+                    "jenis surat `{jenis}` tidak ada di katalog; pilihan: {}",
+                    ws.katalog.kode_list()
+                ))
+                .into());
+            }
+            vec![blanko::application(&ws, &r, jenis, &out)?]
+        }
+        (false, Some(BentukArg::Permohonan), None) => ws
+            .katalog
+            .jenis
+            .iter()
+            .map(|j| blanko::application(&ws, &r, &j.kode, &out))
+            .collect::<Result<Vec<_>, _>>()?,
+        (false, Some(BentukArg::TandaTerima), id) => {
+            let p = id.map(request).transpose()?;
+            vec![blanko::receipt(&ws, &r, p.as_ref(), &out)?]
+        }
+        (false, Some(BentukArg::LembarKendali), id) => {
+            let p = id.map(request).transpose()?;
+            let s = match &p {
+                Some(p) => reg.letter_of(p.id)?,
+                None => None,
+            };
+            vec![blanko::routing_slip(
+                &ws,
+                &r,
+                p.as_ref().map(|p| (p, s.as_ref())),
+                &out,
+            )?]
+        }
+        (false, Some(BentukArg::Register), _) => vec![blanko::register_pages(&ws, &r, &out)?],
+        (false, None, _) => return Err(UsageError("tulis bentuk blanko atau --semua".into()).into()),
+    };
+    if a.format == Format::Json {
+        print_json(&printed)?;
+    } else {
+        for p in &printed {
+            println!("{}", p.berkas.display());
+        }
+        println!("{} blanko dicetak.", printed.len());
+    }
+    Ok(())
 }
 
 /// Not a letter the office issued (exit 1).

@@ -332,6 +332,14 @@ pub fn demo(s: &DemoSummary) -> String {
     let _ = writeln!(o, "Kanal: {}", kanal.join(", "));
     let _ = writeln!(
         o,
+        "Surat terbit: {} PDF di {}; blanko: {} PDF di {}",
+        s.surat,
+        s.dir.join("output/surat").display(),
+        s.blanko,
+        s.dir.join("output/blanko").display()
+    );
+    let _ = writeln!(
+        o,
         "\nLihat buku registernya: kelurahan --dir {} permohonan daftar",
         s.dir.display()
     );
