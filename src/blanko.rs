@@ -69,7 +69,12 @@ pub fn application(ws: &Workspace, r: &Renderer, jenis: &str, out: &Path) -> Res
 }
 
 /// The receipt, blank or for one request.
-pub fn receipt(ws: &Workspace, r: &Renderer, p: Option<&Permohonan>, out: &Path) -> Result<Printed> {
+pub fn receipt(
+    ws: &Workspace,
+    r: &Renderer,
+    p: Option<&Permohonan>,
+    out: &Path,
+) -> Result<Printed> {
     let filled = match p {
         Some(p) => Some((
             p,
@@ -86,7 +91,11 @@ pub fn receipt(ws: &Workspace, r: &Renderer, p: Option<&Permohonan>, out: &Path)
             format!("tanda terima {}", p.nomor_register),
             p.tanggal,
         ),
-        None => ("tanda-terima.pdf".into(), "blanko tanda terima".into(), BLANK_DATE),
+        None => (
+            "tanda-terima.pdf".into(),
+            "blanko tanda terima".into(),
+            BLANK_DATE,
+        ),
     };
     let pdf = render(r, "blanko/tanda-terima.typ", &data, &ident, date)?;
     write(out, &name, &pdf)
@@ -116,7 +125,11 @@ pub fn routing_slip(
             format!("lembar kendali {}", p.nomor_register),
             p.tanggal,
         ),
-        None => ("lembar-kendali.pdf".into(), "blanko lembar kendali".into(), BLANK_DATE),
+        None => (
+            "lembar-kendali.pdf".into(),
+            "blanko lembar kendali".into(),
+            BLANK_DATE,
+        ),
     };
     let pdf = render(r, "blanko/lembar-kendali.typ", &data, &ident, date)?;
     write(out, &name, &pdf)
@@ -125,7 +138,13 @@ pub fn routing_slip(
 /// Blank register pages.
 pub fn register_pages(ws: &Workspace, r: &Renderer, out: &Path) -> Result<Printed> {
     let data = documents::register_pages(&ws.profil, 2);
-    let pdf = render(r, "blanko/register.typ", &data, "blanko buku register", BLANK_DATE)?;
+    let pdf = render(
+        r,
+        "blanko/register.typ",
+        &data,
+        "blanko buku register",
+        BLANK_DATE,
+    )?;
     write(out, "buku-register.pdf", &pdf)
 }
 

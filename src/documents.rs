@@ -365,19 +365,43 @@ pub fn routing_slip(
     use crate::workflow::Tahap;
     let pj = &profil.pejabat;
     let steps: [(&str, &Petugas, &str, Option<Tahap>); 6] = [
-        ("Operator", &pj.operator, "Memeriksa berkas, mencatat di buku register, memberi tahu pemohon", Some(Tahap::Diterima)),
-        ("Kasi Pem & Pelum", &pj.kasi_pem, "Menerima berkas dari Operator, meneruskan ke Koordinator", Some(Tahap::Diteruskan)),
-        ("Koordinator", &pj.koordinator, "Menindaklanjuti berkas dan menerbitkan surat", Some(Tahap::Ditindaklanjuti)),
-        ("Koordinator", &pj.koordinator, "Melaporkan hasil kepada Seklur", Some(Tahap::DilaporkanKeSeklur)),
-        ("Seklur", &pj.seklur, "Melaporkan hasil kepada Lurah", Some(Tahap::DilaporkanKeLurah)),
+        (
+            "Operator",
+            &pj.operator,
+            "Memeriksa berkas, mencatat di buku register, memberi tahu pemohon",
+            Some(Tahap::Diterima),
+        ),
+        (
+            "Kasi Pem & Pelum",
+            &pj.kasi_pem,
+            "Menerima berkas dari Operator, meneruskan ke Koordinator",
+            Some(Tahap::Diteruskan),
+        ),
+        (
+            "Koordinator",
+            &pj.koordinator,
+            "Menindaklanjuti berkas dan menerbitkan surat",
+            Some(Tahap::Ditindaklanjuti),
+        ),
+        (
+            "Koordinator",
+            &pj.koordinator,
+            "Melaporkan hasil kepada Seklur",
+            Some(Tahap::DilaporkanKeSeklur),
+        ),
+        (
+            "Seklur",
+            &pj.seklur,
+            "Melaporkan hasil kepada Lurah",
+            Some(Tahap::DilaporkanKeLurah),
+        ),
         ("Lurah", &pj.lurah, "Menerima laporan", None),
     ];
     let langkah = steps
         .iter()
         .map(|(peran, petugas, langkah, tahap)| {
-            let done = filled.and_then(|(p, _, _)| {
-                tahap.and_then(|t| p.riwayat.iter().find(|r| r.ke == t))
-            });
+            let done = filled
+                .and_then(|(p, _, _)| tahap.and_then(|t| p.riwayat.iter().find(|r| r.ke == t)));
             RoutingStep {
                 peran: peran.to_string(),
                 nama: Some(done.map_or(petugas.nama.clone(), |r| r.oleh.clone())),

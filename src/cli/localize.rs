@@ -59,20 +59,14 @@ fn localize_arg(a: Arg) -> Arg {
     if let Some(env) = a.get_env() {
         help.push_str(&format!(" [env: {}]", env.to_string_lossy()));
     }
-    let a = a.help_heading(heading).help(help.trim().to_string()).hide_env(true);
+    let a = a
+        .help_heading(heading)
+        .help(help.trim().to_string())
+        .hide_env(true);
     if a.get_action().takes_values() {
         a.hide_possible_values(true).hide_default_value(true)
     } else {
         a
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn every_command_is_well_formed() {
-        // clap checks its own invariants for every subcommand here, not at run time.
-        super::super::command().debug_assert();
     }
 }
 
@@ -146,5 +140,14 @@ pub fn error_message(e: &clap::Error) -> Option<String> {
         Some(format!(
             "{msg}\n\nPenggunaan: {usage}\nKetik --help untuk bantuan."
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_command_is_well_formed() {
+        // clap checks its own invariants for every subcommand here, not at run time.
+        super::super::command().debug_assert();
     }
 }

@@ -12,12 +12,12 @@ use anyhow::{Context, Result};
 use clap::{CommandFactory, FromArgMatches};
 use serde::Serialize;
 
+use crate::blanko;
 use crate::calendar::{self, Bulan};
 use crate::catalog::CatalogError;
 use crate::demo::{self, DemoOptions};
 use crate::model::{self, Masukan};
 use crate::register::{Filter, Register, RegisterError};
-use crate::blanko;
 use crate::surat;
 use crate::toml_file::TomlError;
 use crate::workflow::{Peran, Tahap};
@@ -126,7 +126,9 @@ fn blanko_cmd(dir: &Path, a: args::BlankoArgs) -> Result<()> {
             )?]
         }
         (false, Some(BentukArg::Register), _) => vec![blanko::register_pages(&ws, &r, &out)?],
-        (false, None, _) => return Err(UsageError("tulis bentuk blanko atau --semua".into()).into()),
+        (false, None, _) => {
+            return Err(UsageError("tulis bentuk blanko atau --semua".into()).into());
+        }
     };
     if a.format == Format::Json {
         print_json(&printed)?;

@@ -5,6 +5,7 @@ mod concurrency;
 mod demo;
 mod history;
 mod input;
+mod letters;
 mod sop;
 mod workspace;
 

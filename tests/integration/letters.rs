@@ -1,0 +1,569 @@
+//! Letters: issued at stage 4 with a number, rendered by the embedded Typst, read back,
+//! printed again byte for byte, voided, verified.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::{NIK_L, NIK_P, Ws};
+
+/// The PDF's text, whitespace collapsed, as a reader would copy it.
+pub fn pdf_text(path: &Path) -> String {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let text = pdf_extract::extract_text_from_mem(&bytes).expect("readable PDF");
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Width and height of the first page, in millimetres.
+pub fn page_mm(path: &Path) -> (f64, f64) {
+    let doc = lopdf::Document::load(path).expect("PDF");
+    let (_, page) = doc.get_pages().into_iter().next().expect("a page");
+    let dict = doc.get_dictionary(page).unwrap();
+    let mb = dict.get(b"MediaBox").unwrap().as_array().unwrap();
+    let n = |o: &lopdf::Object| {
+        o.as_float()
+            .map(f64::from)
+            .or_else(|_| o.as_i64().map(|i| i as f64))
+            .unwrap()
+    };
+    let pt = 25.4 / 72.0;
+    ((n(&mb[2]) - n(&mb[0])) * pt, (n(&mb[3]) - n(&mb[1])) * pt)
+}
+
+const BULAN: [&str; 12] = [
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+];
+
+fn tanggal_id(iso: &str) -> String {
+    let parts: Vec<u32> = iso.split('-').map(|p| p.parse().unwrap()).collect();
+    format!("{} {} {}", parts[2], BULAN[parts[1] as usize - 1], parts[0])
+}
+
+/// Moves request `id` from `diajukan` (papers complete) to stage 4; returns `lanjut`'s JSON.
+pub fn issue(ws: &Ws, id: &str, extra: &[&str]) -> Value {
+    for peran in ["operator", "kasi"] {
+        ws.ok(&[
+            "permohonan",
+            "lanjut",
+            id,
+            "--peran",
+            peran,
+            "--oleh",
+            "Petugas",
+        ]);
+    }
+    let mut args = vec![
+        "permohonan",
+        "lanjut",
+        id,
+        "--peran",
+        "koordinator",
+        "--oleh",
+        "Rina",
+    ];
+    args.extend_from_slice(extra);
+    ws.json(&args)
+}
+
+fn usaha(ws: &Ws, nama: &str) -> Value {
+    ws.json(&[
+        "permohonan",
+        "baru",
+        "--jenis",
+        "sk-usaha",
+        "--nama",
+        nama,
+        "--nik",
+        NIK_P,
+        "--rt",
+        "9",
+        "--alamat",
+        "Jl. Kapten Pattimura No. 12",
+        "--berkas",
+        "pengantar-rt,kk-ktp,pbb",
+        "--isian",
+        "nama_usaha=Warung Berkah",
+        "jenis_usaha=Kuliner",
+        "alamat_usaha=Jl. Aroepala No. 3",
+        "mulai_usaha=2019",
+        "tempat_lahir=Jambi",
+    ])
+}
+
+#[test]
+fn a_letter_is_issued_printed_again_voided_and_verified() {
+    let ws = Ws::init();
+    let nama = "Ṣiti Nur'aini #panic(\"x\") ]*_$\\ 😀";
+    usaha(&ws, nama);
+    let p = issue(&ws, "1", &[]);
+    assert_eq!(p["tahap"], "ditindaklanjuti");
+    let s = &p["surat"];
+    let nomor = s["nomor"].as_str().unwrap();
+    let tanggal = s["tanggal"].as_str().unwrap();
+    let (y, m) = (&tanggal[0..4], tanggal[5..7].parse::<usize>().unwrap());
+    const ROMAWI: [&str; 12] = [
+        "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII",
+    ];
+    assert_eq!(nomor, format!("500.2.2.4/001/RWS/{}/{y}", ROMAWI[m - 1]));
+
+    // The file: under output/surat/YYYY/MM/, named by its number, owner-only.
+    let file = ws.dir.join(s["berkas"].as_str().unwrap());
+    assert_eq!(
+        file.parent().unwrap(),
+        ws.dir.join(format!("output/surat/{y}/{:02}", m))
+    );
+    let name = file.file_name().unwrap().to_string_lossy().to_string();
+    assert_eq!(name, format!("500.2.2.4-001-RWS-{}-{y}.pdf", ROMAWI[m - 1]));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0);
+    }
+
+    // What it says, read back from the PDF.
+    let text = pdf_text(&file);
+    for expected in [
+        "KELURAHAN RAWASARI",
+        "SURAT KETERANGAN USAHA",
+        &format!("Nomor: {nomor}"),
+        nama,
+        NIK_P,
+        "Jambi, 5 Juni 1990",
+        "Perempuan",
+        "Warung Berkah",
+        &format!("Jambi, {}", tanggal_id(tanggal)),
+        "Lurah Rawasari,",
+        "H. Zulkarnain, S.Sos., M.Si.",
+        "NIP. 19670619 199006 1 001",
+        s["kode_verifikasi"].as_str().unwrap(),
+    ] {
+        assert!(
+            text.contains(expected),
+            "«{expected}» missing from:\n{text}"
+        );
+    }
+    let (w, h) = page_mm(&file);
+    assert!(
+        (w - 215.0).abs() < 0.5 && (h - 330.0).abs() < 0.5,
+        "F4 expected, got {w}x{h}"
+    );
+
+    // Printed again: the same bytes, from the file or rendered anew from the register.
+    let original = std::fs::read(&file).unwrap();
+    let again = ws.dir.join("lagi.pdf");
+    ws.ok(&["surat", "1", "--keluar", again.to_str().unwrap()]);
+    assert_eq!(std::fs::read(&again).unwrap(), original);
+    std::fs::remove_file(&file).unwrap();
+    ws.ok(&["surat", "0001/2026".replace("2026", y).as_str()]);
+    assert_eq!(
+        std::fs::read(&file).unwrap(),
+        original,
+        "re-rendered letter differs"
+    );
+
+    // Verified by file and by code.
+    let out = ws.ok(&["verifikasi", again.to_str().unwrap()]);
+    assert!(out.contains("SAH") && out.contains(nomor), "{out}");
+    let code = s["kode_verifikasi"].as_str().unwrap();
+    let v = ws.json(&[
+        "verifikasi",
+        "--kode",
+        &code.to_lowercase().replace('-', " "),
+    ]);
+    assert_eq!(v["sah"], true);
+    assert_eq!(v["nomor"], nomor);
+    assert!(!v.to_string().contains(NIK_P), "no NIK in a verification");
+    let mut tampered = original.clone();
+    tampered.extend_from_slice(b"\n%");
+    let bad = ws.dir.join("ubah.pdf");
+    std::fs::write(&bad, tampered).unwrap();
+    // An unknown file or code prints the verdict and exits 1.
+    let out = ws.run(&["verifikasi", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("TIDAK DIKENAL"));
+    let out = ws.run(&["verifikasi", "--kode", "2222-3333-4444"]);
+    assert_eq!(out.status.code(), Some(1));
+
+    // Voided: the number stays taken, the code says void, the reprint says BATAL.
+    let err = ws.fails(
+        1,
+        &["surat", "batal", "1", "--alasan", " ", "--oleh", "Rina"],
+    );
+    assert!(err.contains("alasan"), "{err}");
+    ws.ok(&[
+        "surat",
+        "batal",
+        "1",
+        "--alasan",
+        "Salah nama usaha",
+        "--oleh",
+        "Rina",
+    ]);
+    let err = ws.fails(
+        1,
+        &["surat", "batal", "1", "--alasan", "lagi", "--oleh", "Rina"],
+    );
+    assert!(err.contains("sudah dibatalkan"), "{err}");
+    let v = ws.run(&["verifikasi", "--kode", code, "--format", "json"]);
+    assert_eq!(v.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&v.stdout).unwrap();
+    assert_eq!(v["sah"], false);
+    assert!(
+        v["dibatalkan"]
+            .as_str()
+            .unwrap()
+            .contains("Salah nama usaha")
+    );
+    ws.ok(&["surat", "1"]);
+    let void_file = PathBuf::from(file.to_string_lossy().replace(".pdf", "-BATAL.pdf"));
+    assert!(pdf_text(&void_file).contains("BATAL"));
+
+    usaha(&ws, "Budi Santoso");
+    let p2 = issue(&ws, "2", &[]);
+    assert!(
+        p2["surat"]["nomor"]
+            .as_str()
+            .unwrap()
+            .starts_with("500.2.2.4/002/")
+    );
+}
+
+#[test]
+fn a4_paper_and_the_seklur_signing_for_the_lurah() {
+    let ws = Ws::init();
+    let profile = ws.dir.join("kelurahan.toml");
+    let text = std::fs::read_to_string(&profile)
+        .unwrap()
+        .replace("kertas = \"f4\"", "kertas = \"a4\"");
+    std::fs::write(&profile, text).unwrap();
+    ws.baru("Siti Aminah");
+    let p = issue(&ws, "1", &["--penanda-tangan", "seklur"]);
+    let file = ws.dir.join(p["surat"]["berkas"].as_str().unwrap());
+    let text = pdf_text(&file);
+    for expected in [
+        "SURAT KETERANGAN DOMISILI",
+        "a.n. LURAH RAWASARI",
+        "Sekretaris Lurah,",
+        "Hj. Nurhayati, S.E.",
+        "NIP. 19750312 200212 2 004",
+    ] {
+        assert!(
+            text.contains(expected),
+            "«{expected}» missing from:\n{text}"
+        );
+    }
+    let (w, h) = page_mm(&file);
+    assert!(
+        (w - 210.0).abs() < 0.5 && (h - 297.0).abs() < 0.5,
+        "A4 expected, got {w}x{h}"
+    );
+}
+
+#[test]
+fn every_letter_type_prints_its_own_fields() {
+    let ws = Ws::init();
+    let cases: [(&str, &[&str], &str, &[&str]); 8] = [
+        (
+            "pengantar-nikah",
+            &[
+                "calon_nama=Rahmat Hidayat",
+                "calon_nik=1571091203850021",
+                "calon_alamat=Jl. Lingkar Barat I No. 3",
+                "ayah_nama=Hasan Basri",
+                "ibu_nama=Halimah",
+            ],
+            "pengantar-rt,kk-ktp-nikah,pas-foto-nikah,pbb",
+            &[
+                "SURAT PENGANTAR NIKAH",
+                "Rahmat Hidayat",
+                "Hasan Basri",
+                "Halimah",
+            ],
+        ),
+        (
+            "sk-domisili",
+            &["lama_tinggal=12 tahun"],
+            "pengantar-rt,kk-ktp",
+            &["SURAT KETERANGAN DOMISILI", "12 tahun"],
+        ),
+        (
+            "sktm",
+            &["penghasilan=Rp1.500.000", "jumlah_tanggungan=4"],
+            "pengantar-rt,kk-ktp,pernyataan-tidak-mampu",
+            &["SURAT KETERANGAN TIDAK MAMPU", "Rp1.500.000"],
+        ),
+        (
+            "sk-usaha",
+            &[
+                "nama_usaha=Kedai Kopi Batanghari",
+                "jenis_usaha=Kuliner",
+                "alamat_usaha=Jl. Aroepala",
+                "mulai_usaha=2018",
+            ],
+            "pengantar-rt,kk-ktp,pbb",
+            &["SURAT KETERANGAN USAHA", "Kedai Kopi Batanghari"],
+        ),
+        (
+            "sk-belum-menikah",
+            &[],
+            "pengantar-rt,kk-ktp,pernyataan-belum-menikah",
+            &["SURAT KETERANGAN BELUM MENIKAH", "belum pernah menikah"],
+        ),
+        (
+            "pengantar-kematian",
+            &[
+                "almarhum_nama=Abdul Muthalib",
+                "almarhum_nik=1571091203500021",
+                "tanggal_meninggal=2026-11-01",
+                "tempat_meninggal=RSUD Raden Mattaher",
+                "hubungan_pelapor=Anak",
+            ],
+            "pengantar-rt,kk-ktp,ktp-almarhum",
+            &[
+                "SURAT PENGANTAR KEMATIAN",
+                "Abdul Muthalib",
+                "1 November 2026",
+                "RSUD Raden Mattaher",
+            ],
+        ),
+        (
+            "pengantar-pindah",
+            &[
+                "alamat_tujuan=Kel. Sukarami, Kota Palembang",
+                "alasan_pindah=Pekerjaan",
+            ],
+            "pengantar-rt,kk-ktp",
+            &["SURAT PENGANTAR PINDAH", "Kota Palembang"],
+        ),
+        (
+            "pengantar-skck",
+            &[],
+            "pengantar-rt,kk-ktp,pas-foto-4x6",
+            &["SURAT PENGANTAR SKCK", "Catatan Kepolisian"],
+        ),
+    ];
+    for (i, (jenis, isian, berkas, expected)) in cases.iter().enumerate() {
+        let mut args = vec![
+            "permohonan",
+            "baru",
+            "--jenis",
+            jenis,
+            "--nama",
+            "Pemohon Uji",
+            "--nik",
+            NIK_L,
+            "--berkas",
+            berkas,
+        ];
+        if !isian.is_empty() {
+            args.push("--isian");
+            args.extend_from_slice(isian);
+        }
+        ws.ok(&args);
+        let p = issue(&ws, &(i + 1).to_string(), &[]);
+        let text = pdf_text(&ws.dir.join(p["surat"]["berkas"].as_str().unwrap()));
+        for e in expected
+            .iter()
+            .chain(&["Pemohon Uji", "Laki-laki", "Demikian surat ini dibuat"])
+        {
+            assert!(text.contains(e), "{jenis}: «{e}» missing from:\n{text}");
+        }
+    }
+}
+
+#[test]
+fn a_broken_workspace_template_is_named_and_issues_nothing() {
+    let ws = Ws::init();
+    ws.baru("Siti Aminah");
+    for peran in ["operator", "kasi"] {
+        ws.ok(&[
+            "permohonan",
+            "lanjut",
+            "1",
+            "--peran",
+            peran,
+            "--oleh",
+            "Petugas",
+        ]);
+    }
+    let dir = ws.dir.join("typst-templates/surat");
+    std::fs::create_dir_all(&dir).unwrap();
+    let broken = dir.join("sk-domisili.typ");
+    std::fs::write(&broken, "#import \"/lib/umum.typ\": *\n#let data = json(\"/data.json\")\n#surat-keterangan(data)[#data.tidak_ada]\n").unwrap();
+    let before = ws.snapshot();
+    let err = ws.fails(
+        1,
+        &[
+            "permohonan",
+            "lanjut",
+            "1",
+            "--peran",
+            "koordinator",
+            "--oleh",
+            "Rina",
+        ],
+    );
+    assert!(err.contains(&format!("{}:3:", broken.display())), "{err}");
+    assert!(err.contains("tidak_ada"), "{err}");
+    assert_eq!(ws.snapshot(), before, "nothing issued");
+    assert!(
+        !ws.dir.join("output/surat").exists()
+            || std::fs::read_dir(ws.dir.join("output/surat"))
+                .unwrap()
+                .next()
+                .is_none()
+    );
+
+    std::fs::remove_file(&broken).unwrap();
+    let p = ws.json(&[
+        "permohonan",
+        "lanjut",
+        "1",
+        "--peran",
+        "koordinator",
+        "--oleh",
+        "Rina",
+    ]);
+    assert!(
+        p["surat"]["nomor"]
+            .as_str()
+            .unwrap()
+            .starts_with("400.12.2.1/001/"),
+        "no gap after a failure"
+    );
+}
+
+#[test]
+fn two_processes_issue_letters_at_once() {
+    let ws = Ws::init();
+    let n = 24;
+    for i in 1..=n {
+        ws.baru(&format!("Pemohon {i}"));
+        for peran in ["operator", "kasi"] {
+            ws.ok(&[
+                "permohonan",
+                "lanjut",
+                &i.to_string(),
+                "--peran",
+                peran,
+                "--oleh",
+                "Petugas",
+            ]);
+        }
+    }
+    let workers: Vec<_> = [0, 1]
+        .into_iter()
+        .map(|half| {
+            let dir = ws.dir.clone();
+            std::thread::spawn(move || {
+                for i in (1..=n).filter(|i| i % 2 == half) {
+                    let out = crate::kelurahan(
+                        &dir,
+                        &[
+                            "permohonan",
+                            "lanjut",
+                            &i.to_string(),
+                            "--peran",
+                            "koordinator",
+                            "--oleh",
+                            "Rina",
+                        ],
+                    );
+                    assert!(
+                        out.status.success(),
+                        "{}",
+                        String::from_utf8_lossy(&out.stderr)
+                    );
+                }
+            })
+        })
+        .collect();
+    for w in workers {
+        w.join().unwrap();
+    }
+    let db = ws.db();
+    let mut st = db.prepare("SELECT urut FROM surat").unwrap();
+    let mut urut: Vec<u32> = st
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    urut.sort();
+    assert_eq!(
+        urut,
+        (1..=n).collect::<Vec<u32>>(),
+        "numbers distinct and without gaps"
+    );
+}
+
+#[test]
+fn blank_forms_print_and_fill() {
+    let ws = Ws::init();
+    let out = ws.json(&["blanko", "--semua"]);
+    let files = out.as_array().unwrap();
+    assert_eq!(files.len(), 11);
+    for f in files {
+        let path = PathBuf::from(f["berkas"].as_str().unwrap());
+        assert!(path.starts_with(ws.dir.join("output/blanko")));
+        let text = pdf_text(&path);
+        assert!(
+            text.contains("KELURAHAN RAWASARI") || text.contains("BUKU REGISTER"),
+            "{}: {text}",
+            path.display()
+        );
+    }
+    let nikah = pdf_text(&ws.dir.join("output/blanko/permohonan-pengantar-nikah.pdf"));
+    for e in [
+        "FORMULIR PERMOHONAN",
+        "Nama calon pasangan",
+        "Fotokopi bukti lunas PBB tahun berjalan",
+        "(jika ada)",
+    ] {
+        assert!(nikah.contains(e), "«{e}» missing from {nikah}");
+    }
+    // Printing again gives the same bytes.
+    let before = std::fs::read(ws.dir.join("output/blanko/tanda-terima.pdf")).unwrap();
+    ws.ok(&["blanko", "tanda-terima"]);
+    assert_eq!(
+        std::fs::read(ws.dir.join("output/blanko/tanda-terima.pdf")).unwrap(),
+        before
+    );
+
+    let p = ws.baru("Siti Aminah");
+    let nomor = p["nomor_register"].as_str().unwrap();
+    ws.ok(&["blanko", "tanda-terima", "1"]);
+    let receipt = pdf_text(&ws.dir.join(format!(
+        "output/blanko/tanda-terima-{}.pdf",
+        nomor.replace('/', "-")
+    )));
+    assert!(
+        receipt.contains(nomor) && receipt.contains("Siti Aminah"),
+        "{receipt}"
+    );
+    assert!(
+        receipt.contains("1571xxxxxxxx0003") && !receipt.contains(NIK_P),
+        "receipt masks the NIK: {receipt}"
+    );
+    issue(&ws, "1", &[]);
+    ws.ok(&["blanko", "lembar-kendali", "1"]);
+    let slip = pdf_text(&ws.dir.join(format!(
+        "output/blanko/lembar-kendali-{}.pdf",
+        nomor.replace('/', "-")
+    )));
+    assert!(
+        slip.contains("400.12.2.1/001/RWS/") && slip.contains("Rina"),
+        "{slip}"
+    );
+}
