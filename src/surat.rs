@@ -216,6 +216,11 @@ pub fn print(ws: &Workspace, renderer: &Renderer, s: &Surat) -> Result<Vec<u8>> 
             return Ok(bytes);
         }
     }
+    render_stored(ws, renderer, s)
+}
+
+/// Renders a letter from the data stored when it was issued (marked void if it is).
+pub fn render_stored(ws: &Workspace, renderer: &Renderer, s: &Surat) -> Result<Vec<u8>> {
     let mut data: LetterData = serde_json::from_str(&s.data)
         .map_err(|e| SuratError::StoredData(s.nomor.clone(), e.to_string()))?;
     if let Some(b) = &s.batal {

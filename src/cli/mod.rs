@@ -474,10 +474,13 @@ fn permohonan(dir: &Path, cmd: PermohonanCmd) -> Result<()> {
         PermohonanCmd::Lihat(a) => {
             no_csv(a.format)?;
             let p = reg.get(reg.resolve(&a.id)?)?;
+            let letter = reg.letter_of(p.id)?;
             if a.format == Format::Json {
-                print_json(&p)?;
+                let mut v = serde_json::to_value(&p).context("JSON")?;
+                v["surat"] = serde_json::to_value(&letter).context("JSON")?;
+                print_json(&v)?;
             } else {
-                print!("{}", show::lihat(&p, &ws.katalog, tz));
+                print!("{}", show::lihat(&p, letter.as_ref(), &ws.katalog, tz));
             }
         }
         PermohonanCmd::Berkas(a) => {

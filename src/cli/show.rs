@@ -9,6 +9,7 @@ use crate::catalog::Katalog;
 use crate::demo::DemoSummary;
 use crate::identity;
 use crate::model::Permohonan;
+use crate::register::Surat;
 use crate::workflow::Tahap;
 
 /// Left-aligned columns, widths by characters.
@@ -131,7 +132,7 @@ pub fn daftar_csv(list: &[Permohonan]) -> String {
 }
 
 /// One request in full: data, checklist, history, and what comes next.
-pub fn lihat(p: &Permohonan, katalog: &Katalog, tz: Tz) -> String {
+pub fn lihat(p: &Permohonan, surat: Option<&Surat>, katalog: &Katalog, tz: Tz) -> String {
     let jenis = katalog.jenis(&p.jenis);
     let dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
     let mut o = String::new();
@@ -206,6 +207,22 @@ pub fn lihat(p: &Permohonan, katalog: &Katalog, tz: Tz) -> String {
         let mark = if b.ada { "[x]" } else { "[ ]" };
         let note = if b.wajib { "" } else { "  (bersyarat)" };
         let _ = writeln!(o, "  {mark} {} — {}{note}", b.kode, b.nama);
+    }
+    if let Some(s) = surat {
+        let _ = writeln!(o, "Surat:");
+        let _ = writeln!(o, "  Nomor          : {}", s.nomor);
+        let _ = writeln!(o, "  Tanggal        : {}", calendar::tanggal(s.tanggal));
+        let _ = writeln!(o, "  Kode verifikasi: {}", s.kode_verifikasi);
+        let _ = writeln!(o, "  Berkas         : {}", s.berkas);
+        if let Some(b) = &s.batal {
+            let _ = writeln!(
+                o,
+                "  BATAL          : {} oleh {}: {}",
+                calendar::waktu(&b.waktu, tz),
+                b.oleh,
+                b.alasan
+            );
+        }
     }
     let _ = writeln!(o, "Riwayat:");
     for r in &p.riwayat {
