@@ -171,6 +171,34 @@ impl From<Bulan> for String {
     }
 }
 
+/// Monday to Friday, and not a listed holiday.
+pub fn is_working_day(d: NaiveDate, libur: &std::collections::BTreeSet<NaiveDate>) -> bool {
+    use chrono::Weekday;
+    !matches!(d.weekday(), Weekday::Sat | Weekday::Sun) && !libur.contains(&d)
+}
+
+/// Working days from `start` to `end`: the working days after `start` up to and
+/// including `end`. A request met on its own day took 0 days; one received on a
+/// Saturday and met on Monday also took 0, since the office first saw it on Monday.
+pub fn working_days_between(
+    start: NaiveDate,
+    end: NaiveDate,
+    libur: &std::collections::BTreeSet<NaiveDate>,
+) -> i64 {
+    let mut s = start;
+    while !is_working_day(s, libur) && s < end {
+        s = s.succ_opt().expect("date in range");
+    }
+    if end <= s {
+        return 0;
+    }
+    s.iter_days()
+        .skip(1)
+        .take_while(|d| *d <= end)
+        .filter(|d| is_working_day(*d, libur))
+        .count() as i64
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("tanggal `{0}` tidak sah; tulis sebagai TAHUN-BULAN-HARI, misalnya 2026-11-29")]
 pub struct TanggalError(pub String);
@@ -203,6 +231,31 @@ mod tests {
         let t = at(WIB, d, 14, 5);
         assert_eq!(t.to_rfc3339(), "2026-11-29T14:05:00+07:00");
         assert_eq!(waktu(&t, WIB), "29 November 2026 14.05 WIB");
+    }
+
+    #[test]
+    fn working_days() {
+        let d = |s: &str| parse_tanggal(s).unwrap();
+        let libur: std::collections::BTreeSet<_> = [d("2026-12-25")].into();
+        // Monday to Monday: five working days.
+        assert_eq!(
+            working_days_between(d("2026-11-23"), d("2026-11-30"), &libur),
+            5
+        );
+        assert_eq!(
+            working_days_between(d("2026-11-23"), d("2026-11-23"), &libur),
+            0
+        );
+        // Saturday to Monday: the office first saw it on Monday.
+        assert_eq!(
+            working_days_between(d("2026-11-28"), d("2026-11-30"), &libur),
+            0
+        );
+        // Across Christmas (a Friday): Thursday to Monday is one working day.
+        assert_eq!(
+            working_days_between(d("2026-12-24"), d("2026-12-28"), &libur),
+            1
+        );
     }
 
     #[test]

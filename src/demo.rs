@@ -53,6 +53,8 @@ pub struct DemoSummary {
     pub surat: i64,
     /// Blank forms written under `output/blanko/`.
     pub blanko: usize,
+    /// The last complete month's reports.
+    pub laporan: Vec<PathBuf>,
     pub jumlah: usize,
     pub dari: NaiveDate,
     pub hingga: NaiveDate,
@@ -160,10 +162,14 @@ pub fn run(dir: &Path, opts: &DemoOptions) -> Result<DemoSummary, DemoError> {
         }
     }
     let blanko = crate::blanko::all(&ws, renderer.get()?, &dir.join("output/blanko"))?.len();
+    // The reports of the last complete month, as the office makes them on the 1st.
+    let bulan = Bulan::of(opts.hingga).prev();
+    let laporan = crate::laporan::monthly(&ws, &mut reg, renderer.get()?, bulan, opts.cutoff)?;
     Ok(DemoSummary {
         dir: dir.to_path_buf(),
         surat: reg.count_letters()?,
         blanko,
+        laporan: laporan.berkas,
         jumlah: made,
         dari,
         hingga: opts.hingga,

@@ -147,16 +147,20 @@ pub struct PenandaTanganData {
 
 impl PenandaTanganData {
     pub fn from(profil: &Profil, who: PenandaTangan) -> Self {
-        let p: &Petugas = match who {
-            PenandaTangan::Lurah => &profil.pejabat.lurah,
-            PenandaTangan::Seklur => &profil.pejabat.seklur,
-        };
+        match who {
+            PenandaTangan::Lurah => Self::official(&profil.pejabat.lurah),
+            PenandaTangan::Seklur => PenandaTanganData {
+                atas_nama: Some(profil.pejabat.lurah.jabatan.clone()),
+                ..Self::official(&profil.pejabat.seklur)
+            },
+        }
+    }
+
+    /// An official signing in their own name.
+    pub fn official(p: &Petugas) -> Self {
         let opt = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
         PenandaTanganData {
-            atas_nama: match who {
-                PenandaTangan::Lurah => None,
-                PenandaTangan::Seklur => Some(profil.pejabat.lurah.jabatan.clone()),
-            },
+            atas_nama: None,
             jabatan: p.jabatan.clone(),
             nama: p.nama.clone(),
             pangkat: opt(&p.pangkat),
@@ -439,5 +443,38 @@ pub fn register_pages(profil: &Profil, halaman: u32) -> RegisterPages {
         kantor: KantorData::from(profil),
         halaman,
         baris: 15,
+    }
+}
+
+/// The data of both monthly reports (`laporan/koordinator.typ`, `laporan/rekap.typ`).
+/// The detail rows carry the masked NIK only.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportData<'a> {
+    pub kertas: String,
+    pub kantor: KantorData,
+    pub rujukan: String,
+    /// The report's date (ISO), when it was first made.
+    pub tanggal: String,
+    pub angka: &'a crate::report::Figures,
+    pub koordinator: PenandaTanganData,
+    pub seklur: PenandaTanganData,
+    pub lurah: PenandaTanganData,
+}
+
+pub fn report<'a>(
+    profil: &Profil,
+    figures: &'a crate::report::Figures,
+    rujukan: &str,
+    tanggal: NaiveDate,
+) -> ReportData<'a> {
+    ReportData {
+        kertas: kertas(profil).into(),
+        kantor: KantorData::from(profil),
+        rujukan: rujukan.to_string(),
+        tanggal: tanggal.to_string(),
+        angka: figures,
+        koordinator: PenandaTanganData::official(&profil.pejabat.koordinator),
+        seklur: PenandaTanganData::official(&profil.pejabat.seklur),
+        lurah: PenandaTanganData::official(&profil.pejabat.lurah),
     }
 }

@@ -141,6 +141,22 @@ WHEN OLD.batal_waktu IS NOT NULL
   OR length(trim(coalesce(NEW.batal_alasan, ''))) = 0
 BEGIN SELECT RAISE(ABORT, 'surat yang terbit tidak boleh diubah; hanya dapat dibatalkan sekali dengan alasan'); END;
 "#,
+    r#"
+-- Monthly reports: one row per kind and month, made once; its date is reused when the
+-- report is printed again, so the same month gives the same files.
+CREATE TABLE laporan (
+    id      INTEGER PRIMARY KEY,
+    jenis   TEXT NOT NULL CHECK (jenis IN ('koordinator', 'rekap')),
+    bulan   TEXT NOT NULL,
+    rujukan TEXT NOT NULL UNIQUE,
+    dibuat  TEXT NOT NULL,
+    UNIQUE (jenis, bulan)
+) STRICT;
+CREATE TRIGGER laporan_tetap BEFORE UPDATE ON laporan
+BEGIN SELECT RAISE(ABORT, 'catatan laporan tidak boleh diubah'); END;
+CREATE TRIGGER laporan_tidak_dihapus BEFORE DELETE ON laporan
+BEGIN SELECT RAISE(ABORT, 'catatan laporan tidak boleh dihapus'); END;
+"#,
 ];
 
 /// The schema version this program writes.
@@ -547,6 +563,88 @@ impl Register {
         Ok(p)
     }
 
+    /// Requests per month (by request date), for each month from `from` to `to`.
+    pub fn count_by_month(&self, from: Bulan, to: Bulan) -> Result<Vec<(Bulan, i64)>> {
+        let mut st = self.conn.prepare(
+            "SELECT substr(tanggal, 1, 7), COUNT(*) FROM permohonan
+             WHERE tanggal >= ?1 AND tanggal < ?2 GROUP BY 1",
+        )?;
+        let counts: BTreeMap<String, i64> = st
+            .query_map(
+                params![
+                    from.first_day().to_string(),
+                    to.next().first_day().to_string()
+                ],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut out = Vec::new();
+        let mut m = from;
+        while m <= to {
+            out.push((m, counts.get(&m.to_string()).copied().unwrap_or(0)));
+            m = m.next();
+        }
+        Ok(out)
+    }
+
+    /// Records a monthly report (once per kind and month) and moves the requests it
+    /// covers: those dated up to the month's end standing at `dari` go to the next stage,
+    /// by `peran`, with the report's reference in their history. Returns the report and
+    /// how many requests moved; a second call for the same month finds the report made
+    /// and moves only requests that reached `dari` since.
+    #[allow(clippy::too_many_arguments)]
+    pub fn record_report(
+        &mut self,
+        jenis: &str,
+        bulan: Bulan,
+        dari: Tahap,
+        peran: Peran,
+        oleh: &str,
+        catatan: &str,
+        at: DateTime<FixedOffset>,
+    ) -> Result<(Laporan, usize)> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let rujukan = format!(
+            "{}-{bulan}",
+            if jenis == "koordinator" { "LK" } else { "RS" }
+        );
+        tx.execute(
+            "INSERT OR IGNORE INTO laporan (jenis, bulan, rujukan, dibuat) VALUES (?1, ?2, ?3, ?4)",
+            params![jenis, bulan.to_string(), rujukan, ts(&at)],
+        )?;
+        let (rujukan, dibuat): (String, String) = tx.query_row(
+            "SELECT rujukan, dibuat FROM laporan WHERE jenis = ?1 AND bulan = ?2",
+            params![jenis, bulan.to_string()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let dibuat = DateTime::parse_from_rfc3339(&dibuat)
+            .map_err(|_| corrupt(0, format!("laporan.dibuat berisi `{dibuat}`")))?;
+        let ids: Vec<i64> = {
+            let mut st = tx.prepare(
+                "SELECT id FROM permohonan WHERE tahap = ?1 AND tanggal < ?2 ORDER BY tahun, urut",
+            )?;
+            st.query_map(
+                params![dari.kode(), bulan.next().first_day().to_string()],
+                |r| r.get(0),
+            )?
+            .collect::<rusqlite::Result<_>>()?
+        };
+        let note = format!("{catatan} (rujukan {rujukan})");
+        for id in &ids {
+            let p = load(&tx, *id)?;
+            let ke = workflow::advance(&state(&p), peran)?;
+            insert_riwayat(&tx, *id, Some(p.tahap), ke, peran, oleh, &at, Some(&note))?;
+            tx.execute(
+                "UPDATE permohonan SET tahap = ?1 WHERE id = ?2",
+                params![ke.kode(), id],
+            )?;
+        }
+        tx.commit()?;
+        Ok((Laporan { rujukan, dibuat }, ids.len()))
+    }
+
     /// How many letters were ever issued (void ones included).
     pub fn count_letters(&self) -> Result<i64> {
         Ok(self
@@ -630,6 +728,13 @@ pub type Produce<'a> = dyn FnMut(
         &SuratBaru,
     ) -> std::result::Result<Terbitan, Box<dyn std::error::Error + Send + Sync>>
     + 'a;
+
+/// A monthly report as recorded: its reference and when it was first made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Laporan {
+    pub rujukan: String,
+    pub dibuat: DateTime<FixedOffset>,
+}
 
 /// How to number and produce a letter, given by the caller of `advance`.
 pub struct Issue<'a> {

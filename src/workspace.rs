@@ -46,6 +46,27 @@ pub struct Profil {
     pub pejabat: Pejabat,
     pub penomoran: Penomoran,
     pub dokumen: Dokumen,
+    #[serde(default)]
+    pub libur: Libur,
+}
+
+/// Public holidays, not counted as working days.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Libur {
+    #[serde(default)]
+    pub tanggal: Vec<String>,
+}
+
+impl Profil {
+    /// The holidays as dates (checked on load).
+    pub fn holidays(&self) -> std::collections::BTreeSet<chrono::NaiveDate> {
+        self.libur
+            .tanggal
+            .iter()
+            .filter_map(|t| crate::calendar::parse_tanggal(t).ok())
+            .collect()
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -270,6 +291,10 @@ impl Profil {
                 p.nip = identity::parse_nip(&p.nip)
                     .map_err(|e| invalid(&format!("pejabat.{role}.nip"), e.to_string()))?;
             }
+        }
+        for t in &self.libur.tanggal {
+            crate::calendar::parse_tanggal(t)
+                .map_err(|e| invalid("libur.tanggal", e.to_string()))?;
         }
         crate::numbering::check_pattern(&self.penomoran.pola)
             .map_err(|m| invalid("penomoran.pola", m))?;

@@ -39,6 +39,26 @@ pub enum Command {
     Verifikasi(VerifikasiArgs),
     /// Mencetak blanko: formulir permohonan, tanda terima, lembar kendali, buku register.
     Blanko(BlankoArgs),
+    /// Membuat laporan berkala.
+    #[command(subcommand)]
+    Laporan(LaporanCmd),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LaporanCmd {
+    /// Laporan Koordinator kepada Seklur dan rekap Seklur kepada Lurah untuk satu bulan;
+    /// permohonan bulan itu yang sudah bersurat dicatat dilaporkan (tahap 5 dan 6).
+    Bulanan(BulananArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BulananArgs {
+    /// Bulan laporan (TAHUN-BULAN). Bawaan: bulan lalu (WIB).
+    #[arg(long, value_name = "BULAN")]
+    pub bulan: Option<String>,
+    /// Bentuk keluaran.
+    #[arg(long, value_enum, default_value_t = Format::Tabel)]
+    pub format: Format,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

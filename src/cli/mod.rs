@@ -77,7 +77,44 @@ where
         Command::Surat(a) => surat_cmd(&workdir(dir), a),
         Command::Verifikasi(a) => verifikasi(&workdir(dir), a),
         Command::Blanko(a) => blanko_cmd(&workdir(dir), a),
+        Command::Laporan(args::LaporanCmd::Bulanan(a)) => laporan_bulanan(&workdir(dir), a),
     }
+}
+
+fn laporan_bulanan(dir: &Path, a: args::BulananArgs) -> Result<()> {
+    no_csv(a.format)?;
+    let (ws, mut reg) = open(dir)?;
+    let now = calendar::now(ws.profil.tz());
+    let bulan = match &a.bulan {
+        Some(b) => b
+            .parse::<Bulan>()
+            .map_err(|e| UsageError(format!("--bulan: {e}")))?,
+        None => crate::laporan::default_month(&now),
+    };
+    if bulan > Bulan::of(now.date_naive()) {
+        return Err(UsageError(format!("--bulan: {} belum terjadi", bulan.nama())).into());
+    }
+    let r = surat::renderer(&ws)?;
+    let made = crate::laporan::monthly(&ws, &mut reg, &r, bulan, now)?;
+    if a.format == Format::Json {
+        return print_json(&made);
+    }
+    let f = &made.angka.ringkas;
+    println!(
+        "Laporan bulan {}: {} permohonan, {} surat terbit, {} ditolak.",
+        bulan.nama(),
+        f.jumlah,
+        f.surat_terbit,
+        f.ditolak
+    );
+    println!(
+        "Dicatat dilaporkan ke Seklur: {} permohonan; ke Lurah: {} permohonan.",
+        made.ke_seklur, made.ke_lurah
+    );
+    for b in &made.berkas {
+        println!("{}", b.display());
+    }
+    Ok(())
 }
 
 fn blanko_cmd(dir: &Path, a: args::BlankoArgs) -> Result<()> {

@@ -355,6 +355,9 @@ pub fn demo(s: &DemoSummary) -> String {
         s.blanko,
         s.dir.join("output/blanko").display()
     );
+    for l in &s.laporan {
+        let _ = writeln!(o, "Laporan bulanan: {}", l.display());
+    }
     let _ = writeln!(
         o,
         "\nLihat buku registernya: kelurahan --dir {} permohonan daftar",

@@ -6,6 +6,7 @@ mod demo;
 mod history;
 mod input;
 mod letters;
+mod reports;
 mod sop;
 mod workspace;
 

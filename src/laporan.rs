@@ -1,0 +1,136 @@
+//! The monthly reports: the Koordinator's report to the Seklur and the Seklur's recap to
+//! the Lurah. Making them records them once (moving the month's requests to stages 5
+//! and 6), computes the figures, and writes the PDFs under `output/laporan/YYYY-MM/`.
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, FixedOffset};
+use serde::Serialize;
+
+use crate::calendar::Bulan;
+use crate::documents;
+use crate::files;
+use crate::register::{Filter, Register};
+use crate::render::{Job, Renderer};
+use crate::report::{self, Figures};
+use crate::surat::SuratError;
+use crate::workflow::{Peran, Tahap};
+use crate::workspace::Workspace;
+
+type Result<T> = std::result::Result<T, SuratError>;
+
+/// What `laporan bulanan` made.
+#[derive(Debug, Clone, Serialize)]
+pub struct Made {
+    pub bulan: String,
+    pub folder: PathBuf,
+    pub berkas: Vec<PathBuf>,
+    /// Requests moved to stage 5 and to stage 6 by this run.
+    pub ke_seklur: usize,
+    pub ke_lurah: usize,
+    pub angka: Figures,
+}
+
+/// The month before the one `now` falls in: the report made on the 1st.
+pub fn default_month(now: &DateTime<FixedOffset>) -> Bulan {
+    Bulan::of(now.date_naive()).prev()
+}
+
+/// Makes (or makes again, identically) both reports of `bulan`.
+pub fn monthly(
+    ws: &Workspace,
+    reg: &mut Register,
+    renderer: &Renderer,
+    bulan: Bulan,
+    now: DateTime<FixedOffset>,
+) -> Result<Made> {
+    let pj = &ws.profil.pejabat;
+    let (koor, ke_seklur) = reg.record_report(
+        "koordinator",
+        bulan,
+        Tahap::Ditindaklanjuti,
+        Peran::Koordinator,
+        &pj.koordinator.nama,
+        &format!(
+            "Laporan Koordinator kepada Sekretaris Lurah, {}",
+            bulan.nama()
+        ),
+        now,
+    )?;
+    let (rekap, ke_lurah) = reg.record_report(
+        "rekap",
+        bulan,
+        Tahap::DilaporkanKeSeklur,
+        Peran::Seklur,
+        &pj.seklur.nama,
+        &format!("Rekap Sekretaris Lurah kepada Lurah, {}", bulan.nama()),
+        now,
+    )?;
+    let tz = ws.profil.tz();
+    // Figures are as of the day the report was first made, so a rerun prints the same.
+    let per = koor.dibuat.with_timezone(&tz).date_naive();
+    let requests = reg.list(&Filter {
+        bulan: Some(bulan),
+        ..Filter::default()
+    })?;
+    let previous = reg.list(&Filter {
+        bulan: Some(bulan.prev()),
+        ..Filter::default()
+    })?;
+    let mut first = bulan;
+    for _ in 0..11 {
+        first = first.prev();
+    }
+    let trend = reg.count_by_month(first, bulan)?;
+    let letters = reg.letters_in(bulan)?;
+    let libur = ws.profil.holidays();
+    let angka = report::figures(&report::Input {
+        bulan,
+        requests: &requests,
+        previous: &previous,
+        trend: &trend,
+        letters: &letters,
+        katalog: &ws.katalog,
+        libur: &libur,
+        tz,
+        per,
+    });
+
+    let folder = ws.dir.join(format!("output/laporan/{bulan}"));
+    let mut berkas = Vec::new();
+    for (template, lap, name) in [
+        (
+            "laporan/koordinator.typ",
+            &koor,
+            format!("laporan-koordinator-{bulan}.pdf"),
+        ),
+        (
+            "laporan/rekap.typ",
+            &rekap,
+            format!("rekap-seklur-{bulan}.pdf"),
+        ),
+    ] {
+        let date = lap.dibuat.with_timezone(&tz).date_naive();
+        let data = documents::report(&ws.profil, &angka, &lap.rujukan, date);
+        let json = serde_json::to_vec(&data).expect("report data serializes");
+        let pdf = renderer.render(&Job {
+            template,
+            data: &json,
+            qr_svg: None,
+            ident: &lap.rujukan,
+            date,
+        })?;
+        let path = folder.join(name);
+        files::write_atomic(&path, &pdf)
+            .map_err(|e| SuratError::Io(path.display().to_string(), e))?;
+        berkas.push(path);
+    }
+    Ok(Made {
+        bulan: bulan.to_string(),
+        folder,
+        berkas,
+        ke_seklur,
+        ke_lurah,
+        angka,
+    })
+}
