@@ -162,8 +162,7 @@ pub fn run(dir: &Path, opts: &DemoOptions) -> Result<DemoSummary, DemoError> {
         }
     }
     let blanko = crate::blanko::all(&ws, renderer.get()?, &dir.join("output/blanko"))?.len();
-    // The reports of the last complete month, as the office makes them on the 1st.
-    let bulan = Bulan::of(opts.hingga).prev();
+    let bulan = report_month(tz, opts);
     let laporan = crate::laporan::monthly(&ws, &mut reg, renderer.get()?, bulan, opts.cutoff)?;
     Ok(DemoSummary {
         dir: dir.to_path_buf(),
@@ -177,6 +176,24 @@ pub fn run(dir: &Path, opts: &DemoOptions) -> Result<DemoSummary, DemoError> {
         per_jenis,
         per_kanal,
     })
+}
+
+/// The month whose reports the demo makes: the last complete one once this month's
+/// first weekly Koordinator report (Friday) and the Seklur's recap (third working day)
+/// have happened, as in the simulated office; the month before it until then.
+fn report_month(tz: Tz, opts: &DemoOptions) -> Bulan {
+    let this = Bulan::of(opts.hingga);
+    let mut friday = this.first_day();
+    while friday.weekday() != Weekday::Fri {
+        friday = friday.succ_opt().expect("date in range");
+    }
+    let recap = calendar::at(tz, nth_working_day(this, 3), 10, 0);
+    let weekly = calendar::at(tz, friday, 15, 0);
+    if recap <= opts.cutoff && weekly <= opts.cutoff {
+        this.prev()
+    } else {
+        this.prev().prev()
+    }
 }
 
 /// A small, fast, deterministic generator (SplitMix64): the demo must not change
@@ -800,23 +817,49 @@ fn plan(ws: &Workspace, tz: Tz, dari: NaiveDate, opts: &DemoOptions) -> Vec<Plan
         });
     }
     plans.sort_by_key(|p| p.submitted);
-    hold_latest(&mut plans, opts.cutoff);
+    let reported_until = report_month(tz, opts)
+        .next()
+        .first_day()
+        .pred_opt()
+        .expect("date in range");
+    hold_latest(&mut plans, opts.cutoff, reported_until);
     plans
 }
 
-/// Leaves the most recent requests waiting at each of the first four stages, so that the
-/// demo shows work in progress whatever day it is made on: their next steps simply have
-/// not happened yet.
-fn hold_latest(plans: &mut [Plan], cutoff: DateTime<FixedOffset>) {
+/// Leaves the most recent requests waiting at each stage before the Seklur's recap, so
+/// that the demo shows work in progress whatever day it is made on: their next steps
+/// simply have not happened yet. Requests the demo's monthly report will cover are
+/// passed over where possible, since the report moves them on.
+fn hold_latest(plans: &mut [Plan], cutoff: DateTime<FixedOffset>, reported_until: NaiveDate) {
     // Number of forward moves each held request keeps: 0 = still `diajukan`.
-    let mut holds = vec![0usize, 0, 1, 1, 2, 2, 3, 3, 3].into_iter();
-    for p in plans.iter_mut().rev() {
-        if p.submitted > cutoff || p.events.iter().any(|e| matches!(e, Event::Reject { .. })) {
-            continue;
-        }
-        let Some(keep) = holds.next() else { break };
+    let holds = [4usize, 3, 3, 3, 2, 2, 1, 1, 0, 0];
+    let mut taken = vec![false; plans.len()];
+    for keep in holds {
+        let moves_done = |p: &Plan| {
+            p.events
+                .iter()
+                .filter(|e| matches!(e, Event::Advance { .. }) && e.at() <= cutoff)
+                .count()
+        };
+        let eligible = |i: usize, p: &Plan, after_report: bool| {
+            !taken[i]
+                && p.submitted <= cutoff
+                && !p.events.iter().any(|e| matches!(e, Event::Reject { .. }))
+                && moves_done(p) >= keep
+                && (!after_report || p.submitted.date_naive() > reported_until)
+        };
+        let pick = (0..plans.len())
+            .rev()
+            .find(|&i| eligible(i, &plans[i], true))
+            .or_else(|| {
+                (0..plans.len())
+                    .rev()
+                    .find(|&i| eligible(i, &plans[i], false))
+            });
+        let Some(i) = pick else { continue };
+        taken[i] = true;
         let mut moves = 0;
-        p.events.retain(|e| match e {
+        plans[i].events.retain(|e| match e {
             Event::Papers { .. } => keep > 0,
             _ => {
                 moves += 1;

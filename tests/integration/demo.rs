@@ -27,7 +27,13 @@ fn demo_fills_every_stage_and_is_deterministic() {
     let tmp = TempDir::new().unwrap();
     let a = tmp.path().join("a");
     let b = tmp.path().join("b");
-    for hingga in ["2026-11-29", "2026-11-02", "2026-10-31"] {
+    for hingga in [
+        "2026-11-29",
+        "2026-11-02",
+        "2026-11-04",
+        "2026-11-06",
+        "2026-10-31",
+    ] {
         let summary = demo(&a, hingga);
         let total = summary["jumlah"].as_u64().unwrap();
         assert!((250..=300).contains(&total), "{total}");
