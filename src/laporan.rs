@@ -1,6 +1,7 @@
 //! The monthly reports: the Koordinator's report to the Seklur and the Seklur's recap to
 //! the Lurah. Making them records them once (moving the month's requests to stages 5
-//! and 6), computes the figures, and writes the PDFs under `output/laporan/YYYY-MM/`.
+//! and 6), computes the figures, and writes both PDFs and the workbook under
+//! `output/laporan/YYYY-MM/`. Also the register export.
 
 use std::path::PathBuf;
 
@@ -125,6 +126,16 @@ pub fn monthly(
             .map_err(|e| SuratError::Io(path.display().to_string(), e))?;
         berkas.push(path);
     }
+    let date = koor.dibuat.with_timezone(&tz).date_naive();
+    let xlsx = crate::export::monthly_workbook(
+        &angka,
+        &ws.profil.kantor.kelurahan,
+        date,
+        ws.profil.laporan.samarkan_nik,
+    )?;
+    let path = folder.join(format!("laporan-{bulan}.xlsx"));
+    files::write_atomic(&path, &xlsx).map_err(|e| SuratError::Io(path.display().to_string(), e))?;
+    berkas.push(path);
     Ok(Made {
         bulan: bulan.to_string(),
         folder,
@@ -133,4 +144,28 @@ pub fn monthly(
         ke_lurah,
         angka,
     })
+}
+
+/// The register (all of it, or one year) as a workbook the importer reads back.
+pub fn export_register(
+    ws: &Workspace,
+    reg: &Register,
+    tahun: Option<i32>,
+    out: &std::path::Path,
+    today: chrono::NaiveDate,
+) -> Result<usize> {
+    let requests = reg.list(&Filter {
+        tahun,
+        ..Filter::default()
+    })?;
+    let mut letters = std::collections::BTreeMap::new();
+    for p in &requests {
+        if let Some(s) = reg.letter_of(p.id)? {
+            letters.insert(p.id, s);
+        }
+    }
+    let xlsx =
+        crate::export::register_workbook(&requests, &letters, &ws.profil.kantor.kelurahan, today)?;
+    files::write_atomic(out, &xlsx).map_err(|e| SuratError::Io(out.display().to_string(), e))?;
+    Ok(requests.len())
 }

@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod cli;
 pub mod demo;
 pub mod documents;
+pub mod export;
 pub mod files;
 pub mod identity;
 pub mod laporan;

@@ -27,6 +27,8 @@ pub enum SuratError {
     Register(#[from] RegisterError),
     #[error(transparent)]
     Render(#[from] RenderError),
+    #[error(transparent)]
+    Export(#[from] crate::export::ExportError),
     #[error("jenis surat `{0}` tidak ada di katalog")]
     UnknownType(String),
     #[error("{0}: {1}")]

@@ -48,6 +48,27 @@ pub struct Profil {
     pub dokumen: Dokumen,
     #[serde(default)]
     pub libur: Libur,
+    #[serde(default)]
+    pub laporan: LaporanCfg,
+}
+
+/// Report settings.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LaporanCfg {
+    /// Mask NIK and KK in the monthly workbook, which may leave the building by mail.
+    #[serde(default = "yes")]
+    pub samarkan_nik: bool,
+}
+
+impl Default for LaporanCfg {
+    fn default() -> Self {
+        LaporanCfg { samarkan_nik: true }
+    }
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// Public holidays, not counted as working days.

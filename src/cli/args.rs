@@ -42,6 +42,25 @@ pub enum Command {
     /// Membuat laporan berkala.
     #[command(subcommand)]
     Laporan(LaporanCmd),
+    /// Mengekspor data ke buku kerja Excel.
+    #[command(subcommand)]
+    Ekspor(EksporCmd),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EksporCmd {
+    /// Buku register sebagai buku kerja Excel (dapat diimpor kembali).
+    Register(EksporRegisterArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct EksporRegisterArgs {
+    /// Hanya tahun ini. Bawaan: seluruh register.
+    #[arg(long, value_name = "TAHUN")]
+    pub tahun: Option<i32>,
+    /// Berkas .xlsx tujuan. Bawaan: output/ekspor/register-TAHUN.xlsx.
+    #[arg(long, value_name = "BERKAS")]
+    pub keluar: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -78,7 +78,22 @@ where
         Command::Verifikasi(a) => verifikasi(&workdir(dir), a),
         Command::Blanko(a) => blanko_cmd(&workdir(dir), a),
         Command::Laporan(args::LaporanCmd::Bulanan(a)) => laporan_bulanan(&workdir(dir), a),
+        Command::Ekspor(args::EksporCmd::Register(a)) => ekspor_register(&workdir(dir), a),
     }
+}
+
+fn ekspor_register(dir: &Path, a: args::EksporRegisterArgs) -> Result<()> {
+    let (ws, reg) = open(dir)?;
+    let today = calendar::now(ws.profil.tz()).date_naive();
+    let out = a.keluar.clone().unwrap_or_else(|| {
+        ws.dir.join(format!(
+            "output/ekspor/register-{}.xlsx",
+            a.tahun.map_or("semua".to_string(), |t| t.to_string())
+        ))
+    });
+    let n = crate::laporan::export_register(&ws, &reg, a.tahun, &out, today)?;
+    println!("{n} permohonan diekspor ke {}", out.display());
+    Ok(())
 }
 
 fn laporan_bulanan(dir: &Path, a: args::BulananArgs) -> Result<()> {

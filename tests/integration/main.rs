@@ -3,6 +3,7 @@
 
 mod concurrency;
 mod demo;
+mod figures;
 mod history;
 mod input;
 mod letters;
