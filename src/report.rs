@@ -114,6 +114,8 @@ pub struct Rincian {
     pub kanal: String,
     pub tahap: Tahap,
     pub tahap_label: String,
+    /// Short form for narrow table columns: "4 Surat terbit".
+    pub tahap_singkat: String,
     /// Working days from request to letter; for an open request, waited so far.
     pub hari: Option<i64>,
     pub selesai: bool,
@@ -190,6 +192,16 @@ fn rincian(p: &Permohonan, input: &Input) -> Rincian {
         kanal: p.kanal.label().to_string(),
         tahap: p.tahap,
         tahap_label: p.tahap.label().to_string(),
+        tahap_singkat: match p.tahap {
+            Tahap::Diajukan => "1 Diajukan",
+            Tahap::Diterima => "2 Diterima",
+            Tahap::Diteruskan => "3 Diteruskan",
+            Tahap::Ditindaklanjuti => "4 Surat terbit",
+            Tahap::DilaporkanKeSeklur => "5 Ke Seklur",
+            Tahap::DilaporkanKeLurah => "6 Selesai",
+            Tahap::Ditolak => "Ditolak",
+        }
+        .to_string(),
         hari,
         selesai: issued.is_some(),
         standar_hari: standar,

@@ -1,0 +1,188 @@
+//! `cargo bench --bench laporan`: the monthly reports (figures, both PDFs, the workbook)
+//! for a busy month of 500 requests and a stress month of 10,000, each in its own
+//! process so that peak memory is that month's alone.
+
+use std::collections::BTreeSet;
+use std::process::Command;
+use std::time::Instant;
+
+use chrono::{Duration, NaiveDate};
+use kelurahan::calendar::{self, Bulan, WIB};
+use kelurahan::documents;
+use kelurahan::model::{Berkas, Kanal, Permohonan, Riwayat};
+use kelurahan::render::{Job, Renderer};
+use kelurahan::report::{self, Input};
+use kelurahan::workflow::{Peran, Tahap};
+use kelurahan::workspace::Profil;
+
+fn peak_rss_mb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|kb| kb.parse::<f64>().ok())
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+/// `n` requests dated in November 2026 with full histories, most finished.
+fn month(n: usize, katalog: &kelurahan::catalog::Katalog) -> Vec<Permohonan> {
+    let mut seed = 0x1234_5678u64;
+    let mut rnd = |m: u64| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) % m
+    };
+    (0..n)
+        .map(|i| {
+            let day = NaiveDate::from_ymd_opt(2026, 11, 1 + rnd(30) as u32).unwrap();
+            let jenis = &katalog.jenis[rnd(katalog.jenis.len() as u64) as usize];
+            let stop = match rnd(20) {
+                0 => 1,
+                1 => 2,
+                _ => 6,
+            };
+            let mut t = calendar::at(WIB, day, 8 + rnd(6) as u32, rnd(60) as u32);
+            let mut riwayat = vec![Riwayat {
+                dari: None,
+                ke: Tahap::Diajukan,
+                peran: Peran::Pemohon,
+                oleh: "Pemohon".into(),
+                waktu: t,
+                catatan: None,
+            }];
+            let roles = [
+                Peran::Operator,
+                Peran::Kasi,
+                Peran::Koordinator,
+                Peran::Koordinator,
+                Peran::Seklur,
+            ];
+            let mut tahap = Tahap::Diajukan;
+            for peran in roles.iter().take(stop - 1) {
+                let (next, _) = tahap.next().unwrap();
+                t += Duration::hours(1 + rnd(40) as i64);
+                riwayat.push(Riwayat {
+                    dari: Some(tahap),
+                    ke: next,
+                    peran: *peran,
+                    oleh: "Petugas".into(),
+                    waktu: t,
+                    catatan: None,
+                });
+                tahap = next;
+            }
+            Permohonan {
+                id: i as i64 + 1,
+                nomor_register: format!("{:04}/2026", i + 1),
+                jenis: jenis.kode.clone(),
+                tanggal: day,
+                kanal: if rnd(3) == 0 {
+                    Kanal::Whatsapp
+                } else {
+                    Kanal::Langsung
+                },
+                nama: format!("Pemohon Nomor {i}"),
+                nik: format!("157109{:02}0690{:04}", 1 + rnd(28), 1 + rnd(9998)),
+                kk: Some(format!("15710901011{:05}", rnd(99999))),
+                alamat: Some("Jl. Kapten Pattimura No. 1".into()),
+                rt: Some("009".into()),
+                rw: None,
+                telepon: None,
+                keperluan: None,
+                isian: Default::default(),
+                tahap,
+                berkas: vec![Berkas {
+                    kode: "pengantar-rt".into(),
+                    nama: "Surat Pengantar dari RT".into(),
+                    wajib: true,
+                    ada: true,
+                }],
+                riwayat,
+            }
+        })
+        .collect()
+}
+
+fn run(n: usize) {
+    let profil = Profil::builtin();
+    let katalog = kelurahan::catalog::Katalog::builtin().unwrap();
+    let renderer = Renderer::new(None).unwrap();
+    let requests = month(n, &katalog);
+    let bulan: Bulan = "2026-11".parse().unwrap();
+    let libur: BTreeSet<NaiveDate> = profil.holidays();
+    let trend: Vec<(Bulan, i64)> = (0..12).map(|i| (bulan, i as i64 * 10)).collect();
+    let per = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+
+    let start = Instant::now();
+    let f = report::figures(&Input {
+        bulan,
+        requests: &requests,
+        previous: &[],
+        trend: &trend,
+        letters: &[],
+        katalog: &katalog,
+        libur: &libur,
+        tz: WIB,
+        per,
+    });
+    let t_fig = start.elapsed();
+    let mut times = vec![("angka", t_fig)];
+    let mut pages = Vec::new();
+    for (template, rujukan) in [
+        ("laporan/koordinator.typ", "LK-2026-11"),
+        ("laporan/rekap.typ", "RS-2026-11"),
+    ] {
+        let t = Instant::now();
+        let data = documents::report(&profil, &f, rujukan, per);
+        let json = serde_json::to_vec(&data).unwrap();
+        let pdf = renderer
+            .render(&Job {
+                template,
+                data: &json,
+                qr_svg: None,
+                ident: rujukan,
+                date: per,
+            })
+            .unwrap();
+        times.push((template, t.elapsed()));
+        pages.push(pdf.len());
+    }
+    let t = Instant::now();
+    let xlsx = kelurahan::export::monthly_workbook(&f, "KELURAHAN RAWASARI", per, true).unwrap();
+    times.push(("xlsx", t.elapsed()));
+    let total = start.elapsed();
+    println!(
+        "{n} permohonan: total {:.2} s ({}); PDF {} kB + {} kB, xlsx {} kB; memori puncak {:.0} MB",
+        total.as_secs_f64(),
+        times
+            .iter()
+            .map(|(k, d)| format!("{k} {:.0} ms", d.as_secs_f64() * 1000.0))
+            .collect::<Vec<_>>()
+            .join(", "),
+        pages[0] / 1024,
+        pages[1] / 1024,
+        xlsx.len() / 1024,
+        peak_rss_mb()
+    );
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--bulan-dengan") {
+        run(args[i + 1].parse().unwrap());
+        return;
+    }
+    if args.iter().any(|a| a == "--list") {
+        return;
+    }
+    let me = std::env::current_exe().unwrap();
+    for n in [500, 10_000] {
+        let status = Command::new(&me)
+            .args(["--bulan-dengan", &n.to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+}
