@@ -33,6 +33,8 @@ pub enum DemoError {
     Register(#[from] RegisterError),
     #[error(transparent)]
     Surat(#[from] SuratError),
+    #[error(transparent)]
+    Mail(#[from] crate::mail::MailError),
     #[error("data demo ditolak oleh pemeriksaan ({0}); ini cacat program")]
     Generator(String),
 }
@@ -164,6 +166,9 @@ pub fn run(dir: &Path, opts: &DemoOptions) -> Result<DemoSummary, DemoError> {
     let blanko = crate::blanko::all(&ws, renderer.get()?, &dir.join("output/blanko"))?.len();
     let bulan = report_month(tz, opts);
     let laporan = crate::laporan::monthly(&ws, &mut reg, renderer.get()?, bulan, opts.cutoff)?;
+    // The report's mail, left as an .eml in output/outbox/ by the file transport.
+    crate::laporan::queue_mail(&ws, &mut reg, &laporan, opts.cutoff)?;
+    crate::mail::send_due(&ws, &mut reg, opts.cutoff)?;
     Ok(DemoSummary {
         dir: dir.to_path_buf(),
         surat: reg.count_letters()?,

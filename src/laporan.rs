@@ -169,3 +169,71 @@ pub fn export_register(
     files::write_atomic(out, &xlsx).map_err(|e| SuratError::Io(out.display().to_string(), e))?;
     Ok(requests.len())
 }
+
+fn angka(v: Option<f64>) -> String {
+    v.map_or("-".into(), |x| {
+        format!("{x:.1}").trim_end_matches(".0").replace('.', ",")
+    })
+}
+
+/// Queues the month's reports in the outbox, addressed as the profile says; once per
+/// month (a second call finds the message already queued). No NIK in subject or body.
+pub fn queue_mail(
+    ws: &Workspace,
+    reg: &mut Register,
+    made: &Made,
+    now: DateTime<FixedOffset>,
+) -> std::result::Result<crate::register::Surel, crate::mail::MailError> {
+    let f = &made.angka;
+    let r = &f.ringkas;
+    let nama = format!("Kelurahan {}", ws.profil.kantor.nama);
+    let subjek = format!("Laporan Bulanan Pelayanan {nama} — {}", f.bulan_nama);
+    let mut lampiran = Vec::new();
+    for b in &made.berkas {
+        lampiran.push(crate::mail::attachment(ws, b)?);
+    }
+    let daftar: String = lampiran
+        .iter()
+        .map(|l| {
+            let what = if l.nama.starts_with("laporan-koordinator") {
+                "Laporan Koordinator kepada Sekretaris Lurah"
+            } else if l.nama.starts_with("rekap-seklur") {
+                "Rekap Sekretaris Lurah kepada Lurah"
+            } else {
+                "Buku kerja Excel: ringkasan, rincian, per jenis surat, tren"
+            };
+            format!("- {what} ({})\n", l.nama)
+        })
+        .collect();
+    let isi = format!(
+        "Yth. {jabatan},\n\n\
+         Terlampir laporan pelayanan surat pengantar {nama} bulan {bulan}:\n{daftar}\n\
+         Angka utama:\n\
+         - Permohonan diterima: {jumlah} (bulan lalu {lalu})\n\
+         - Surat terbit: {terbit}\n\
+         - Permohonan ditolak: {tolak}\n\
+         - Waktu layanan (median): {median} hari kerja\n\
+         - Selesai dalam standar layanan: {tepat}\n\n\
+         Surel ini dikirim otomatis oleh program kelurahan. NIK dalam laporan disamarkan.\n",
+        jabatan = ws.profil.pejabat.lurah.jabatan,
+        bulan = f.bulan_nama,
+        jumlah = r.jumlah,
+        lalu = f.bulan_lalu.jumlah,
+        terbit = r.surat_terbit,
+        tolak = r.ditolak,
+        median = angka(r.waktu_median),
+        tepat = r
+            .tepat_waktu_persen
+            .map_or("-".into(), |p| format!("{}%", angka(Some(p)))),
+    );
+    let rujukan = format!("laporan-{}", made.bulan);
+    let m = crate::register::SurelBaru {
+        message_id: crate::mail::new_message_id(ws, &rujukan)?,
+        rujukan: Some(rujukan),
+        kepada: crate::mail::recipients(ws),
+        subjek,
+        isi,
+        lampiran,
+    };
+    crate::mail::queue(ws, reg, &m, now)
+}

@@ -11,6 +11,7 @@ pub mod export;
 pub mod files;
 pub mod identity;
 pub mod laporan;
+pub mod mail;
 pub mod model;
 pub mod numbering;
 pub mod register;

@@ -157,6 +157,34 @@ BEGIN SELECT RAISE(ABORT, 'catatan laporan tidak boleh diubah'); END;
 CREATE TRIGGER laporan_tidak_dihapus BEFORE DELETE ON laporan
 BEGIN SELECT RAISE(ABORT, 'catatan laporan tidak boleh dihapus'); END;
 "#,
+    r#"
+-- The mail outbox: every message is written here first, then sent.
+CREATE TABLE surel (
+    id            INTEGER PRIMARY KEY,
+    message_id    TEXT NOT NULL UNIQUE,
+    -- What produced it (e.g. 'laporan-2026-11'): queued once.
+    rujukan       TEXT UNIQUE,
+    kepada        TEXT NOT NULL CHECK (json_valid(kepada)),
+    subjek        TEXT NOT NULL,
+    isi           TEXT NOT NULL,
+    -- [{berkas, nama, jenis, sha256, ukuran}]
+    lampiran      TEXT NOT NULL CHECK (json_valid(lampiran)),
+    status        TEXT NOT NULL CHECK (status IN ('antre', 'mengirim', 'terkirim', 'gagal')),
+    percobaan     INTEGER NOT NULL DEFAULT 0,
+    berikutnya    TEXT NOT NULL,
+    klaim_sampai  TEXT,
+    galat         TEXT,
+    dibuat        TEXT NOT NULL,
+    terkirim      TEXT
+) STRICT;
+CREATE INDEX surel_antre ON surel (status, berikutnya);
+-- A message the server accepted is never sent again.
+CREATE TRIGGER surel_terkirim_tetap BEFORE UPDATE OF status ON surel
+WHEN OLD.status = 'terkirim'
+BEGIN SELECT RAISE(ABORT, 'surel yang sudah terkirim tidak dikirim lagi'); END;
+CREATE TRIGGER surel_tidak_dihapus BEFORE DELETE ON surel
+BEGIN SELECT RAISE(ABORT, 'surel di kotak keluar tidak boleh dihapus'); END;
+"#,
 ];
 
 /// The schema version this program writes.
@@ -194,6 +222,8 @@ pub enum RegisterError {
     VoidReasonRequired,
     #[error("surat tidak dapat diterbitkan: {0}")]
     Issue(Box<dyn std::error::Error + Send + Sync>),
+    #[error("surel {0} berstatus {1}; hanya surel yang gagal dapat diantrekan lagi")]
+    MailNotFailed(i64, String),
     #[error("pembangkit acak sistem tidak dapat dipakai: {0}")]
     Random(String),
     #[error("isi basis data tidak sah pada permohonan {id}: {what}")]
@@ -729,6 +759,213 @@ pub type Produce<'a> = dyn FnMut(
     ) -> std::result::Result<Terbitan, Box<dyn std::error::Error + Send + Sync>>
     + 'a;
 
+/// A message in the outbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Surel {
+    pub id: i64,
+    pub message_id: String,
+    pub rujukan: Option<String>,
+    pub kepada: Vec<String>,
+    pub subjek: String,
+    pub isi: String,
+    pub lampiran: Vec<Lampiran>,
+    pub status: String,
+    pub percobaan: i64,
+    pub berikutnya: DateTime<FixedOffset>,
+    pub galat: Option<String>,
+    pub dibuat: DateTime<FixedOffset>,
+    pub terkirim: Option<DateTime<FixedOffset>>,
+}
+
+/// An attachment, kept by path and hash: the file is read when the message is sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Lampiran {
+    /// Path relative to the workspace.
+    pub berkas: String,
+    /// File name shown to the reader.
+    pub nama: String,
+    /// Content type, e.g. `application/pdf`.
+    pub jenis: String,
+    pub sha256: String,
+    pub ukuran: u64,
+}
+
+/// A message to queue.
+#[derive(Debug, Clone)]
+pub struct SurelBaru {
+    pub message_id: String,
+    pub rujukan: Option<String>,
+    pub kepada: Vec<String>,
+    pub subjek: String,
+    pub isi: String,
+    pub lampiran: Vec<Lampiran>,
+}
+
+const SUREL_COLUMNS: &str = "id, message_id, rujukan, kepada, subjek, isi, lampiran, status, \
+    percobaan, berikutnya, galat, dibuat, terkirim";
+
+fn surel_from_row(r: &Row) -> Result<Surel> {
+    let id: i64 = r.get(0)?;
+    let json = |i: usize| -> Result<String> { Ok(r.get::<_, String>(i)?) };
+    let time = |v: String| {
+        DateTime::parse_from_rfc3339(&v).map_err(|_| RegisterError::Corrupt {
+            id,
+            what: format!("surel berisi waktu `{v}`"),
+        })
+    };
+    Ok(Surel {
+        id,
+        message_id: r.get(1)?,
+        rujukan: r.get(2)?,
+        kepada: serde_json::from_str(&json(3)?).map_err(|_| corrupt(id, "surel.kepada"))?,
+        subjek: r.get(4)?,
+        isi: r.get(5)?,
+        lampiran: serde_json::from_str(&json(6)?).map_err(|_| corrupt(id, "surel.lampiran"))?,
+        status: r.get(7)?,
+        percobaan: r.get(8)?,
+        berikutnya: time(r.get(9)?)?,
+        galat: r.get(10)?,
+        dibuat: time(r.get(11)?)?,
+        terkirim: r.get::<_, Option<String>>(12)?.map(time).transpose()?,
+    })
+}
+
+impl Register {
+    /// Queues a message. One with the same `rujukan` is queued only once: the existing
+    /// one is returned.
+    pub fn queue_mail(&mut self, m: &SurelBaru, at: DateTime<FixedOffset>) -> Result<Surel> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute(
+            "INSERT OR IGNORE INTO surel (message_id, rujukan, kepada, subjek, isi, lampiran,
+                 status, berikutnya, dibuat)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'antre', ?7, ?7)",
+            params![
+                m.message_id,
+                m.rujukan,
+                serde_json::to_string(&m.kepada).expect("strings serialize"),
+                m.subjek,
+                m.isi,
+                serde_json::to_string(&m.lampiran).expect("attachments serialize"),
+                ts(&at),
+            ],
+        )?;
+        let s = match &m.rujukan {
+            Some(r) => tx.query_row(
+                &format!("SELECT {SUREL_COLUMNS} FROM surel WHERE rujukan = ?1"),
+                [r],
+                |r| Ok(surel_from_row(r)),
+            )??,
+            None => tx.query_row(
+                &format!("SELECT {SUREL_COLUMNS} FROM surel WHERE message_id = ?1"),
+                [&m.message_id],
+                |r| Ok(surel_from_row(r)),
+            )??,
+        };
+        tx.commit()?;
+        Ok(s)
+    }
+
+    /// Messages in the outbox, newest first, optionally of one status.
+    pub fn list_mail(&self, status: Option<&str>) -> Result<Vec<Surel>> {
+        let mut st = self.conn.prepare(&format!(
+            "SELECT {SUREL_COLUMNS} FROM surel WHERE ?1 IS NULL OR status = ?1 ORDER BY id DESC"
+        ))?;
+        let rows = st.query_map([status], |r| Ok(surel_from_row(r)))?;
+        let mut out = Vec::new();
+        for r in rows {
+            out.push(r??);
+        }
+        Ok(out)
+    }
+
+    /// Claims the next message due at `now` for `lease` seconds: no other process sends
+    /// it meanwhile; a claim left by a killed process expires and the message is due again.
+    pub fn claim_mail(&mut self, now: DateTime<FixedOffset>, lease: i64) -> Result<Option<Surel>> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let id: Option<i64> = tx
+            .query_row(
+                "SELECT id FROM surel
+                 WHERE (status = 'antre' AND berikutnya <= ?1)
+                    OR (status = 'mengirim' AND klaim_sampai <= ?1)
+                 ORDER BY berikutnya, id LIMIT 1",
+                [ts(&now)],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let Some(id) = id else {
+            return Ok(None);
+        };
+        tx.execute(
+            "UPDATE surel SET status = 'mengirim', klaim_sampai = ?1, percobaan = percobaan + 1
+             WHERE id = ?2",
+            params![ts(&(now + chrono::Duration::seconds(lease))), id],
+        )?;
+        let s = tx.query_row(
+            &format!("SELECT {SUREL_COLUMNS} FROM surel WHERE id = ?1"),
+            [id],
+            |r| Ok(surel_from_row(r)),
+        )??;
+        tx.commit()?;
+        Ok(Some(s))
+    }
+
+    /// The server accepted the message.
+    pub fn mail_sent(&mut self, id: i64, at: DateTime<FixedOffset>) -> Result<()> {
+        self.conn.execute(
+            "UPDATE surel SET status = 'terkirim', terkirim = ?1, klaim_sampai = NULL, galat = NULL
+             WHERE id = ?2",
+            params![ts(&at), id],
+        )?;
+        Ok(())
+    }
+
+    /// Sending failed: try again at `next`, or never (`None`: permanent).
+    pub fn mail_failed(
+        &mut self,
+        id: i64,
+        galat: &str,
+        next: Option<DateTime<FixedOffset>>,
+    ) -> Result<()> {
+        match next {
+            Some(n) => self.conn.execute(
+                "UPDATE surel SET status = 'antre', berikutnya = ?1, klaim_sampai = NULL, galat = ?2
+                 WHERE id = ?3",
+                params![ts(&n), galat, id],
+            )?,
+            None => self.conn.execute(
+                "UPDATE surel SET status = 'gagal', klaim_sampai = NULL, galat = ?1 WHERE id = ?2",
+                params![galat, id],
+            )?,
+        };
+        Ok(())
+    }
+
+    /// Puts a failed message back in the queue, due now, with its attempts counted anew.
+    pub fn mail_retry(&mut self, id: i64, now: DateTime<FixedOffset>) -> Result<Surel> {
+        let n = self.conn.execute(
+            "UPDATE surel SET status = 'antre', berikutnya = ?1, percobaan = 0 WHERE id = ?2 AND status = 'gagal'",
+            params![ts(&now), id],
+        )?;
+        let s = self
+            .conn
+            .query_row(
+                &format!("SELECT {SUREL_COLUMNS} FROM surel WHERE id = ?1"),
+                [id],
+                |r| Ok(surel_from_row(r)),
+            )
+            .optional()?
+            .ok_or_else(|| RegisterError::NotFound(format!("surel {id}")))??;
+        if n == 0 {
+            return Err(RegisterError::MailNotFailed(id, s.status));
+        }
+        Ok(s)
+    }
+}
+
 /// A monthly report as recorded: its reference and when it was first made.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Laporan {
@@ -837,7 +1074,7 @@ fn surat_from_row(r: &Row) -> Result<Surat> {
     })
 }
 
-fn random_u64() -> Result<u64> {
+pub fn random_u64() -> Result<u64> {
     let mut b = [0u8; 8];
     getrandom::fill(&mut b).map_err(|e| RegisterError::Random(e.to_string()))?;
     Ok(u64::from_le_bytes(b))

@@ -50,6 +50,116 @@ pub struct Profil {
     pub libur: Libur,
     #[serde(default)]
     pub laporan: LaporanCfg,
+    #[serde(default)]
+    pub surel: SurelCfg,
+}
+
+/// Mail settings: where reports go and how.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SurelCfg {
+    /// `file` (write .eml files to output/outbox/) or `smtp`.
+    #[serde(default = "default_transport")]
+    pub transport: TransportKind,
+    /// Recipients; the office address when empty.
+    #[serde(default)]
+    pub kepada: Vec<String>,
+    /// Sender; the office address when empty.
+    #[serde(default)]
+    pub pengirim: String,
+    /// Largest message, attachments included, in MB.
+    #[serde(default = "default_limit")]
+    pub batas_mb: u32,
+    /// Attempts before a message is given up.
+    #[serde(default = "default_attempts")]
+    pub maks_percobaan: u32,
+    #[serde(default)]
+    pub smtp: SmtpCfg,
+}
+
+impl Default for SurelCfg {
+    fn default() -> Self {
+        SurelCfg {
+            transport: TransportKind::File,
+            kepada: Vec::new(),
+            pengirim: String::new(),
+            batas_mb: 20,
+            maks_percobaan: 10,
+            smtp: SmtpCfg::default(),
+        }
+    }
+}
+
+fn default_transport() -> TransportKind {
+    TransportKind::File
+}
+fn default_limit() -> u32 {
+    20
+}
+fn default_attempts() -> u32 {
+    10
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TransportKind {
+    File,
+    Smtp,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmtpCfg {
+    #[serde(default)]
+    pub host: String,
+    #[serde(default = "default_port")]
+    pub port: u16,
+    /// `starttls` (587), `tls` (465), or `tanpa` (only to a loopback address).
+    #[serde(default = "default_security")]
+    pub keamanan: Keamanan,
+    #[serde(default)]
+    pub pengguna: String,
+    /// A file holding the password, outside the workspace's repository; otherwise the
+    /// password comes from `KELURAHAN_SMTP_PASSWORD`.
+    #[serde(default)]
+    pub berkas_sandi: String,
+    /// An extra CA certificate (PEM) to trust, for an office's own mail server.
+    #[serde(default)]
+    pub sertifikat_ca: String,
+    #[serde(default = "default_timeout")]
+    pub batas_waktu_detik: u64,
+}
+
+impl Default for SmtpCfg {
+    fn default() -> Self {
+        SmtpCfg {
+            host: String::new(),
+            port: default_port(),
+            keamanan: Keamanan::Starttls,
+            pengguna: String::new(),
+            berkas_sandi: String::new(),
+            sertifikat_ca: String::new(),
+            batas_waktu_detik: default_timeout(),
+        }
+    }
+}
+
+fn default_port() -> u16 {
+    587
+}
+fn default_security() -> Keamanan {
+    Keamanan::Starttls
+}
+fn default_timeout() -> u64 {
+    30
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Keamanan {
+    Starttls,
+    Tls,
+    Tanpa,
 }
 
 /// Report settings.

@@ -45,6 +45,50 @@ pub enum Command {
     /// Mengekspor data ke buku kerja Excel.
     #[command(subcommand)]
     Ekspor(EksporCmd),
+    /// Mengirim surel di kotak keluar yang sudah waktunya.
+    Kirim(KirimArgs),
+    /// Kotak keluar surel.
+    #[command(subcommand)]
+    Surel(SurelCmd),
+}
+
+#[derive(Debug, Args)]
+pub struct KirimArgs {
+    /// Bentuk keluaran.
+    #[arg(long, value_enum, default_value_t = Format::Tabel)]
+    pub format: Format,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SurelCmd {
+    /// Menampilkan isi kotak keluar.
+    Daftar(SurelDaftarArgs),
+    /// Mengantrekan lagi surel yang gagal.
+    Ulang(SurelUlangArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatusSurel {
+    Antre,
+    Mengirim,
+    Terkirim,
+    Gagal,
+}
+
+#[derive(Debug, Args)]
+pub struct SurelDaftarArgs {
+    /// Hanya surel berstatus ini.
+    #[arg(long, value_enum)]
+    pub status: Option<StatusSurel>,
+    /// Bentuk keluaran.
+    #[arg(long, value_enum, default_value_t = Format::Tabel)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct SurelUlangArgs {
+    /// Nomor surel (lihat `surel daftar`).
+    pub id: i64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -75,6 +119,9 @@ pub struct BulananArgs {
     /// Bulan laporan (TAHUN-BULAN). Bawaan: bulan lalu (WIB).
     #[arg(long, value_name = "BULAN")]
     pub bulan: Option<String>,
+    /// Antrekan laporan di kotak keluar surel ke alamat kantor, lalu kirim.
+    #[arg(long)]
+    pub kirim: bool,
     /// Bentuk keluaran.
     #[arg(long, value_enum, default_value_t = Format::Tabel)]
     pub format: Format,

@@ -38,6 +38,10 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
             || c.is::<CatalogError>()
             || c.is::<TomlError>()
             || matches!(
+                c.downcast_ref::<crate::mail::MailError>(),
+                Some(crate::mail::MailError::Config(_))
+            )
+            || matches!(
                 c.downcast_ref::<RegisterError>(),
                 Some(RegisterError::NewerSchema { .. })
             )
@@ -79,6 +83,8 @@ where
         Command::Blanko(a) => blanko_cmd(&workdir(dir), a),
         Command::Laporan(args::LaporanCmd::Bulanan(a)) => laporan_bulanan(&workdir(dir), a),
         Command::Ekspor(args::EksporCmd::Register(a)) => ekspor_register(&workdir(dir), a),
+        Command::Kirim(a) => kirim(&workdir(dir), a),
+        Command::Surel(cmd) => surel_cmd(&workdir(dir), cmd),
     }
 }
 
@@ -111,8 +117,18 @@ fn laporan_bulanan(dir: &Path, a: args::BulananArgs) -> Result<()> {
     }
     let r = surat::renderer(&ws)?;
     let made = crate::laporan::monthly(&ws, &mut reg, &r, bulan, now)?;
+    let sent = if a.kirim {
+        let m = crate::laporan::queue_mail(&ws, &mut reg, &made, now)?;
+        Some((m, crate::mail::send_due(&ws, &mut reg, now)?))
+    } else {
+        None
+    };
     if a.format == Format::Json {
-        return print_json(&made);
+        let mut v = serde_json::to_value(&made).context("JSON")?;
+        if let Some((m, s)) = &sent {
+            v["surel"] = serde_json::json!({ "id": m.id, "pengiriman": s });
+        }
+        return print_json(&v);
     }
     let f = &made.angka.ringkas;
     println!(
@@ -128,6 +144,91 @@ fn laporan_bulanan(dir: &Path, a: args::BulananArgs) -> Result<()> {
     );
     for b in &made.berkas {
         println!("{}", b.display());
+    }
+    if let Some((m, s)) = sent {
+        println!(
+            "Surel {} ({}) diantrekan ke {}.",
+            m.id,
+            m.subjek,
+            m.kepada.join(", ")
+        );
+        print_send(&s);
+    }
+    Ok(())
+}
+
+fn print_send(s: &crate::mail::SendSummary) {
+    println!(
+        "Pengiriman: {} terkirim, {} akan dicoba lagi, {} gagal.",
+        s.terkirim, s.dicoba_lagi, s.gagal
+    );
+    for p in &s.pesan {
+        println!("  {p}");
+    }
+}
+
+fn kirim(dir: &Path, a: args::KirimArgs) -> Result<()> {
+    no_csv(a.format)?;
+    let (ws, mut reg) = open(dir)?;
+    let now = calendar::now(ws.profil.tz());
+    let s = crate::mail::send_due(&ws, &mut reg, now)?;
+    if a.format == Format::Json {
+        print_json(&s)?;
+    } else {
+        print_send(&s);
+    }
+    if s.gagal > 0 {
+        return Err(MailFailed(s.gagal).into());
+    }
+    Ok(())
+}
+
+/// Some messages failed for good (exit 1).
+#[derive(Debug, thiserror::Error)]
+#[error("{0} surel gagal dikirim; lihat `kelurahan surel daftar --status gagal`")]
+pub struct MailFailed(pub usize);
+
+fn surel_cmd(dir: &Path, cmd: args::SurelCmd) -> Result<()> {
+    let (ws, mut reg) = open(dir)?;
+    let tz = ws.profil.tz();
+    match cmd {
+        args::SurelCmd::Daftar(a) => {
+            no_csv(a.format)?;
+            let status = a.status.map(|s| match s {
+                args::StatusSurel::Antre => "antre",
+                args::StatusSurel::Mengirim => "mengirim",
+                args::StatusSurel::Terkirim => "terkirim",
+                args::StatusSurel::Gagal => "gagal",
+            });
+            let list = reg.list_mail(status)?;
+            if a.format == Format::Json {
+                return print_json(&list);
+            }
+            let rows: Vec<Vec<String>> = list
+                .iter()
+                .map(|m| {
+                    vec![
+                        m.id.to_string(),
+                        m.status.clone(),
+                        m.percobaan.to_string(),
+                        calendar::waktu(&m.dibuat, tz),
+                        m.subjek.clone(),
+                        m.galat.clone().unwrap_or_default(),
+                    ]
+                })
+                .collect();
+            print!(
+                "{}",
+                show::table(
+                    &["No", "Status", "Coba", "Dibuat", "Subjek", "Galat terakhir"],
+                    &rows
+                )
+            );
+        }
+        args::SurelCmd::Ulang(a) => {
+            let m = reg.mail_retry(a.id, calendar::now(tz))?;
+            println!("Surel {} diantrekan lagi: {}", m.id, m.subjek);
+        }
     }
     Ok(())
 }
