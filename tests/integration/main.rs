@@ -7,6 +7,7 @@ mod figures;
 mod history;
 mod input;
 mod letters;
+mod mail;
 mod reports;
 mod sop;
 mod workspace;
