@@ -370,3 +370,48 @@ fn plaintext_auth_to_a_remote_host_is_refused_before_connecting() {
         "refused before any connection attempt"
     );
 }
+
+#[test]
+fn the_file_transport_writes_eml_and_too_large_mail_is_refused() {
+    let ws = Ws::init();
+    ws.baru("Siti Aminah");
+    let p = issue(&ws, "1", &[]);
+    let bulan = p["tanggal"].as_str().unwrap()[0..7].to_string();
+    let made = ws.json(&["laporan", "bulanan", "--bulan", &bulan, "--kirim"]);
+    assert_eq!(made["surel"]["pengiriman"]["terkirim"], 1);
+    let eml: Vec<PathBuf> = std::fs::read_dir(ws.dir.join("output/outbox"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(eml.len(), 1);
+    let name = eml[0].file_name().unwrap().to_string_lossy().to_string();
+    assert!(
+        name.starts_with(&format!("laporan-{bulan}.")) && name.ends_with(".eml"),
+        "{name}"
+    );
+    let msg = mail_parser::MessageParser::default()
+        .parse(&std::fs::read(&eml[0]).unwrap())
+        .unwrap()
+        .into_owned();
+    assert_eq!(msg.attachments().count(), 3);
+    assert_eq!(
+        msg.to().unwrap().first().unwrap().address().unwrap(),
+        "rawasariKelurahan@gmail.com"
+    );
+
+    // A limit below the attachments' size: refused before sending, with the reason.
+    let ws2 = Ws::init();
+    let profile = ws2.dir.join("kelurahan.toml");
+    let text = std::fs::read_to_string(&profile)
+        .unwrap()
+        .replace("batas_mb = 20", "batas_mb = 0");
+    std::fs::write(&profile, text).unwrap();
+    ws2.baru("Siti Aminah");
+    issue(&ws2, "1", &[]);
+    let err = ws2.fails(1, &["laporan", "bulanan", "--bulan", &bulan, "--kirim"]);
+    assert!(
+        err.contains("surel terlalu besar") && err.contains("batas_mb"),
+        "{err}"
+    );
+    assert_eq!(ws2.json(&["surel", "daftar"]), serde_json::json!([]));
+}
