@@ -536,12 +536,7 @@ impl Register {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let p = load(&tx, id)?;
         let ke = workflow::advance(&state(&p), peran)?;
-        let catatan = catatan.map(str::trim).filter(|c| !c.is_empty());
-        insert_riwayat(&tx, id, Some(p.tahap), ke, peran, oleh.trim(), &at, catatan)?;
-        tx.execute(
-            "UPDATE permohonan SET tahap = ?1 WHERE id = ?2",
-            params![ke.kode(), id],
-        )?;
+        apply_move(&tx, &p, ke, peran, oleh, catatan, &at)?;
         if ke == Tahap::Ditindaklanjuti {
             let issue = issue.ok_or_else(|| {
                 RegisterError::Issue("penerbitan surat tidak disiapkan oleh pemanggil".into())
@@ -563,31 +558,12 @@ impl Register {
         alasan: &str,
         at: DateTime<FixedOffset>,
     ) -> Result<Permohonan> {
-        self.move_to(id, peran, oleh, Some(alasan.trim()), at, |s| {
-            workflow::reject(s, peran, alasan)
-        })
-    }
-
-    fn move_to(
-        &mut self,
-        id: i64,
-        peran: Peran,
-        oleh: &str,
-        catatan: Option<&str>,
-        at: DateTime<FixedOffset>,
-        rule: impl FnOnce(&State) -> std::result::Result<Tahap, MoveError>,
-    ) -> Result<Permohonan> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let p = load(&tx, id)?;
-        let ke = rule(&state(&p))?;
-        let catatan = catatan.map(str::trim).filter(|c| !c.is_empty());
-        insert_riwayat(&tx, id, Some(p.tahap), ke, peran, oleh.trim(), &at, catatan)?;
-        tx.execute(
-            "UPDATE permohonan SET tahap = ?1 WHERE id = ?2",
-            params![ke.kode(), id],
-        )?;
+        let ke = workflow::reject(&state(&p), peran, alasan)?;
+        apply_move(&tx, &p, ke, peran, oleh, Some(alasan), &at)?;
         let p = load(&tx, id)?;
         tx.commit()?;
         Ok(p)
@@ -665,11 +641,7 @@ impl Register {
         for id in &ids {
             let p = load(&tx, *id)?;
             let ke = workflow::advance(&state(&p), peran)?;
-            insert_riwayat(&tx, *id, Some(p.tahap), ke, peran, oleh, &at, Some(&note))?;
-            tx.execute(
-                "UPDATE permohonan SET tahap = ?1 WHERE id = ?2",
-                params![ke.kode(), id],
-            )?;
+            apply_move(&tx, &p, ke, peran, oleh, Some(&note), &at)?;
         }
         tx.commit()?;
         Ok((Laporan { rujukan, dibuat }, ids.len()))
@@ -1141,6 +1113,26 @@ fn issue_letter(
             t.berkas,
             ts(&at),
         ],
+    )?;
+    Ok(())
+}
+
+/// Writes a move the SOP allowed: the history entry first, then the stage (the trigger
+/// `tahap_sesuai_riwayat` insists on that order).
+fn apply_move(
+    tx: &Connection,
+    p: &Permohonan,
+    ke: Tahap,
+    peran: Peran,
+    oleh: &str,
+    catatan: Option<&str>,
+    at: &DateTime<FixedOffset>,
+) -> Result<()> {
+    let catatan = catatan.map(str::trim).filter(|c| !c.is_empty());
+    insert_riwayat(tx, p.id, Some(p.tahap), ke, peran, oleh.trim(), at, catatan)?;
+    tx.execute(
+        "UPDATE permohonan SET tahap = ?1 WHERE id = ?2",
+        params![ke.kode(), p.id],
     )?;
     Ok(())
 }
