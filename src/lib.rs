@@ -17,6 +17,7 @@ pub mod numbering;
 pub mod register;
 pub mod render;
 pub mod report;
+pub mod schedule;
 pub mod surat;
 pub mod toml_file;
 pub mod workflow;

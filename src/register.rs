@@ -185,6 +185,22 @@ BEGIN SELECT RAISE(ABORT, 'surel yang sudah terkirim tidak dikirim lagi'); END;
 CREATE TRIGGER surel_tidak_dihapus BEFORE DELETE ON surel
 BEGIN SELECT RAISE(ABORT, 'surel di kotak keluar tidak boleh dihapus'); END;
 "#,
+    r#"
+-- Scheduled runs: one row per job and period (the month of a report, the day of a
+-- backup), so a restart, a second instance or a double fire never runs it twice.
+CREATE TABLE jalan (
+    id           INTEGER PRIMARY KEY,
+    tugas        TEXT NOT NULL,
+    periode      TEXT NOT NULL,
+    status       TEXT NOT NULL CHECK (status IN ('berjalan', 'selesai', 'gagal')),
+    percobaan    INTEGER NOT NULL DEFAULT 1,
+    mulai        TEXT NOT NULL,
+    klaim_sampai TEXT,
+    selesai      TEXT,
+    hasil        TEXT,
+    UNIQUE (tugas, periode)
+) STRICT;
+"#,
 ];
 
 /// The schema version this program writes.
@@ -935,6 +951,106 @@ impl Register {
             return Err(RegisterError::MailNotFailed(id, s.status));
         }
         Ok(s)
+    }
+}
+
+/// A scheduled job's run for one period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Jalan {
+    pub id: i64,
+    pub tugas: String,
+    pub periode: String,
+    pub status: String,
+    pub percobaan: i64,
+    pub mulai: String,
+    pub selesai: Option<String>,
+    pub hasil: Option<String>,
+}
+
+impl Register {
+    /// Claims the run of `tugas` for `periode`: a new run, a failed one being retried, or
+    /// one whose claimant died (lease expired). `None` when it is done or held by another.
+    pub fn claim_run(
+        &mut self,
+        tugas: &str,
+        periode: &str,
+        now: DateTime<FixedOffset>,
+        lease_seconds: i64,
+    ) -> Result<Option<i64>> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let until = ts(&(now + chrono::Duration::seconds(lease_seconds)));
+        let inserted = tx.execute(
+            "INSERT OR IGNORE INTO jalan (tugas, periode, status, mulai, klaim_sampai)
+             VALUES (?1, ?2, 'berjalan', ?3, ?4)",
+            params![tugas, periode, ts(&now), until],
+        )?;
+        let id = if inserted == 1 {
+            Some(tx.last_insert_rowid())
+        } else {
+            let (id, status, lease): (i64, String, Option<String>) = tx.query_row(
+                "SELECT id, status, klaim_sampai FROM jalan WHERE tugas = ?1 AND periode = ?2",
+                params![tugas, periode],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )?;
+            let expired = lease.is_some_and(|l| l <= ts(&now));
+            if status == "gagal" || (status == "berjalan" && expired) {
+                tx.execute(
+                    "UPDATE jalan SET status = 'berjalan', percobaan = percobaan + 1,
+                         klaim_sampai = ?1, selesai = NULL WHERE id = ?2",
+                    params![until, id],
+                )?;
+                Some(id)
+            } else {
+                None
+            }
+        };
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// Records how a claimed run ended.
+    pub fn finish_run(
+        &mut self,
+        id: i64,
+        ok: bool,
+        hasil: &str,
+        at: DateTime<FixedOffset>,
+    ) -> Result<()> {
+        self.conn.execute(
+            "UPDATE jalan SET status = ?1, hasil = ?2, selesai = ?3, klaim_sampai = NULL WHERE id = ?4",
+            params![if ok { "selesai" } else { "gagal" }, hasil, ts(&at), id],
+        )?;
+        Ok(())
+    }
+
+    /// The runs of a job, newest first.
+    pub fn runs_of(&self, tugas: &str) -> Result<Vec<Jalan>> {
+        let mut st = self.conn.prepare(
+            "SELECT id, tugas, periode, status, percobaan, mulai, selesai, hasil FROM jalan
+             WHERE tugas = ?1 ORDER BY mulai DESC, id DESC",
+        )?;
+        let rows = st.query_map([tugas], |r| {
+            Ok(Jalan {
+                id: r.get(0)?,
+                tugas: r.get(1)?,
+                periode: r.get(2)?,
+                status: r.get(3)?,
+                percobaan: r.get(4)?,
+                mulai: r.get(5)?,
+                selesai: r.get(6)?,
+                hasil: r.get(7)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// A consistent copy of the whole database at `path` (SQLite's `VACUUM INTO`).
+    pub fn backup_to(&self, path: &Path) -> Result<()> {
+        self.conn
+            .execute("VACUUM INTO ?1", [path.to_string_lossy()])?;
+        Ok(())
     }
 }
 

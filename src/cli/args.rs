@@ -50,6 +50,37 @@ pub enum Command {
     /// Kotak keluar surel.
     #[command(subcommand)]
     Surel(SurelCmd),
+    /// Jadwal tugas otomatis (laporan bulanan, kirim ulang surel, cadangan).
+    #[command(subcommand)]
+    Jadwal(JadwalCmd),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum JadwalCmd {
+    /// Menampilkan setiap jadwal, waktu berikutnya (WIB) dan hasil terakhirnya.
+    Daftar(JadwalDaftarArgs),
+    /// Menjalankan yang sudah waktunya (atau satu tugas untuk satu periode), lalu selesai.
+    Jalankan(JalankanArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct JadwalDaftarArgs {
+    /// Bentuk keluaran.
+    #[arg(long, value_enum, default_value_t = Format::Tabel)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct JalankanArgs {
+    /// Hanya tugas ini (nama jadwal).
+    #[arg(long, value_name = "NAMA")]
+    pub tugas: Option<String>,
+    /// Periode yang dijalankan (bulan TAHUN-BULAN untuk laporan, tanggal untuk cadangan).
+    #[arg(long, value_name = "PERIODE", requires = "tugas")]
+    pub periode: Option<String>,
+    /// Bentuk keluaran.
+    #[arg(long, value_enum, default_value_t = Format::Tabel)]
+    pub format: Format,
 }
 
 #[derive(Debug, Args)]

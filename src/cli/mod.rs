@@ -38,6 +38,15 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
             || c.is::<CatalogError>()
             || c.is::<TomlError>()
             || matches!(
+                c.downcast_ref::<crate::schedule::ScheduleError>(),
+                Some(
+                    crate::schedule::ScheduleError::Invalid { .. }
+                        | crate::schedule::ScheduleError::Toml(_)
+                        | crate::schedule::ScheduleError::UnknownJob(..)
+                        | crate::schedule::ScheduleError::BadPeriod { .. }
+                )
+            )
+            || matches!(
                 c.downcast_ref::<crate::mail::MailError>(),
                 Some(crate::mail::MailError::Config(_))
             )
@@ -85,6 +94,7 @@ where
         Command::Ekspor(args::EksporCmd::Register(a)) => ekspor_register(&workdir(dir), a),
         Command::Kirim(a) => kirim(&workdir(dir), a),
         Command::Surel(cmd) => surel_cmd(&workdir(dir), cmd),
+        Command::Jadwal(cmd) => jadwal_cmd(&workdir(dir), cmd),
     }
 }
 
@@ -182,6 +192,107 @@ fn kirim(dir: &Path, a: args::KirimArgs) -> Result<()> {
     }
     Ok(())
 }
+
+fn jadwal_cmd(dir: &Path, cmd: args::JadwalCmd) -> Result<()> {
+    let (ws, mut reg) = open(dir)?;
+    let jadwal = crate::schedule::load(&ws.dir)?;
+    let now = calendar::now(ws.profil.tz());
+    match cmd {
+        args::JadwalCmd::Daftar(a) => {
+            no_csv(a.format)?;
+            let mut rows = Vec::new();
+            let mut json = Vec::new();
+            for j in &jadwal {
+                let next: Vec<String> = j
+                    .next_times(&now, 2)
+                    .iter()
+                    .map(|t| calendar::waktu(&t.fixed_offset(), j.tz))
+                    .collect();
+                let last = reg.runs_of(&j.nama)?.into_iter().next();
+                let last_text = last.as_ref().map_or("-".to_string(), |r| {
+                    format!(
+                        "{} {}: {}",
+                        r.periode,
+                        r.status,
+                        r.hasil.clone().unwrap_or_default()
+                    )
+                });
+                rows.push(vec![
+                    j.nama.clone(),
+                    if j.aktif { "aktif" } else { "mati" }.into(),
+                    j.cron.clone(),
+                    next.join("; "),
+                    last_text,
+                ]);
+                json.push(serde_json::json!({
+                    "nama": j.nama, "berkas": j.file, "cron": j.cron, "aktif": j.aktif,
+                    "tugas": j.tugas, "berikutnya": next, "terakhir": last,
+                }));
+            }
+            if a.format == Format::Json {
+                return print_json(&json);
+            }
+            print!(
+                "{}",
+                show::table(
+                    &["Jadwal", "Status", "Cron", "Berikutnya (WIB)", "Terakhir"],
+                    &rows
+                )
+            );
+        }
+        args::JadwalCmd::Jalankan(a) => {
+            no_csv(a.format)?;
+            let (reports, missed) = match &a.tugas {
+                Some(nama) => {
+                    let j = jadwal.iter().find(|j| &j.nama == nama).ok_or_else(|| {
+                        crate::schedule::ScheduleError::UnknownJob(
+                            nama.clone(),
+                            jadwal
+                                .iter()
+                                .map(|j| j.nama.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", "),
+                        )
+                    })?;
+                    let periode = match &a.periode {
+                        Some(p) => p.clone(),
+                        None => match j.due(&now).last() {
+                            Some(t) => j.tugas.period(t),
+                            None => j.tugas.period(&now.with_timezone(&j.tz)),
+                        },
+                    };
+                    (
+                        vec![crate::schedule::run(&ws, &mut reg, j, &periode, now)?],
+                        vec![],
+                    )
+                }
+                None => crate::schedule::run_due(&ws, &mut reg, &jadwal, now)?,
+            };
+            if a.format == Format::Json {
+                print_json(&serde_json::json!({ "dijalankan": reports, "terlewat": missed }))?;
+            } else {
+                if reports.is_empty() {
+                    println!("Tidak ada tugas yang waktunya tiba.");
+                }
+                for r in &reports {
+                    println!("{} [{}] {}: {}", r.jadwal, r.periode, r.status, r.hasil);
+                }
+                for m in &missed {
+                    println!("Perhatian: {m}");
+                }
+            }
+            if reports.iter().any(|r| r.status == "gagal") {
+                return Err(RunFailed.into());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A scheduled run failed (exit 1); its error is in the runs table.
+#[derive(Debug, thiserror::Error)]
+#[error("ada tugas terjadwal yang gagal; lihat `kelurahan jadwal daftar`")]
+pub struct RunFailed;
 
 /// Some messages failed for good (exit 1).
 #[derive(Debug, thiserror::Error)]

@@ -9,6 +9,7 @@ mod input;
 mod letters;
 mod mail;
 mod reports;
+mod schedule;
 mod sop;
 mod workspace;
 

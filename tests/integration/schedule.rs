@@ -1,0 +1,166 @@
+//! Schedules: checked on load, runs recorded once per job and period, a dead run's lease
+//! taken over, backups consistent and pruned.
+
+use crate::Ws;
+use crate::letters::issue;
+
+#[test]
+fn a_bad_schedule_file_is_named_with_its_field() {
+    let ws = Ws::init();
+    let dir = ws.dir.join("schedules");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("laporan-bulanan.toml"),
+        "nama = \"laporan-bulanan\"\ntugas = \"laporan-bulanan\"\ncron = \"0 7 1 * *\"\n",
+    )
+    .unwrap();
+    let err = ws.fails(2, &["jadwal", "daftar"]);
+    assert!(
+        err.contains("laporan-bulanan.toml baris 3") && err.contains("kunci `cron`"),
+        "{err}"
+    );
+    std::fs::write(dir.join("laporan-bulanan.toml"), "nama = \"laporan-bulanan\"\ntugas = \"laporan-bulanan\"\ncron = \"0 0 7 1 * *\"\n[parameter]\nkirimm = true\n").unwrap();
+    let err = ws.fails(2, &["jadwal", "daftar"]);
+    assert!(
+        err.contains("parameter.kirimm") && err.contains("baris 5"),
+        "{err}"
+    );
+    std::fs::write(
+        dir.join("laporan-bulanan.toml"),
+        "nama = \"laporan-bulanan\"\ntugas = \"sapu-bersih\"\ncron = \"0 0 7 1 * *\"\n",
+    )
+    .unwrap();
+    let err = ws.fails(2, &["jadwal", "daftar"]);
+    assert!(
+        err.contains("kunci `tugas`") && err.contains("sapu-bersih"),
+        "{err}"
+    );
+    // A workspace file of the same name overrides the shipped one.
+    std::fs::write(dir.join("laporan-bulanan.toml"), "nama = \"laporan-bulanan\"\ntugas = \"laporan-bulanan\"\ncron = \"0 30 8 2 * *\"\naktif = false\n").unwrap();
+    let list = ws.json(&["jadwal", "daftar"]);
+    let lap = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|j| j["nama"] == "laporan-bulanan")
+        .unwrap()
+        .clone();
+    assert_eq!(lap["cron"], "0 30 8 2 * *");
+    assert_eq!(lap["aktif"], false);
+    assert!(
+        lap["berikutnya"][0].as_str().unwrap().starts_with("2 ")
+            && lap["berikutnya"][0].as_str().unwrap().contains("08.30 WIB")
+    );
+}
+
+#[test]
+fn a_monthly_report_job_runs_once_per_month() {
+    let ws = Ws::init();
+    ws.baru("Siti Aminah");
+    let p = issue(&ws, "1", &[]);
+    let bulan = p["tanggal"].as_str().unwrap()[0..7].to_string();
+    let first = ws.json(&[
+        "jadwal",
+        "jalankan",
+        "--tugas",
+        "laporan-bulanan",
+        "--periode",
+        &bulan,
+    ]);
+    assert_eq!(first["dijalankan"][0]["status"], "selesai", "{first}");
+    let again = ws.json(&[
+        "jadwal",
+        "jalankan",
+        "--tugas",
+        "laporan-bulanan",
+        "--periode",
+        &bulan,
+    ]);
+    assert_eq!(again["dijalankan"][0]["status"], "sudah");
+    assert_eq!(
+        ws.json(&["surel", "daftar"]).as_array().unwrap().len(),
+        1,
+        "one mail for the month"
+    );
+    assert_eq!(
+        std::fs::read_dir(ws.dir.join("output/outbox"))
+            .unwrap()
+            .count(),
+        1
+    );
+    let runs: i64 = ws
+        .db()
+        .query_row(
+            "SELECT COUNT(*) FROM jalan WHERE tugas = 'laporan-bulanan'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(runs, 1);
+    let err = ws.fails(
+        2,
+        &[
+            "jadwal",
+            "jalankan",
+            "--tugas",
+            "laporan-bulanan",
+            "--periode",
+            "November",
+        ],
+    );
+    assert!(err.contains("TAHUN-BULAN"), "{err}");
+}
+
+#[test]
+fn backups_are_consistent_pruned_and_a_dead_run_is_taken_over() {
+    let ws = Ws::init();
+    ws.baru("Siti Aminah");
+    let dir = ws.dir.join("output/cadangan");
+    std::fs::create_dir_all(&dir).unwrap();
+    for old in ["2026-10-01", "2026-10-20", "2026-11-10", "2026-11-18"] {
+        std::fs::write(dir.join(format!("kelurahan-{old}.db")), b"lama").unwrap();
+    }
+    // A run killed mid-way: claimed, its lease long gone.
+    ws.db()
+        .execute("INSERT INTO jalan (tugas, periode, status, mulai, klaim_sampai) VALUES ('cadangan', '2026-11-20', 'berjalan', '2026-11-20T23:00:00+07:00', '2026-11-20T23:30:00+07:00')", [])
+        .unwrap();
+    let out = ws.json(&[
+        "jadwal",
+        "jalankan",
+        "--tugas",
+        "cadangan",
+        "--periode",
+        "2026-11-20",
+    ]);
+    assert_eq!(out["dijalankan"][0]["status"], "selesai", "{out}");
+    let (status, tries): (String, i64) = ws
+        .db()
+        .query_row(
+            "SELECT status, percobaan FROM jalan WHERE tugas = 'cadangan'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((status.as_str(), tries), ("selesai", 2));
+    let backup = dir.join("kelurahan-2026-11-20.db");
+    let copy = rusqlite::Connection::open(&backup).unwrap();
+    let n: i64 = copy
+        .query_row("SELECT COUNT(*) FROM permohonan", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 1);
+    let mut left: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(
+        left,
+        [
+            "kelurahan-2026-10-01.db",
+            "kelurahan-2026-11-10.db",
+            "kelurahan-2026-11-18.db",
+            "kelurahan-2026-11-20.db"
+        ],
+        "14 days and every 1st are kept"
+    );
+}
