@@ -989,13 +989,24 @@ impl Register {
         let id = if inserted == 1 {
             Some(tx.last_insert_rowid())
         } else {
-            let (id, status, lease): (i64, String, Option<String>) = tx.query_row(
-                "SELECT id, status, klaim_sampai FROM jalan WHERE tugas = ?1 AND periode = ?2",
+            let (id, status, lease, tries, ended): (
+                i64,
+                String,
+                Option<String>,
+                i64,
+                Option<String>,
+            ) = tx.query_row(
+                "SELECT id, status, klaim_sampai, percobaan, selesai FROM jalan
+                     WHERE tugas = ?1 AND periode = ?2",
                 params![tugas, periode],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
             )?;
             let expired = lease.is_some_and(|l| l <= ts(&now));
-            if status == "gagal" || (status == "berjalan" && expired) {
+            // A failed run is tried again after a growing pause, not on every tick.
+            let retry_due = ended
+                .and_then(|e| DateTime::parse_from_rfc3339(&e).ok())
+                .is_none_or(|e| e + crate::mail::backoff(tries) <= now);
+            if (status == "gagal" && retry_due) || (status == "berjalan" && expired) {
                 tx.execute(
                     "UPDATE jalan SET status = 'berjalan', percobaan = percobaan + 1,
                          klaim_sampai = ?1, selesai = NULL WHERE id = ?2",

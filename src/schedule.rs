@@ -296,12 +296,56 @@ pub fn run(
         Err(e) => (false, e),
     };
     reg.finish_run(id, ok, &hasil, now)?;
+    if !ok {
+        notify_failure(ws, reg, j, periode, &hasil, now);
+    }
     Ok(RunReport {
         jadwal: j.nama.clone(),
         periode: periode.to_string(),
         status: if ok { "selesai" } else { "gagal" }.into(),
         hasil,
     })
+}
+
+/// Mails a short notice of a failed run to the office. Best effort: the failure itself
+/// is already recorded in the runs table, and a mail problem must not hide it.
+fn notify_failure(
+    ws: &Workspace,
+    reg: &mut Register,
+    j: &Jadwal,
+    periode: &str,
+    galat: &str,
+    now: DateTime<FixedOffset>,
+) {
+    let attempt = reg
+        .runs_of(&j.nama)
+        .ok()
+        .and_then(|r| r.into_iter().find(|x| x.periode == periode))
+        .map_or(1, |x| x.percobaan);
+    let rujukan = format!("gagal-{}-{periode}-{attempt}", j.nama);
+    let Ok(message_id) = crate::mail::new_message_id(ws, &rujukan) else {
+        return;
+    };
+    let m = crate::register::SurelBaru {
+        message_id,
+        rujukan: Some(rujukan),
+        kepada: crate::mail::recipients(ws),
+        subjek: format!(
+            "Tugas terjadwal gagal: {} ({periode}) — Kelurahan {}",
+            j.nama, ws.profil.kantor.nama
+        ),
+        isi: format!(
+            "Tugas terjadwal {} untuk periode {periode} gagal pada {} (percobaan ke-{attempt}).\n\n\
+             Galat: {galat}\n\n\
+             Program akan mencobanya lagi. Periksa dengan `kelurahan jadwal daftar`.\n",
+            j.nama,
+            calendar::waktu(&now, ws.profil.tz())
+        ),
+        lampiran: vec![],
+    };
+    if crate::mail::queue(ws, reg, &m, now).is_ok() && !matches!(j.tugas, Tugas::KirimUlang) {
+        let _ = crate::mail::send_due(ws, reg, now);
+    }
 }
 
 fn check_period(j: &Jadwal, periode: &str) -> Result<()> {
@@ -444,4 +488,50 @@ pub fn run_due(
         }
     }
     Ok((reports, missed))
+}
+
+/// The long-running service: runs what is due now and whenever a job's time comes,
+/// until `stop` is set (by SIGTERM or Ctrl-C). A run in progress always finishes first.
+pub fn serve(
+    ws: &Workspace,
+    reg: &mut Register,
+    jadwal: &[Jadwal],
+    stop: &std::sync::atomic::AtomicBool,
+    log: &mut dyn FnMut(&str),
+) -> Result<()> {
+    use std::sync::atomic::Ordering;
+    let tz = ws.profil.tz();
+    log(&format!(
+        "layanan jadwal berjalan: {} jadwal aktif",
+        jadwal.iter().filter(|j| j.aktif).count()
+    ));
+    while !stop.load(Ordering::SeqCst) {
+        let now = calendar::now(tz);
+        let (reports, missed) = run_due(ws, reg, jadwal, now)?;
+        for r in &reports {
+            log(&format!(
+                "{} [{}] {}: {}",
+                r.jadwal, r.periode, r.status, r.hasil
+            ));
+        }
+        for m in &missed {
+            log(&format!("perhatian: {m}"));
+        }
+        // Sleep until the next fire time (at most a minute, so failed runs and clock
+        // changes are noticed), waking early to stop.
+        let next = jadwal
+            .iter()
+            .filter(|j| j.aktif)
+            .filter_map(|j| j.next_times(&now, 1).into_iter().next())
+            .map(|t| (t.fixed_offset() - now).num_milliseconds().max(0))
+            .min()
+            .unwrap_or(60_000)
+            .min(60_000);
+        let until = std::time::Instant::now() + std::time::Duration::from_millis(next as u64 + 50);
+        while std::time::Instant::now() < until && !stop.load(Ordering::SeqCst) {
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
+    }
+    log("layanan jadwal berhenti");
+    Ok(())
 }

@@ -53,6 +53,9 @@ pub enum Command {
     /// Jadwal tugas otomatis (laporan bulanan, kirim ulang surel, cadangan).
     #[command(subcommand)]
     Jadwal(JadwalCmd),
+    /// Layanan yang terus berjalan: menjalankan jadwal tepat waktunya (berhenti dengan
+    /// SIGTERM atau Ctrl-C setelah tugas yang sedang berjalan selesai).
+    Layani,
 }
 
 #[derive(Debug, Subcommand)]

@@ -95,6 +95,7 @@ where
         Command::Kirim(a) => kirim(&workdir(dir), a),
         Command::Surel(cmd) => surel_cmd(&workdir(dir), cmd),
         Command::Jadwal(cmd) => jadwal_cmd(&workdir(dir), cmd),
+        Command::Layani => layani(&workdir(dir)),
     }
 }
 
@@ -286,6 +287,22 @@ fn jadwal_cmd(dir: &Path, cmd: args::JadwalCmd) -> Result<()> {
             }
         }
     }
+    Ok(())
+}
+
+fn layani(dir: &Path) -> Result<()> {
+    let (ws, mut reg) = open(dir)?;
+    let jadwal = crate::schedule::load(&ws.dir)?;
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = stop.clone();
+    ctrlc::set_handler(move || flag.store(true, std::sync::atomic::Ordering::SeqCst))
+        .context("penangan sinyal tidak dapat dipasang")?;
+    let tz = ws.profil.tz();
+    let mut log = |line: &str| {
+        // One line per event, with the time; no personal data is ever part of it.
+        eprintln!("{} {line}", calendar::waktu(&calendar::now(tz), tz));
+    };
+    crate::schedule::serve(&ws, &mut reg, &jadwal, &stop, &mut log)?;
     Ok(())
 }
 

@@ -164,3 +164,50 @@ fn backups_are_consistent_pruned_and_a_dead_run_is_taken_over() {
         "14 days and every 1st are kept"
     );
 }
+
+#[test]
+fn the_service_catches_up_and_stops_cleanly_on_sigterm() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let ws = Ws::init();
+    ws.baru("Siti Aminah");
+    let mut child = Command::new(crate::BIN)
+        .arg("--dir")
+        .arg(&ws.dir)
+        .arg("layani")
+        .env_remove("KELURAHAN_DIR")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let mut seen = Vec::new();
+    // The daily backup's latest time is always within its 24-hour catch-up window.
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        seen.push(line.clone());
+        if line.contains("cadangan [") {
+            break;
+        }
+    }
+    assert!(
+        seen.iter().any(|l| l.contains("layanan jadwal berjalan")),
+        "{seen:?}"
+    );
+    assert!(seen.last().unwrap().contains("selesai"), "{seen:?}");
+    let started = std::time::Instant::now();
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert!(status.success(), "clean exit on SIGTERM");
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    let rest: Vec<String> = lines.map(|l| l.unwrap()).collect();
+    assert!(rest.iter().any(|l| l.contains("berhenti")), "{rest:?}");
+    assert_eq!(
+        std::fs::read_dir(ws.dir.join("output/cadangan"))
+            .unwrap()
+            .count(),
+        1
+    );
+}
