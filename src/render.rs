@@ -181,6 +181,38 @@ impl Renderer {
         })
     }
 
+    /// Adds the fonts installed on this computer (after the embedded ones, which keep
+    /// their priority in the font book).
+    pub fn add_system_fonts(&mut self) {
+        let mut dirs: Vec<PathBuf> = vec![
+            "/usr/share/fonts".into(),
+            "/usr/local/share/fonts".into(),
+            "C:\\Windows\\Fonts".into(),
+            "/Library/Fonts".into(),
+        ];
+        if let Some(home) = std::env::var_os("HOME") {
+            dirs.push(PathBuf::from(&home).join(".fonts"));
+            dirs.push(PathBuf::from(&home).join(".local/share/fonts"));
+        }
+        let mut found = Vec::new();
+        for d in dirs.iter().filter(|d| d.is_dir()) {
+            let _ = walk(d, &mut found);
+        }
+        for path in found {
+            let ext = path
+                .extension()
+                .and_then(|e| e.to_str())
+                .unwrap_or("")
+                .to_lowercase();
+            if matches!(ext.as_str(), "ttf" | "otf" | "ttc" | "otc")
+                && let Ok(bytes) = std::fs::read(&path)
+            {
+                self.fonts.extend(Font::iter(Bytes::new(bytes)));
+            }
+        }
+        self.book = LazyHash::new(FontBook::from_fonts(&self.fonts));
+    }
+
     /// Adds a file the templates can read (e.g. the office logo at `/aset/logo.png`).
     pub fn add_file(&mut self, path: &str, origin: &str, bytes: Vec<u8>) {
         self.files.insert(

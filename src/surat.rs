@@ -42,6 +42,9 @@ type Result<T> = std::result::Result<T, SuratError>;
 /// The renderer for a workspace: its template overrides and its logo.
 pub fn renderer(ws: &Workspace) -> Result<Renderer> {
     let mut r = Renderer::new(Some(&ws.dir.join(TEMPLATES_DIR)))?;
+    if ws.profil.dokumen.font_sistem {
+        r.add_system_fonts();
+    }
     if let Some(vpath) = documents::logo_path(&ws.profil) {
         let file = ws.dir.join(ws.profil.kantor.logo.trim());
         let bytes =

@@ -288,6 +288,10 @@ pub struct Dokumen {
     /// Who signs letters: the Lurah, or the Seklur on the Lurah's behalf (a.n.).
     #[serde(default = "default_signer")]
     pub penanda_tangan: PenandaTangan,
+    /// Also use the computer's own fonts (then a letter may look different on another
+    /// machine); the embedded ones always come first.
+    #[serde(default)]
+    pub font_sistem: bool,
 }
 
 fn default_signer() -> PenandaTangan {

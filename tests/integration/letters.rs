@@ -567,3 +567,51 @@ fn blank_forms_print_and_fill() {
         "{slip}"
     );
 }
+
+#[test]
+fn a_month_of_letters_prints_in_parallel_byte_for_byte() {
+    let ws = Ws::init();
+    let mut originals = Vec::new();
+    for i in 1..=6 {
+        ws.baru(&format!("Pemohon {i}"));
+        let p = issue(&ws, &i.to_string(), &[]);
+        let file = ws.dir.join(p["surat"]["berkas"].as_str().unwrap());
+        originals.push((
+            file.file_name().unwrap().to_owned(),
+            std::fs::read(&file).unwrap(),
+        ));
+    }
+    ws.ok(&[
+        "surat",
+        "batal",
+        "6",
+        "--alasan",
+        "Salah ketik",
+        "--oleh",
+        "Rina",
+    ]);
+    let bulan = ws.json(&["permohonan", "lihat", "1"])["surat"]["tanggal"]
+        .as_str()
+        .unwrap()[0..7]
+        .to_string();
+    let out = ws.dir.join("cetak");
+    let r = ws.json(&[
+        "surat",
+        "--bulan",
+        &bulan,
+        "--keluar",
+        out.to_str().unwrap(),
+        "--pekerja",
+        "2",
+    ]);
+    assert_eq!(r["jumlah"], 6);
+    assert_eq!(r["batal"], 1);
+    for (name, bytes) in &originals[..5] {
+        assert_eq!(&std::fs::read(out.join(name)).unwrap(), bytes, "{name:?}");
+    }
+    let void = originals[5]
+        .0
+        .to_string_lossy()
+        .replace(".pdf", "-BATAL.pdf");
+    assert!(pdf_text(&out.join(void)).contains("BATAL"));
+}
