@@ -792,6 +792,21 @@ pub struct SurelBaru {
 const SUREL_COLUMNS: &str = "id, message_id, rujukan, kepada, subjek, isi, lampiran, status, \
     percobaan, berikutnya, galat, dibuat, terkirim";
 
+/// The one message whose `column` (a unique one) equals `value`.
+fn mail_where(
+    conn: &Connection,
+    column: &str,
+    value: &dyn rusqlite::ToSql,
+) -> Result<Option<Surel>> {
+    conn.query_row(
+        &format!("SELECT {SUREL_COLUMNS} FROM surel WHERE {column} = ?1"),
+        [value],
+        |r| Ok(surel_from_row(r)),
+    )
+    .optional()?
+    .transpose()
+}
+
 fn surel_from_row(r: &Row) -> Result<Surel> {
     let id: i64 = r.get(0)?;
     let json = |i: usize| -> Result<String> { Ok(r.get::<_, String>(i)?) };
@@ -840,17 +855,10 @@ impl Register {
             ],
         )?;
         let s = match &m.rujukan {
-            Some(r) => tx.query_row(
-                &format!("SELECT {SUREL_COLUMNS} FROM surel WHERE rujukan = ?1"),
-                [r],
-                |r| Ok(surel_from_row(r)),
-            )??,
-            None => tx.query_row(
-                &format!("SELECT {SUREL_COLUMNS} FROM surel WHERE message_id = ?1"),
-                [&m.message_id],
-                |r| Ok(surel_from_row(r)),
-            )??,
-        };
+            Some(r) => mail_where(&tx, "rujukan", r)?,
+            None => mail_where(&tx, "message_id", &m.message_id)?,
+        }
+        .expect("the message was just written or found");
         tx.commit()?;
         Ok(s)
     }
@@ -892,13 +900,9 @@ impl Register {
              WHERE id = ?2",
             params![ts(&(now + chrono::Duration::seconds(lease))), id],
         )?;
-        let s = tx.query_row(
-            &format!("SELECT {SUREL_COLUMNS} FROM surel WHERE id = ?1"),
-            [id],
-            |r| Ok(surel_from_row(r)),
-        )??;
+        let s = mail_where(&tx, "id", &id)?;
         tx.commit()?;
-        Ok(Some(s))
+        Ok(s)
     }
 
     /// The server accepted the message.
@@ -938,15 +942,8 @@ impl Register {
             "UPDATE surel SET status = 'antre', berikutnya = ?1, percobaan = 0 WHERE id = ?2 AND status = 'gagal'",
             params![ts(&now), id],
         )?;
-        let s = self
-            .conn
-            .query_row(
-                &format!("SELECT {SUREL_COLUMNS} FROM surel WHERE id = ?1"),
-                [id],
-                |r| Ok(surel_from_row(r)),
-            )
-            .optional()?
-            .ok_or_else(|| RegisterError::NotFound(format!("surel {id}")))??;
+        let s = mail_where(&self.conn, "id", &id)?
+            .ok_or_else(|| RegisterError::NotFound(format!("surel {id}")))?;
         if n == 0 {
             return Err(RegisterError::MailNotFailed(id, s.status));
         }
