@@ -573,7 +573,13 @@ fn plan(ws: &Workspace, tz: Tz, dari: NaiveDate, opts: &DemoOptions) -> Vec<Plan
             nama: nama.clone(),
             ..Default::default()
         };
-        let almarhum_perempuan = rng.chance(50);
+        // Who reports a death: a child, a sibling, or the spouse (then of the other sex).
+        let hubungan = *rng.pick(&["Anak", "Saudara", "Pasangan"]);
+        let (hubungan, almarhum_perempuan) = match hubungan {
+            "Pasangan" if perempuan => ("Istri", false),
+            "Pasangan" => ("Suami", true),
+            other => (other, rng.chance(50)),
+        };
         for isian in &def.isian {
             let v = match isian.kunci.as_str() {
                 "tempat_lahir" => rng.pick(TEMPAT_LAHIR).to_string(),
@@ -629,7 +635,7 @@ fn plan(ws: &Workspace, tz: Tz, dari: NaiveDate, opts: &DemoOptions) -> Vec<Plan
                     .pick(&["Rumah", "RSUD Raden Mattaher Jambi", "RS Siloam Jambi"])
                     .to_string(),
                 "sebab_meninggal" => rng.pick(&["Sakit", "Usia lanjut"]).to_string(),
-                "hubungan_pelapor" => rng.pick(&["Anak", "Suami", "Istri", "Saudara"]).to_string(),
+                "hubungan_pelapor" => hubungan.to_string(),
                 "alamat_tujuan" => rng
                     .pick(&[
                         "Kel. Simpang Rimbo, Kec. Alam Barajo, Kota Jambi",
