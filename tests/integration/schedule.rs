@@ -211,3 +211,89 @@ fn the_service_catches_up_and_stops_cleanly_on_sigterm() {
         1
     );
 }
+
+#[test]
+fn a_failed_run_is_recorded_mailed_and_not_retried_at_once() {
+    let ws = Ws::init();
+    ws.baru("Siti Aminah");
+    let p = issue(&ws, "1", &[]);
+    let bulan = p["tanggal"].as_str().unwrap()[0..7].to_string();
+    let dir = ws.dir.join("typst-templates/laporan");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("rekap.typ"),
+        "#let data = json(\"/data.json\")\n#data.tidak_ada\n",
+    )
+    .unwrap();
+    let out = ws.run(&[
+        "jadwal",
+        "jalankan",
+        "--tugas",
+        "laporan-bulanan",
+        "--periode",
+        &bulan,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["dijalankan"][0]["status"], "gagal");
+    assert!(
+        v["dijalankan"][0]["hasil"]
+            .as_str()
+            .unwrap()
+            .contains("rekap.typ"),
+        "{v}"
+    );
+    // The office is told, by mail.
+    let mail = ws.json(&["surel", "daftar"]);
+    let notice = mail
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| {
+            m["subjek"]
+                .as_str()
+                .unwrap()
+                .starts_with("Tugas terjadwal gagal: laporan-bulanan")
+        })
+        .cloned();
+    assert!(notice.is_some(), "{mail}");
+    assert!(
+        notice.unwrap()["isi"]
+            .as_str()
+            .unwrap()
+            .contains("rekap.typ")
+    );
+    // Retried after a pause, not at once.
+    let again = ws.json(&[
+        "jadwal",
+        "jalankan",
+        "--tugas",
+        "laporan-bulanan",
+        "--periode",
+        &bulan,
+    ]);
+    assert_eq!(again["dijalankan"][0]["status"], "sudah");
+    let (status, tries): (String, i64) = ws
+        .db()
+        .query_row("SELECT status, percobaan FROM jalan", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert_eq!((status.as_str(), tries), ("gagal", 1));
+    // Once the pause is over and the template mended, the run goes through.
+    std::fs::remove_file(dir.join("rekap.typ")).unwrap();
+    ws.db()
+        .execute("UPDATE jalan SET selesai = '2000-01-01T00:00:00+07:00'", [])
+        .unwrap();
+    let fixed = ws.json(&[
+        "jadwal",
+        "jalankan",
+        "--tugas",
+        "laporan-bulanan",
+        "--periode",
+        &bulan,
+    ]);
+    assert_eq!(fixed["dijalankan"][0]["status"], "selesai", "{fixed}");
+}
