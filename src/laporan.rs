@@ -158,10 +158,26 @@ pub fn export_register(
         tahun,
         ..Filter::default()
     })?;
+    // The program's letters, and the numbers imported from the old register.
     let mut letters = std::collections::BTreeMap::new();
+    let lama = reg.legacy_letters()?;
     for p in &requests {
         if let Some(s) = reg.letter_of(p.id)? {
-            letters.insert(p.id, s);
+            letters.insert(
+                p.id,
+                crate::export::NomorSurat {
+                    nomor: s.nomor,
+                    tanggal: Some(s.tanggal),
+                },
+            );
+        } else if let Some(s) = lama.get(&p.id) {
+            letters.insert(
+                p.id,
+                crate::export::NomorSurat {
+                    nomor: s.nomor.clone(),
+                    tanggal: s.tanggal,
+                },
+            );
         }
     }
     let xlsx =

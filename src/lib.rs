@@ -10,6 +10,7 @@ pub mod documents;
 pub mod export;
 pub mod files;
 pub mod identity;
+pub mod import;
 pub mod laporan;
 pub mod mail;
 pub mod model;

@@ -153,6 +153,37 @@ pub struct PermohonanBaru {
     pub berkas: Vec<Berkas>,
 }
 
+/// A request read from an old register workbook, cleaned and checked by `import`,
+/// ready for the register. It keeps its original numbers where the file had them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PermohonanImpor {
+    /// Where it came from: `register-2022.xls, lembar Januari, baris 12`.
+    pub asal: String,
+    /// The original register number (sequence, year), when the file had one.
+    pub nomor_register: Option<(i64, i32)>,
+    pub jenis: String,
+    pub tanggal: NaiveDate,
+    pub kanal: Kanal,
+    pub nama: String,
+    pub nik: String,
+    pub kk: Option<String>,
+    pub alamat: Option<String>,
+    pub rt: Option<String>,
+    pub rw: Option<String>,
+    pub telepon: Option<String>,
+    pub keperluan: Option<String>,
+    pub isian: BTreeMap<String, String>,
+    /// The stage the old register's status (or its data) supports.
+    pub tahap: Tahap,
+    /// The day the request was finished (letter date or "selesai"), when known.
+    pub selesai: Option<NaiveDate>,
+    /// The status as written in the file, kept in the history.
+    pub status_asal: Option<String>,
+    /// The letter number the office gave it, and the letter's date.
+    pub nomor_surat: Option<String>,
+    pub tanggal_surat: Option<NaiveDate>,
+}
+
 /// One thing wrong with the input, naming the field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Masalah {

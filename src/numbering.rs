@@ -64,6 +64,61 @@ pub fn format_nomor(pola: &str, p: &NomorParts) -> String {
         .replace("{tahun}", &p.tahun.to_string())
 }
 
+/// The sequence number and year of a letter number written in the office's pattern
+/// (`400.12.3.2/007/RWS/XI/2026` -> `(7, 2026)`), so letters imported from the old
+/// register keep their place in the year's sequence. `None` when the number was
+/// written some other way.
+pub fn parse_nomor(pola: &str, nomor: &str) -> Option<(i64, i32)> {
+    enum Tok<'a> {
+        Lit(&'a str),
+        Field(&'a str),
+    }
+    let mut toks = Vec::new();
+    let mut rest = pola;
+    while let Some(start) = rest.find('{') {
+        if start > 0 {
+            toks.push(Tok::Lit(&rest[..start]));
+        }
+        let end = rest[start..].find('}')? + start;
+        toks.push(Tok::Field(&rest[start + 1..end]));
+        rest = &rest[end + 1..];
+    }
+    if !rest.is_empty() {
+        toks.push(Tok::Lit(rest));
+    }
+    let mut text = nomor.trim();
+    let (mut urut, mut tahun) = (None, None);
+    for (i, tok) in toks.iter().enumerate() {
+        match tok {
+            Tok::Lit(l) => text = text.strip_prefix(l)?,
+            Tok::Field(f) => {
+                // A field runs to the next literal, or to the end.
+                let value = match toks.get(i + 1) {
+                    Some(Tok::Lit(l)) => {
+                        let at = text.find(l)?;
+                        &text[..at]
+                    }
+                    _ => text,
+                };
+                text = &text[value.len()..];
+                let digits = !value.is_empty() && value.chars().all(|c| c.is_ascii_digit());
+                match *f {
+                    "urut" | "urut:03" if digits => urut = value.parse().ok(),
+                    "tahun" if digits && value.len() == 4 => tahun = value.parse().ok(),
+                    "bulan" if digits => {}
+                    "bulan_romawi" if (1..=12).any(|m| calendar::bulan_romawi(m) == value) => {}
+                    "kode_klasifikasi" | "kode_unit" if !value.is_empty() => {}
+                    _ => return None,
+                }
+            }
+        }
+    }
+    if !text.is_empty() {
+        return None;
+    }
+    Some((urut.filter(|u| *u > 0)?, tahun?))
+}
+
 /// A file name from a letter number: `400.12.3.2-007-RWS-XI-2026`. Never personal data.
 pub fn file_stem(nomor: &str) -> String {
     nomor
@@ -140,6 +195,26 @@ mod tests {
         assert!(check_pattern("{urut}/{tahun}").is_ok());
         assert!(check_pattern("{nomor}/{tahun}").is_err());
         assert!(check_pattern("{urut}/2026").is_err());
+    }
+
+    #[test]
+    fn numbers_read_back() {
+        let pola = "{kode_klasifikasi}/{urut:03}/{kode_unit}/{bulan_romawi}/{tahun}";
+        assert_eq!(
+            parse_nomor(pola, "400.12.3.2/007/RWS/XI/2026"),
+            Some((7, 2026))
+        );
+        assert_eq!(
+            parse_nomor(pola, " 500.2.2.4/120/RWS/I/2022 "),
+            Some((120, 2022))
+        );
+        assert_eq!(parse_nomor(pola, "470/12/RWS/2022"), None);
+        assert_eq!(parse_nomor(pola, "400.12.3.2/007/RWS/XIII/2026"), None);
+        assert_eq!(
+            parse_nomor("{urut}/{bulan}/{tahun}", "7/11/2026"),
+            Some((7, 2026))
+        );
+        assert_eq!(parse_nomor("{urut}/{bulan}/{tahun}", "7/11/2026/x"), None);
     }
 
     #[test]

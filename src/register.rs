@@ -201,6 +201,33 @@ CREATE TABLE jalan (
     UNIQUE (tugas, periode)
 ) STRICT;
 "#,
+    r#"
+-- Letters issued before the program, imported from the old register: known by their
+-- number (and date) only. A number is taken once across both tables, for ever.
+CREATE TABLE surat_lama (
+    id            INTEGER PRIMARY KEY,
+    permohonan_id INTEGER NOT NULL UNIQUE REFERENCES permohonan (id),
+    nomor         TEXT NOT NULL UNIQUE CHECK (length(trim(nomor)) > 0),
+    tanggal       TEXT,
+    -- Its place in the office's sequence, when the number follows the pattern.
+    tahun         INTEGER,
+    lingkup       TEXT,
+    urut          INTEGER
+) STRICT;
+CREATE INDEX surat_lama_urut ON surat_lama (tahun, lingkup, urut);
+CREATE TRIGGER surat_lama_tetap BEFORE UPDATE ON surat_lama
+BEGIN SELECT RAISE(ABORT, 'nomor surat lama tidak boleh diubah'); END;
+CREATE TRIGGER surat_lama_tidak_dihapus BEFORE DELETE ON surat_lama
+BEGIN SELECT RAISE(ABORT, 'nomor surat lama tidak boleh dihapus'); END;
+CREATE TRIGGER surat_lama_nomor_unik BEFORE INSERT ON surat_lama
+WHEN EXISTS (SELECT 1 FROM surat WHERE nomor = NEW.nomor)
+BEGIN SELECT RAISE(ABORT, 'nomor surat sudah dipakai surat lain'); END;
+CREATE TRIGGER surat_nomor_bukan_lama BEFORE INSERT ON surat
+WHEN EXISTS (SELECT 1 FROM surat_lama WHERE nomor = NEW.nomor)
+BEGIN SELECT RAISE(ABORT, 'nomor surat sudah dipakai surat lama'); END;
+-- Duplicate check of the importer: same person, same day, same letter type.
+CREATE INDEX permohonan_ganda ON permohonan (nik, tanggal, jenis);
+"#,
 ];
 
 /// The schema version this program writes.
@@ -1100,6 +1127,274 @@ pub struct Terbitan {
     pub berkas: String,
 }
 
+/// How the office numbers its letters, so imported numbers take their place in the
+/// sequence.
+#[derive(Debug, Clone, Copy)]
+pub struct Penomoran<'a> {
+    pub pola: &'a str,
+    /// One sequence per letter type (`lingkup = "jenis"`) instead of one for the office.
+    pub per_jenis: bool,
+}
+
+/// What became of one imported row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "hasil", rename_all = "snake_case")]
+pub enum HasilImpor {
+    Diimpor {
+        nomor_register: String,
+        /// The file's register number, when another request already had it.
+        nomor_asal_terpakai: Option<String>,
+        /// The file's letter number, when another letter already had it (not kept).
+        nomor_surat_terpakai: Option<String>,
+    },
+    /// Same NIK, date and letter type as a request already in the register (or
+    /// earlier in this import): not imported again.
+    Ganda { nomor_register: String },
+}
+
+/// A letter issued before the program, known from the old register.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SuratLama {
+    pub permohonan_id: i64,
+    pub nomor: String,
+    pub tanggal: Option<NaiveDate>,
+}
+
+impl Register {
+    /// Imports requests from an old register in one transaction: each keeps its
+    /// register number (unless taken) and letter number, enters at the stage its
+    /// status supports with a history that says where it came from, and a row already
+    /// in the register is counted as a duplicate instead. With `simpan = false` the
+    /// transaction is rolled back: a dry run that reports exactly what would happen.
+    pub fn import(
+        &mut self,
+        rows: &[crate::model::PermohonanImpor],
+        oleh: &str,
+        at: DateTime<FixedOffset>,
+        penomoran: Penomoran<'_>,
+        simpan: bool,
+    ) -> Result<Vec<HasilImpor>> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut out: Vec<Option<HasilImpor>> = vec![None; rows.len()];
+        // Rows with their own number first, so a row without one never takes a number
+        // that a later row of the file holds.
+        let order = rows
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.nomor_register.is_some())
+            .chain(
+                rows.iter()
+                    .enumerate()
+                    .filter(|(_, r)| r.nomor_register.is_none()),
+            );
+        for (i, row) in order {
+            out[i] = Some(import_one(&tx, row, oleh, &at, penomoran)?);
+        }
+        if simpan {
+            tx.commit()?;
+        }
+        Ok(out
+            .into_iter()
+            .map(|h| h.expect("every row handled"))
+            .collect())
+    }
+
+    /// Imported letters of these requests, by request id.
+    pub fn legacy_letters(&self) -> Result<BTreeMap<i64, SuratLama>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT permohonan_id, nomor, tanggal FROM surat_lama")?;
+        let mut rows = st.query([])?;
+        let mut out = BTreeMap::new();
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            let tanggal: Option<String> = r.get(2)?;
+            out.insert(
+                id,
+                SuratLama {
+                    permohonan_id: id,
+                    nomor: r.get(1)?,
+                    tanggal: tanggal
+                        .map(|t| parse_col(id, "surat_lama.tanggal", &t))
+                        .transpose()?,
+                },
+            );
+        }
+        Ok(out)
+    }
+}
+
+/// The role that moves a request into `tahap` under the SOP.
+fn mover(tahap: Tahap) -> Peran {
+    match tahap {
+        Tahap::Diajukan => Peran::Pemohon,
+        Tahap::Diterima | Tahap::Ditolak => Peran::Operator,
+        Tahap::Diteruskan => Peran::Kasi,
+        Tahap::Ditindaklanjuti | Tahap::DilaporkanKeSeklur => Peran::Koordinator,
+        Tahap::DilaporkanKeLurah => Peran::Seklur,
+    }
+}
+
+fn import_one(
+    tx: &Connection,
+    row: &crate::model::PermohonanImpor,
+    oleh: &str,
+    at: &DateTime<FixedOffset>,
+    penomoran: Penomoran<'_>,
+) -> Result<HasilImpor> {
+    let same: Option<String> = tx
+        .prepare_cached(
+            "SELECT nomor_register FROM permohonan WHERE nik = ?1 AND tanggal = ?2 AND jenis = ?3
+             ORDER BY id LIMIT 1",
+        )?
+        .query_row(params![row.nik, row.tanggal.to_string(), row.jenis], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    if let Some(nomor_register) = same {
+        return Ok(HasilImpor::Ganda { nomor_register });
+    }
+
+    let free = |tahun: i32, urut: i64| -> Result<bool> {
+        Ok(!tx
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM permohonan WHERE tahun = ?1 AND urut = ?2)",
+            )?
+            .query_row(params![tahun, urut], |r| r.get::<_, bool>(0))?)
+    };
+    let mut nomor_asal_terpakai = None;
+    let (urut, tahun) = match row.nomor_register {
+        Some((urut, tahun)) if free(tahun, urut)? => (urut, tahun),
+        other => {
+            if let Some((urut, tahun)) = other {
+                nomor_asal_terpakai = Some(format_nomor_register(urut, tahun));
+            }
+            let tahun = row.tanggal.year();
+            let urut: i64 = tx
+                .prepare_cached(
+                    "SELECT COALESCE(MAX(urut), 0) + 1 FROM permohonan WHERE tahun = ?1",
+                )?
+                .query_row([tahun], |r| r.get(0))?;
+            (urut, tahun)
+        }
+    };
+    let nomor_register = format_nomor_register(urut, tahun);
+    let isian = serde_json::to_string(&row.isian).expect("string map serializes");
+    tx.prepare_cached(
+        "INSERT INTO permohonan (tahun, urut, nomor_register, jenis, tanggal, kanal, nama, nik,
+             kk, alamat, rt, rw, telepon, keperluan, isian, tahap, dibuat)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+    )?
+    .execute(params![
+        tahun,
+        urut,
+        nomor_register,
+        row.jenis,
+        row.tanggal.to_string(),
+        row.kanal.kode(),
+        row.nama,
+        row.nik,
+        row.kk,
+        row.alamat,
+        row.rt,
+        row.rw,
+        row.telepon,
+        row.keperluan,
+        isian,
+        Tahap::Diajukan.kode(),
+        ts(at),
+    ])?;
+    let id = tx.last_insert_rowid();
+
+    // The history says what is known: received on the file's date, and moved by the
+    // import to the stage the old register supports, on the day it was finished.
+    let offset = *at.offset();
+    let day = |d: NaiveDate| {
+        d.and_hms_opt(8, 0, 0)
+            .expect("08:00 exists")
+            .and_local_timezone(offset)
+            .single()
+            .expect("fixed offset")
+    };
+    let catatan = format!("diimpor dari {} oleh {oleh}", row.asal);
+    insert_riwayat(
+        tx,
+        id,
+        None,
+        Tahap::Diajukan,
+        Peran::Pemohon,
+        &row.nama,
+        &day(row.tanggal),
+        Some(&catatan),
+    )?;
+    if row.tahap != Tahap::Diajukan {
+        let when = row
+            .selesai
+            .filter(|d| *d >= row.tanggal)
+            .unwrap_or(row.tanggal);
+        let note = match &row.status_asal {
+            Some(s) => format!("{s} (status di register lama; {catatan})"),
+            None => format!("menurut register lama; {catatan}"),
+        };
+        insert_riwayat(
+            tx,
+            id,
+            Some(Tahap::Diajukan),
+            row.tahap,
+            mover(row.tahap),
+            oleh,
+            &day(when),
+            Some(&note),
+        )?;
+        tx.prepare_cached("UPDATE permohonan SET tahap = ?1 WHERE id = ?2")?
+            .execute(params![row.tahap.kode(), id])?;
+    }
+
+    let mut nomor_surat_terpakai = None;
+    if let Some(nomor) = row
+        .nomor_surat
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+    {
+        let taken: bool = tx
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM surat WHERE nomor = ?1)
+                     OR EXISTS (SELECT 1 FROM surat_lama WHERE nomor = ?1)",
+            )?
+            .query_row([nomor], |r| r.get(0))?;
+        if taken {
+            nomor_surat_terpakai = Some(nomor.to_string());
+        } else {
+            let place = numbering::parse_nomor(penomoran.pola, nomor);
+            let lingkup = if penomoran.per_jenis {
+                row.jenis.as_str()
+            } else {
+                "kantor"
+            };
+            tx.prepare_cached(
+                "INSERT INTO surat_lama (permohonan_id, nomor, tanggal, tahun, lingkup, urut)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?
+            .execute(params![
+                id,
+                nomor,
+                row.tanggal_surat.map(|d| d.to_string()),
+                place.map(|p| p.1),
+                place.map(|_| lingkup),
+                place.map(|p| p.0),
+            ])?;
+        }
+    }
+    Ok(HasilImpor::Diimpor {
+        nomor_register,
+        nomor_asal_terpakai,
+        nomor_surat_terpakai,
+    })
+}
+
 /// An issued letter.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Surat {
@@ -1186,21 +1481,35 @@ fn issue_letter(
 ) -> Result<()> {
     let tanggal = at.date_naive();
     let tahun = tanggal.year();
-    let urut: i64 = tx.query_row(
-        "SELECT COALESCE(MAX(urut), 0) + 1 FROM surat WHERE tahun = ?1 AND lingkup = ?2",
+    // The next number after both the program's letters and the imported ones.
+    let mut urut: i64 = tx.query_row(
+        "SELECT MAX(COALESCE((SELECT MAX(urut) FROM surat WHERE tahun = ?1 AND lingkup = ?2), 0),
+                    COALESCE((SELECT MAX(urut) FROM surat_lama WHERE tahun = ?1 AND lingkup = ?2), 0)) + 1",
         params![tahun, issue.lingkup],
         |r| r.get(0),
     )?;
-    let nomor = numbering::format_nomor(
-        issue.pola,
-        &numbering::NomorParts {
-            kode_klasifikasi: issue.kode_klasifikasi,
-            urut,
-            kode_unit: issue.kode_unit,
-            bulan: tanggal.month(),
-            tahun,
-        },
-    );
+    let nomor = loop {
+        let nomor = numbering::format_nomor(
+            issue.pola,
+            &numbering::NomorParts {
+                kode_klasifikasi: issue.kode_klasifikasi,
+                urut,
+                kode_unit: issue.kode_unit,
+                bulan: tanggal.month(),
+                tahun,
+            },
+        );
+        // An imported number in another scope can still spell the same string.
+        let taken: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM surat_lama WHERE nomor = ?1)",
+            [&nomor],
+            |r| r.get(0),
+        )?;
+        if !taken {
+            break nomor;
+        }
+        urut += 1;
+    };
     let kode_verifikasi = loop {
         let code = numbering::verification_code(random_u64()?);
         let taken: bool = tx.query_row(

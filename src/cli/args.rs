@@ -45,6 +45,8 @@ pub enum Command {
     /// Mengekspor data ke buku kerja Excel.
     #[command(subcommand)]
     Ekspor(EksporCmd),
+    /// Mengimpor buku register Excel lama (xls, xlsx, xlsb, ods) ke register.
+    Impor(ImporArgs),
     /// Mengirim surel di kotak keluar yang sudah waktunya.
     Kirim(KirimArgs),
     /// Kotak keluar surel.
@@ -139,6 +141,33 @@ pub struct EksporRegisterArgs {
     /// Berkas .xlsx tujuan. Bawaan: output/ekspor/register-TAHUN.xlsx.
     #[arg(long, value_name = "BERKAS")]
     pub keluar: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ImporArgs {
+    /// Berkas register lama; setiap berkas diimpor dalam satu transaksi.
+    #[arg(required = true, value_name = "BERKAS")]
+    pub berkas: Vec<PathBuf>,
+    /// Uji saja: baca, periksa dan laporkan, tanpa menulis apa pun ke register.
+    #[arg(long)]
+    pub uji: bool,
+    /// Peta tambahan (ejaan judul kolom, jenis surat, status, kanal) untuk impor ini.
+    #[arg(long, value_name = "PETA.toml")]
+    pub peta: Option<PathBuf>,
+    /// Tulis laporan baris yang ditolak dan ditandai ke buku kerja ini. Pada --uji selalu
+    /// ditulis (bawaan: output/impor/laporan-impor-uji.xlsx).
+    #[arg(long, value_name = "BERKAS.xlsx")]
+    pub laporan: Option<PathBuf>,
+    /// Nama yang mengimpor, dicatat di riwayat.
+    #[arg(
+        long,
+        value_name = "NAMA",
+        default_value = "Operator (impor register lama)"
+    )]
+    pub oleh: String,
+    /// Bentuk keluaran.
+    #[arg(long, value_enum, default_value_t = Format::Tabel)]
+    pub format: Format,
 }
 
 #[derive(Debug, Subcommand)]

@@ -29,6 +29,11 @@ use args::{Cli, Command, Format, PenandaTanganArg, PeranArg, PermohonanCmd};
 #[error("{0}")]
 pub struct UsageError(pub String);
 
+/// Some files given to `impor` could not be read whole and were refused (exit code 1).
+#[derive(Debug, thiserror::Error)]
+#[error("{0} berkas ditolak utuh (lihat di atas); tidak ada baris dari berkas itu yang diimpor")]
+pub struct RefusedFiles(pub usize);
+
 /// Exit codes, as documented in README: 0 done, 1 refused by a rule or bad data,
 /// 2 wrong usage or configuration.
 pub fn exit_code(err: &anyhow::Error) -> u8 {
@@ -53,6 +58,10 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
             || matches!(
                 c.downcast_ref::<RegisterError>(),
                 Some(RegisterError::NewerSchema { .. })
+            )
+            || matches!(
+                c.downcast_ref::<crate::import::ImportError>(),
+                Some(crate::import::ImportError::Peta(_) | crate::import::ImportError::PetaIo(..))
             )
     });
     if config { 2 } else { 1 }
@@ -92,6 +101,7 @@ where
         Command::Blanko(a) => blanko_cmd(&workdir(dir), a),
         Command::Laporan(args::LaporanCmd::Bulanan(a)) => laporan_bulanan(&workdir(dir), a),
         Command::Ekspor(args::EksporCmd::Register(a)) => ekspor_register(&workdir(dir), a),
+        Command::Impor(a) => impor(&workdir(dir), a),
         Command::Kirim(a) => kirim(&workdir(dir), a),
         Command::Surel(cmd) => surel_cmd(&workdir(dir), cmd),
         Command::Jadwal(cmd) => jadwal_cmd(&workdir(dir), cmd),
@@ -110,6 +120,47 @@ fn ekspor_register(dir: &Path, a: args::EksporRegisterArgs) -> Result<()> {
     });
     let n = crate::laporan::export_register(&ws, &reg, a.tahun, &out, today)?;
     println!("{n} permohonan diekspor ke {}", out.display());
+    Ok(())
+}
+
+fn impor(dir: &Path, a: args::ImporArgs) -> Result<()> {
+    no_csv(a.format)?;
+    let (ws, mut reg) = open(dir)?;
+    let now = calendar::now(ws.profil.tz());
+    let peta = crate::import::load_peta(&ws.dir, &ws.katalog, a.peta.as_deref())?;
+    let opsi = crate::import::Opsi {
+        peta: &peta,
+        katalog: &ws.katalog,
+        penomoran: crate::register::Penomoran {
+            pola: &ws.profil.penomoran.pola,
+            per_jenis: ws.profil.penomoran.lingkup == crate::workspace::LingkupNomor::Jenis,
+        },
+        oleh: &a.oleh,
+        at: now,
+        uji: a.uji,
+    };
+    let r = crate::import::run(&mut reg, &a.berkas, &opsi)?;
+    let laporan = a.laporan.clone().or_else(|| {
+        a.uji
+            .then(|| ws.dir.join("output/impor/laporan-impor-uji.xlsx"))
+    });
+    if let Some(path) = &laporan {
+        let xlsx = crate::export::import_report(&r, now.date_naive())?;
+        crate::files::write_atomic(path, &xlsx)
+            .with_context(|| format!("laporan impor {} tidak dapat ditulis", path.display()))?;
+    }
+    match a.format {
+        args::Format::Json => {
+            let mut v = serde_json::to_value(&r)?;
+            v["laporan"] = serde_json::json!(laporan.as_ref().map(|p| p.display().to_string()));
+            println!("{}", serde_json::to_string_pretty(&v)?);
+        }
+        _ => print!("{}", show::impor(&r, laporan.as_deref())),
+    }
+    let refused = r.refused();
+    if refused > 0 {
+        return Err(RefusedFiles(refused).into());
+    }
     Ok(())
 }
 

@@ -365,3 +365,80 @@ pub fn demo(s: &DemoSummary) -> String {
     );
     o
 }
+
+/// The import's summary: per file, then reasons; every row read is accounted for.
+pub fn impor(r: &crate::import::Ringkasan, laporan: Option<&std::path::Path>) -> String {
+    use crate::import::alasan_label;
+    let mut out = String::new();
+    if r.uji {
+        out.push_str("UJI IMPOR: tidak ada yang ditulis ke register.\n\n");
+    }
+    let rows: Vec<Vec<String>> = r
+        .berkas
+        .iter()
+        .map(|b| {
+            let j = &b.jumlah;
+            let mut row = vec![b.berkas.clone(), b.status.clone()];
+            if b.galat.is_some() {
+                row.extend(std::iter::repeat_n("-".to_string(), 6));
+            } else {
+                row.extend(
+                    [
+                        j.dibaca, j.diimpor, j.ditandai, j.ditolak, j.ganda, j.dilewati,
+                    ]
+                    .map(|n| n.to_string()),
+                );
+            }
+            row
+        })
+        .collect();
+    out.push_str(&table(
+        &[
+            "Berkas", "Hasil", "Dibaca", "Diimpor", "Ditandai", "Ditolak", "Ganda", "Dilewati",
+        ],
+        &rows,
+    ));
+    for b in &r.berkas {
+        if let Some(g) = &b.galat {
+            let _ = writeln!(out, "\n{}: DITOLAK UTUH: {g}", b.berkas);
+        }
+        let skipped: Vec<String> = b
+            .lembar
+            .iter()
+            .filter_map(|l| l.alasan.as_ref().map(|a| format!("{} ({a})", l.nama)))
+            .collect();
+        if !skipped.is_empty() {
+            let _ = writeln!(
+                out,
+                "\n{}: lembar dilewati: {}",
+                b.berkas,
+                skipped.join(", ")
+            );
+        }
+    }
+    let j = &r.jumlah;
+    for (title, map) in [
+        ("Ditolak", &j.ditolak_per_alasan),
+        ("Ditandai (tetap diimpor, periksa)", &j.ditandai_per_alasan),
+        ("Dilewati (bukan data)", &j.dilewati_per_alasan),
+    ] {
+        if map.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "\n{title}:");
+        for (kode, n) in map {
+            let _ = writeln!(out, "  {n:>6}  {} [{kode}]", alasan_label(kode));
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\nJumlah: {} baris dibaca = {} diimpor + {} ditolak + {} ganda + {} dilewati ({} yang diimpor ditandai).",
+        j.dibaca, j.diimpor, j.ditolak, j.ganda, j.dilewati, j.ditandai
+    );
+    if let Some(p) = laporan {
+        let _ = writeln!(out, "Laporan baris ditolak dan ditandai: {}", p.display());
+    } else if j.ditolak + j.ditandai > 0 {
+        out.push_str("Tulis --laporan BERKAS.xlsx untuk daftar baris yang ditolak dan ditandai.\n");
+    }
+    out
+}

@@ -1,0 +1,306 @@
+//! Opening an old register workbook whole (xls, xlsx, xlsb, ods) with calamine: the
+//! format is told from the bytes, not the name, and a file that cannot be read whole is
+//! refused with its cause before anything is imported.
+
+use std::collections::HashMap;
+use std::io::Cursor;
+
+use calamine::{Data, Range, Reader, SheetVisible, Sheets};
+use chrono::{NaiveDate, NaiveDateTime};
+
+/// Why a whole file is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    Unreadable(String),
+    Encrypted,
+    Html,
+    Csv,
+    NotSpreadsheet,
+    Broken {
+        lembar: Option<String>,
+        sebab: String,
+    },
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refusal::Unreadable(e) => write!(f, "berkas tidak dapat dibaca: {e}"),
+            Refusal::Encrypted => f.write_str(
+                "berkas dilindungi kata sandi (terenkripsi); buka di Excel atau LibreOffice, \
+                 hapus kata sandinya, simpan, lalu impor lagi",
+            ),
+            Refusal::Html => f.write_str(
+                "berkas ini halaman web (HTML) yang diberi nama seperti berkas Excel, bukan buku \
+                 kerja; buka di Excel atau LibreOffice lalu simpan sebagai .xlsx",
+            ),
+            Refusal::Csv => f.write_str(
+                "berkas ini teks CSV yang diberi nama seperti berkas Excel, bukan buku kerja; \
+                 buka di Excel atau LibreOffice lalu simpan sebagai .xlsx",
+            ),
+            Refusal::NotSpreadsheet => {
+                f.write_str("berkas ini bukan buku kerja spreadsheet (xls, xlsx, xlsb, ods)")
+            }
+            Refusal::Broken {
+                lembar: Some(l),
+                sebab,
+            } => write!(
+                f,
+                "berkas rusak: lembar `{l}` tidak dapat dibaca utuh ({sebab}); tidak ada baris yang diimpor dari berkas ini"
+            ),
+            Refusal::Broken {
+                lembar: None,
+                sebab,
+            } => write!(
+                f,
+                "berkas rusak atau terpotong ({sebab}); tidak ada baris yang diimpor dari berkas ini"
+            ),
+        }
+    }
+}
+
+/// A cell value as the importer sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Nilai {
+    Kosong,
+    Teks(String),
+    Angka(f64),
+    /// A real date (or date-time) cell.
+    Waktu(NaiveDateTime),
+    /// `#N/A`, `#VALUE!`, …
+    Galat(String),
+}
+
+impl Nilai {
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Nilai::Kosong => true,
+            Nilai::Teks(t) => t.trim().is_empty(),
+            _ => false,
+        }
+    }
+
+    /// The value as a person reads it in the cell.
+    pub fn text(&self) -> String {
+        match self {
+            Nilai::Kosong => String::new(),
+            Nilai::Teks(t) => t.clone(),
+            Nilai::Angka(n) if n.fract() == 0.0 && n.abs() < 1e17 => format!("{}", *n as i64),
+            Nilai::Angka(n) => n.to_string(),
+            Nilai::Waktu(t) if t.time() == chrono::NaiveTime::MIN => {
+                t.date().format("%d-%m-%Y").to_string()
+            }
+            Nilai::Waktu(t) => t.format("%d-%m-%Y %H:%M").to_string(),
+            Nilai::Galat(e) => e.clone(),
+        }
+    }
+}
+
+/// One sheet, with merged areas resolved: a cell covered by a merge reads as the
+/// merge's top-left value.
+pub struct Lembar {
+    pub nama: String,
+    pub tersembunyi: bool,
+    range: Range<Data>,
+    merged: HashMap<(u32, u32), (u32, u32)>,
+    /// The workbook counts days from 1904 (old Mac Excel): matters for bare serials.
+    pub epoch_1904: bool,
+}
+
+impl Lembar {
+    /// First and last used row and column (0-based, absolute), if any cell is used.
+    pub fn bounds(&self) -> Option<((u32, u32), (u32, u32))> {
+        Some((self.range.start()?, self.range.end()?))
+    }
+
+    pub fn get(&self, row: u32, col: u32) -> Nilai {
+        let pos = self.merged.get(&(row, col)).copied().unwrap_or((row, col));
+        match self.range.get_value(pos) {
+            None => Nilai::Kosong,
+            Some(d) => convert(d),
+        }
+    }
+}
+
+fn convert(d: &Data) -> Nilai {
+    match d {
+        Data::Empty => Nilai::Kosong,
+        Data::String(s) => Nilai::Teks(s.clone()),
+        Data::Int(i) => Nilai::Angka(*i as f64),
+        Data::Float(f) => Nilai::Angka(*f),
+        Data::Bool(b) => Nilai::Teks(if *b { "BENAR" } else { "SALAH" }.into()),
+        Data::DateTime(dt) if dt.is_duration() => Nilai::Angka(dt.as_f64()),
+        Data::DateTime(dt) => {
+            let (y, m, day, h, min, s, _) = dt.to_ymd_hms_milli();
+            match NaiveDate::from_ymd_opt(y as i32, m as u32, day as u32)
+                .and_then(|d| d.and_hms_opt(h as u32, min as u32, s as u32))
+            {
+                Some(t) => Nilai::Waktu(t),
+                // Excel's 29 February 1900 and the like.
+                None => Nilai::Angka(dt.as_f64()),
+            }
+        }
+        Data::DateTimeIso(s) => parse_iso(s)
+            .map(Nilai::Waktu)
+            .unwrap_or_else(|| Nilai::Teks(s.clone())),
+        Data::DurationIso(s) => Nilai::Teks(s.clone()),
+        Data::Error(e) => Nilai::Galat(e.to_string()),
+    }
+}
+
+fn parse_iso(s: &str) -> Option<NaiveDateTime> {
+    let s = s.trim();
+    NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f")
+        .ok()
+        .or_else(|| {
+            NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .ok()
+                .map(|d| d.and_time(chrono::NaiveTime::MIN))
+        })
+}
+
+/// A workbook read whole: every sheet's cells are in memory.
+pub struct Buku {
+    pub lembar: Vec<Lembar>,
+}
+
+/// What the first bytes say the file is.
+fn sniff(bytes: &[u8]) -> Result<Kind, Refusal> {
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
+        return Ok(Kind::Zip);
+    }
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        // An encrypted xlsx is an OLE container holding these two streams.
+        let utf16 = |s: &str| -> Vec<u8> { s.encode_utf16().flat_map(u16::to_le_bytes).collect() };
+        let has = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+        if has(&utf16("EncryptionInfo")) || has(&utf16("EncryptedPackage")) {
+            return Err(Refusal::Encrypted);
+        }
+        return Ok(Kind::Ole);
+    }
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).to_lowercase();
+    let head = head.trim_start_matches('\u{feff}').trim_start();
+    if head.starts_with('<')
+        && (head.contains("<html") || head.contains("<table") || head.contains("<!doctype"))
+    {
+        return Err(Refusal::Html);
+    }
+    let text = std::str::from_utf8(&bytes[..bytes.len().min(4096)]).is_ok()
+        || !bytes.iter().take(4096).any(|b| *b == 0);
+    if text
+        && head
+            .lines()
+            .next()
+            .is_some_and(|l| l.contains([';', ',', '\t']))
+    {
+        return Err(Refusal::Csv);
+    }
+    Err(Refusal::NotSpreadsheet)
+}
+
+enum Kind {
+    Zip,
+    Ole,
+}
+
+/// Reads the whole workbook, every sheet, or refuses it.
+pub fn read(bytes: Vec<u8>) -> Result<Buku, Refusal> {
+    let kind = sniff(&bytes)?;
+    let mut sheets: Sheets<Cursor<Vec<u8>>> = match kind {
+        Kind::Ole => {
+            match calamine::open_workbook_from_rs::<calamine::Xls<_>, _>(Cursor::new(bytes)) {
+                Ok(x) => Sheets::Xls(x),
+                Err(calamine::XlsError::Password) => return Err(Refusal::Encrypted),
+                Err(e) => {
+                    return Err(Refusal::Broken {
+                        lembar: None,
+                        sebab: format!("xls: {e}"),
+                    });
+                }
+            }
+        }
+        Kind::Zip => {
+            let c = Cursor::new(bytes);
+            match calamine::open_workbook_from_rs::<calamine::Xlsx<_>, _>(c.clone()) {
+                Ok(x) => Sheets::Xlsx(x),
+                Err(xlsx_err) => {
+                    if let Ok(o) = calamine::open_workbook_from_rs::<calamine::Ods<_>, _>(c.clone())
+                    {
+                        Sheets::Ods(o)
+                    } else if let Ok(b) = calamine::open_workbook_from_rs::<calamine::Xlsb<_>, _>(c)
+                    {
+                        Sheets::Xlsb(b)
+                    } else {
+                        return Err(Refusal::Broken {
+                            lembar: None,
+                            sebab: zip_cause(&xlsx_err.to_string()),
+                        });
+                    }
+                }
+            }
+        }
+    };
+    let epoch_1904 = match &sheets {
+        Sheets::Xlsx(x) => x.has_1904_epoch(),
+        Sheets::Xls(x) => x.has_1904_epoch(),
+        _ => false,
+    };
+    let meta: Vec<(String, bool)> = sheets
+        .sheets_metadata()
+        .iter()
+        .filter(|s| s.typ == calamine::SheetType::WorkSheet)
+        .map(|s| (s.name.clone(), s.visible != SheetVisible::Visible))
+        .collect();
+    let mut lembar = Vec::with_capacity(meta.len());
+    for (nama, tersembunyi) in meta {
+        let broken = |e: String| Refusal::Broken {
+            lembar: Some(nama.clone()),
+            sebab: e,
+        };
+        let range = sheets
+            .worksheet_range(&nama)
+            .map_err(|e| broken(e.to_string()))?;
+        let merges = match &mut sheets {
+            Sheets::Xlsx(x) => x
+                .merge_cells_by_sheet_name(&nama)
+                .map_err(|e| broken(e.to_string()))?,
+            Sheets::Xls(x) => x
+                .merge_cells_by_sheet_name(&nama)
+                .map_err(|e| broken(e.to_string()))?,
+            // calamine does not give ods and xlsb merges: covered cells read empty.
+            _ => Vec::new(),
+        };
+        let mut merged = HashMap::new();
+        for m in merges {
+            // Large accidental merges (a whole column) would only cost memory.
+            let area = (m.end.0 - m.start.0 + 1) as u64 * (m.end.1 - m.start.1 + 1) as u64;
+            if area > 100_000 {
+                continue;
+            }
+            for r in m.start.0..=m.end.0 {
+                for c in m.start.1..=m.end.1 {
+                    if (r, c) != m.start {
+                        merged.insert((r, c), m.start);
+                    }
+                }
+            }
+        }
+        lembar.push(Lembar {
+            nama,
+            tersembunyi,
+            range,
+            merged,
+            epoch_1904,
+        });
+    }
+    Ok(Buku { lembar })
+}
+
+fn zip_cause(e: &str) -> String {
+    let l = e.to_lowercase();
+    if l.contains("zip") || l.contains("archive") || l.contains("eocd") {
+        format!("arsip ZIP tidak utuh: {e}")
+    } else {
+        e.to_string()
+    }
+}
