@@ -170,7 +170,13 @@ fn rincian(p: &Permohonan, input: &Input) -> Rincian {
     let jenis = input.katalog.jenis(&p.jenis);
     let standar = jenis.map_or(1, |j| j.standar_layanan_hari);
     let start = entered(p, Tahap::Diajukan, input.tz).unwrap_or(p.tanggal);
-    let issued = entered(p, Tahap::Ditindaklanjuti, input.tz);
+    // The letter's day: entering stage 4, or for a request imported from the old
+    // register (which jumps there in one entry), the first entry at stage 4 or beyond.
+    let issued = p
+        .riwayat
+        .iter()
+        .find(|r| r.ke.nomor().is_some_and(|n| n >= 4))
+        .map(|r| r.waktu.with_timezone(&input.tz).date_naive());
     let hari = match (issued, p.tahap) {
         (Some(end), _) => Some(calendar::working_days_between(start, end, input.libur)),
         (None, Tahap::Ditolak) => None,

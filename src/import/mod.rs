@@ -185,15 +185,17 @@ pub struct Opsi<'a> {
     pub uji: bool,
 }
 
+/// A flag on an imported row: code and words.
+type Tanda = (&'static str, String);
+
 /// A file read and checked, before the register sees it.
 struct Dibaca {
     berkas: String,
     buku: read::Buku,
     lembar: Vec<InfoLembar>,
-    headers: Vec<Option<sheet::Header>>,
     calon: Vec<PermohonanImpor>,
     /// For each candidate: sheet index, 0-based row, flags.
-    calon_asal: Vec<(usize, u32, Vec<(&'static str, String)>)>,
+    calon_asal: Vec<(usize, u32, Vec<Tanda>)>,
     tolak: Vec<(usize, u32, &'static str, String)>,
     jumlah: Jumlah,
 }
@@ -231,7 +233,6 @@ fn read_file(path: &Path, opsi: &Opsi) -> Result<Dibaca, String> {
     let mut d = Dibaca {
         berkas: berkas.clone(),
         lembar: Vec::new(),
-        headers: Vec::new(),
         calon: Vec::new(),
         calon_asal: Vec::new(),
         tolak: Vec::new(),
@@ -272,17 +273,14 @@ fn read_file(path: &Path, opsi: &Opsi) -> Result<Dibaca, String> {
         };
         if l.tersembunyi {
             d.lembar.push(skip("tersembunyi"));
-            d.headers.push(None);
             continue;
         }
         if l.bounds().is_none() {
             d.lembar.push(skip("kosong"));
-            d.headers.push(None);
             continue;
         }
         let Some(h) = sheet::find_header(l, opsi.peta) else {
             d.lembar.push(skip("bukan_register"));
-            d.headers.push(None);
             continue;
         };
         let mut info = InfoLembar {
@@ -296,7 +294,7 @@ fn read_file(path: &Path, opsi: &Opsi) -> Result<Dibaca, String> {
             info.dibaca += 1;
             d.jumlah.dibaca += 1;
             if let Some(b) = &bar
-                && d.jumlah.dibaca % 1024 == 0
+                && d.jumlah.dibaca.is_multiple_of(1024)
             {
                 b.set_position(d.jumlah.dibaca as u64);
             }
@@ -317,7 +315,6 @@ fn read_file(path: &Path, opsi: &Opsi) -> Result<Dibaca, String> {
             }
         });
         d.lembar.push(info);
-        d.headers.push(Some(h));
     }
     if let Some(b) = bar {
         b.finish_and_clear();

@@ -145,7 +145,7 @@ impl Peta {
         let raw: Raw = toml_file::parse(file, text)?;
         let bad = |section: &str, name: &str, message: String| TomlError {
             file: file.to_path_buf(),
-            line: toml_file::line_of(text, name),
+            line: toml_file::line_of(text, &format!("{section}.{name}")),
             column: None,
             key: Some(format!("{section}.{name}")),
             message,

@@ -83,7 +83,7 @@ pub fn parse_text_date(s: &str) -> Option<NaiveDate> {
         _ => t,
     };
     let parts: Vec<&str> = t
-        .split(|c: char| c == ' ' || c == '-' || c == '/' || c == '.')
+        .split([' ', '-', '/', '.'])
         .filter(|p| !p.is_empty())
         .collect();
     if parts.len() != 3 {

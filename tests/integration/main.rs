@@ -5,6 +5,7 @@ mod concurrency;
 mod demo;
 mod figures;
 mod history;
+mod import;
 mod input;
 mod letters;
 mod mail;

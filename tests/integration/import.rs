@@ -1,0 +1,488 @@
+//! `kelurahan impor`: old registers made by Excel 97-2003 (xlwt), openpyxl and
+//! LibreOffice (tests/fixtures/impor, with the script that made them and the expected
+//! outcome of every row in harapan.json), imported through the real program.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use calamine::{Data, Reader, open_workbook_auto};
+use serde_json::Value;
+
+use crate::{Ws, kelurahan};
+
+const ORDER: [&str; 4] = [
+    "register-2022.xls",
+    "register-2023.xlsx",
+    "register-1904.xlsx",
+    "register-2024.ods",
+];
+const REFUSED: [&str; 5] = [
+    "rusak-terpotong.xlsx",
+    "rusak-xml.xlsx",
+    "rusak-bersandi.xlsx",
+    "rusak-csv.xls",
+    "rusak-html.xls",
+];
+
+fn fixture(name: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/impor")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+fn harapan() -> Value {
+    serde_json::from_str(&std::fs::read_to_string(fixture("harapan.json")).unwrap()).unwrap()
+}
+
+fn count(ws: &Ws) -> i64 {
+    ws.db()
+        .query_row("SELECT COUNT(*) FROM permohonan", [], |r| r.get(0))
+        .unwrap()
+}
+
+/// Sheet rows as strings (dates as ISO), header first.
+fn sheet(path: &str, name: &str) -> Vec<Vec<String>> {
+    let mut wb = open_workbook_auto(path).unwrap();
+    let range = wb.worksheet_range(name).unwrap();
+    range
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|c| match c {
+                    Data::Empty => String::new(),
+                    Data::String(s) => s.clone(),
+                    Data::DateTime(d) => {
+                        let (y, m, day, ..) = d.to_ymd_hms_milli();
+                        format!("{y:04}-{m:02}-{day:02}")
+                    }
+                    other => other.to_string(),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The register as exported: its header, its rows by register number, and the
+/// register number of each file row ("FILE, lembar S, baris N") imported.
+struct Exported {
+    header: Vec<String>,
+    rows: BTreeMap<String, Vec<String>>,
+    source: BTreeMap<String, String>,
+}
+
+fn exported(ws: &Ws) -> Exported {
+    let out = ws.dir.join("register.xlsx");
+    ws.ok(&["ekspor", "register", "--keluar", out.to_str().unwrap()]);
+    let path = out.to_str().unwrap();
+    let reg = sheet(path, "Register");
+    let header = reg[0].clone();
+    let rows = reg[1..].iter().map(|r| (r[0].clone(), r.clone())).collect();
+    let mut source = BTreeMap::new();
+    for r in sheet(path, "Riwayat").iter().skip(1) {
+        // The first entry of an imported request says where it came from.
+        if r[1].is_empty()
+            && let Some(rest) = r[6].strip_prefix("diimpor dari ")
+        {
+            let place = rest.split(" oleh ").next().unwrap().to_string();
+            source.insert(place, r[0].clone());
+        }
+    }
+    Exported {
+        header,
+        rows,
+        source,
+    }
+}
+
+fn totals(v: &Value) -> Value {
+    let j = &v["jumlah"];
+    serde_json::json!({
+        "dibaca": j["dibaca"], "diimpor": j["diimpor"], "ditolak": j["ditolak"],
+        "ganda": j["ganda"], "dilewati": j["dilewati"],
+    })
+}
+
+#[test]
+fn every_row_of_the_old_registers_is_accounted_for() {
+    let h = harapan();
+    let ws = Ws::init();
+    for name in ORDER.iter().chain(["register-2022-salinan.xls"].iter()) {
+        let want = &h["files"][name];
+        let got = ws.json(&["impor", &fixture(name)]);
+        assert_eq!(totals(&got), want["totals"], "{name}");
+        let j = &got["jumlah"];
+        assert_eq!(
+            j["dibaca"].as_u64().unwrap(),
+            ["diimpor", "ditolak", "ganda", "dilewati"]
+                .iter()
+                .map(|k| j[k].as_u64().unwrap())
+                .sum::<u64>(),
+            "{name}: every row read is accounted for"
+        );
+
+        // Sheets skipped, and why.
+        let skipped: BTreeMap<String, String> = got["berkas"][0]["lembar"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|l| {
+                Some((
+                    l["nama"].as_str()?.to_string(),
+                    l["dilewati"].as_str()?.to_string(),
+                ))
+            })
+            .collect();
+        let want_skipped: BTreeMap<String, String> = want
+            .get("sheets_skipped")
+            .and_then(Value::as_object)
+            .map(|o| {
+                o.iter()
+                    .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        assert_eq!(skipped, want_skipped, "{name}");
+
+        // Rejected, duplicate and flagged rows, each with its reason.
+        let mut noted: BTreeMap<(String, u64), Vec<(String, String)>> = BTreeMap::new();
+        for b in got["baris"].as_array().unwrap() {
+            noted
+                .entry((
+                    b["lembar"].as_str().unwrap().to_string(),
+                    b["baris"].as_u64().unwrap(),
+                ))
+                .or_default()
+                .push((
+                    b["hasil"].as_str().unwrap().to_string(),
+                    b["kode"].as_str().unwrap().to_string(),
+                ));
+        }
+        for r in want["rows"].as_array().unwrap() {
+            let key = (
+                r["sheet"].as_str().unwrap().to_string(),
+                r["row"].as_u64().unwrap(),
+            );
+            let got = noted.remove(&key).unwrap_or_default();
+            let expect: Vec<(String, String)> = match r["hasil"].as_str().unwrap() {
+                "tolak" => vec![("ditolak".into(), r["alasan"].as_str().unwrap().into())],
+                "ganda" => vec![("ganda".into(), "ganda".into())],
+                "impor" => r["tanda"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|t| ("ditandai".into(), t.as_str().unwrap().into()))
+                    .collect(),
+                _ => vec![],
+            };
+            assert_eq!(got, expect, "{name} {key:?}");
+        }
+        assert!(
+            noted.is_empty(),
+            "{name}: rows noted that harapan.json does not expect: {noted:?}"
+        );
+    }
+
+    // Every imported row holds what the file said.
+    let Exported {
+        header,
+        rows,
+        source,
+    } = exported(&ws);
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let mut checked = 0;
+    for name in ORDER {
+        for r in h["files"][name]["rows"].as_array().unwrap() {
+            if r["hasil"] != "impor" {
+                continue;
+            }
+            let place = format!(
+                "{name}, lembar {}, baris {}",
+                r["sheet"].as_str().unwrap(),
+                r["row"]
+            );
+            let nomor = source
+                .get(&place)
+                .unwrap_or_else(|| panic!("{place} not imported"));
+            let row = &rows[nomor];
+            let s = |v: &Value| v.as_str().unwrap_or("").to_string();
+            assert_eq!(row[col("NIK")], s(&r["nik"]), "{place}");
+            assert_eq!(row[col("Tanggal")], s(&r["tanggal"]), "{place}");
+            assert_eq!(row[col("Jenis Surat")], s(&r["jenis"]), "{place}");
+            assert_eq!(row[col("Nama")], s(&r["nama"]), "{place}");
+            assert_eq!(row[col("Nomor Surat")], s(&r["nomor_surat"]), "{place}");
+            if let Some(n) = r["nomor_register"].as_str() {
+                // "0001/2023" and "001/II/2024" keep their sequence and year.
+                let urut: u32 = n.split('/').next().unwrap().parse().unwrap();
+                let year = n.rsplit('/').next().unwrap();
+                assert_eq!(*nomor, format!("{urut:04}/{year}"), "{place}");
+            }
+            if let Some(t) = r["tanggal_surat"].as_str() {
+                assert_eq!(row[col("Tanggal Surat")], t, "{place}");
+            }
+            let finished = !r["nomor_surat"].is_null()
+                || !r["tanggal_selesai"].is_null() && r.get("tanggal_selesai").is_some()
+                || r["tanggal_surat"].as_str().is_some();
+            let tahap = match r["status"].as_str() {
+                Some("selesai") => "dilaporkan_ke_lurah",
+                Some("ditolak") => "ditolak",
+                _ if finished => "ditindaklanjuti",
+                _ => "diterima",
+            };
+            assert_eq!(row[col("Tahap")], tahap, "{place}");
+            if let Some(lain) = r.get("lain") {
+                assert_eq!(row[col("No. KK")], s(&lain["kk"]), "{place}");
+                assert_eq!(row[col("Alamat")], s(&lain["alamat"]), "{place}");
+                assert_eq!(
+                    format!("{}/{}", row[col("RT")], row[col("RW")]),
+                    s(&lain["rt_rw"]),
+                    "{place}"
+                );
+                assert_eq!(row[col("Telepon")], s(&lain["telepon"]), "{place}");
+                assert_eq!(row[col("Keperluan")], s(&lain["keperluan"]), "{place}");
+                let kanal = match s(&lain["kanal"]).to_lowercase().as_str() {
+                    "wa" | "whatsapp" => "whatsapp",
+                    _ => "langsung",
+                };
+                assert_eq!(row[col("Kanal")], kanal, "{place}");
+            }
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 49);
+    assert_eq!(count(&ws), 49, "the copy imported nothing");
+
+    // The history says where a request came from, and who brought it in.
+    let first = ws.json(&[
+        "permohonan",
+        "lihat",
+        &source["register-2022.xls, lembar Januari, baris 9"],
+    ]);
+    let riwayat = first["riwayat"].as_array().unwrap();
+    assert_eq!(riwayat.len(), 2);
+    assert!(
+        riwayat[0]["catatan"]
+            .as_str()
+            .unwrap()
+            .starts_with("diimpor dari register-2022.xls, lembar Januari, baris 9")
+    );
+    assert_eq!(riwayat[1]["ke"], "dilaporkan_ke_lurah");
+    assert!(
+        riwayat[1]["catatan"]
+            .as_str()
+            .unwrap()
+            .starts_with("Selesai")
+    );
+}
+
+#[test]
+fn a_file_that_cannot_be_read_whole_writes_no_row() {
+    let ws = Ws::init();
+    ws.ok(&["impor", &fixture("register-1904.xlsx")]);
+    let before = ws.snapshot();
+    let words = [
+        ("rusak-terpotong.xlsx", "terpotong"),
+        (
+            "rusak-xml.xlsx",
+            "lembar `Jan 2023` tidak dapat dibaca utuh",
+        ),
+        ("rusak-bersandi.xlsx", "kata sandi"),
+        ("rusak-csv.xls", "CSV"),
+        ("rusak-html.xls", "HTML"),
+    ];
+    for (name, cause) in words {
+        let out = ws.run(&["impor", &fixture(name)]);
+        assert_eq!(out.status.code(), Some(1), "{name}");
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            stdout.contains(&format!("{name}: DITOLAK UTUH")),
+            "{stdout}"
+        );
+        assert!(stdout.contains(cause), "{name}: {stdout}");
+        assert!(
+            String::from_utf8(out.stderr)
+                .unwrap()
+                .contains("1 berkas ditolak utuh")
+        );
+        assert_eq!(ws.snapshot(), before, "{name} changed the register");
+    }
+    // Given together with a good file, the good one is imported and the run says so.
+    let mut args = vec!["impor".to_string(), fixture("register-2024.ods")];
+    args.extend(REFUSED.iter().map(|f| fixture(f)));
+    let a: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = ws.run(&a);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8(out.stderr)
+            .unwrap()
+            .contains("5 berkas ditolak utuh")
+    );
+    assert_eq!(count(&ws), 4 + 6);
+}
+
+#[test]
+fn a_dry_run_writes_nothing_and_explains_every_row() {
+    let h = harapan();
+    let ws = Ws::init();
+    let mut args = vec!["impor".to_string(), "--uji".to_string()];
+    args.extend(ORDER.iter().map(|f| fixture(f)));
+    let a: Vec<&str> = args.iter().map(String::as_str).collect();
+    let got = ws.json(&a);
+    assert_eq!(count(&ws), 0, "a dry run writes no row");
+    assert_eq!(got["uji"], true);
+    for (i, name) in ORDER.iter().enumerate() {
+        let j = &got["berkas"][i]["jumlah"];
+        for k in ["dibaca", "diimpor", "ditolak", "ganda", "dilewati"] {
+            assert_eq!(j[k], h["files"][name]["totals"][k], "{name} {k}");
+        }
+    }
+
+    // The error report: every rejected and flagged row, with its original cells.
+    let report = got["laporan"].as_str().unwrap().to_string();
+    assert!(report.ends_with("output/impor/laporan-impor-uji.xlsx"));
+    let rows = sheet(&report, "Baris");
+    let header = &rows[0];
+    assert_eq!(
+        &header[..6],
+        ["Berkas", "Lembar", "Baris", "Hasil", "Kode", "Alasan"]
+    );
+    let j = &got["jumlah"];
+    let flags: u64 = j["ditandai_per_alasan"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_u64().unwrap())
+        .sum();
+    assert_eq!(
+        rows.len() as u64 - 1,
+        j["ditolak"].as_u64().unwrap() + flags,
+        "one line per rejection and per flag"
+    );
+    let line = |sheet_name: &str, row: &str| {
+        rows.iter()
+            .find(|r| r[1] == sheet_name && r[2] == row)
+            .unwrap_or_else(|| panic!("{sheet_name} {row} missing"))
+            .clone()
+    };
+    // The unknown province: the NIK as typed, under its column letter.
+    let r = line("Januari", "12");
+    assert_eq!((r[3].as_str(), r[4].as_str()), ("ditolak", "nik_provinsi"));
+    let e = header.iter().position(|c| c == "Kolom E").unwrap();
+    assert_eq!(r[e], "9971091104870005");
+    assert!(r[5].contains("provinsi"), "{}", r[5]);
+    // The NIK Excel kept as a number is shown as the number it is.
+    let r = line("Januari", "13");
+    assert_eq!(r[4], "nik_presisi_hilang");
+    assert_eq!(r[e], "1571092208790010");
+    // A cell error, by its Excel name.
+    let r = line("Jan 2023", "4");
+    assert_eq!(r[4], "galat_sel");
+    assert!(r[5].contains("#N/A"), "{}", r[5]);
+    // LibreOffice opens it (and so can a clerk).
+    let ringkasan = sheet(&report, "Ringkasan");
+    assert!(ringkasan[0][0].contains("uji"));
+}
+
+#[test]
+fn the_import_map_is_extended_by_the_workspace_and_by_peta() {
+    let ws = Ws::init();
+    let peta = ws.dir.join("sakti.toml");
+    std::fs::write(&peta, "[jenis]\nsk-usaha = [\"Surat Sakti\"]\n").unwrap();
+    let got = ws.json(&[
+        "impor",
+        "--uji",
+        "--peta",
+        peta.to_str().unwrap(),
+        &fixture("register-2022.xls"),
+    ]);
+    // The row rejected for its unknown type is now understood.
+    assert_eq!(got["jumlah"]["diimpor"], 24);
+    assert!(
+        got["jumlah"]["ditolak_per_alasan"]
+            .get("jenis_tidak_dikenal")
+            .is_none()
+    );
+
+    // A mistake in the workspace's map names the file, the key and the line.
+    std::fs::write(
+        ws.dir.join("peta-impor.toml"),
+        "[kolom]\nnama = [\"Atas Nama\"]\numur = [\"Umur\"]\n",
+    )
+    .unwrap();
+    let err = ws.fails(2, &["impor", &fixture("register-2022.xls")]);
+    assert!(err.contains("peta-impor.toml baris 3"), "{err}");
+    assert!(err.contains("kolom.umur"), "{err}");
+    assert_eq!(count(&ws), 0);
+}
+
+#[test]
+fn an_exported_register_imports_as_the_same_register_and_numbering_goes_on() {
+    let tmp = tempfile::TempDir::new().unwrap();
+    let demo = tmp.path().join("demo");
+    // Up to today (WIB), so the demo's letters are of the year a new letter is issued in.
+    let today = (chrono::Utc::now() + chrono::Duration::hours(7))
+        .date_naive()
+        .to_string();
+    let out = kelurahan(&demo, &["demo", "--hingga", &today]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let first = tmp.path().join("pertama.xlsx");
+    let out = kelurahan(
+        &demo,
+        &["ekspor", "register", "--keluar", first.to_str().unwrap()],
+    );
+    assert!(out.status.success());
+
+    let a = sheet(first.to_str().unwrap(), "Register");
+    let n = a.len() as u64 - 1;
+    assert!(n > 250, "the demo's register");
+
+    let ws = Ws::init();
+    let got = ws.json(&["impor", first.to_str().unwrap()]);
+    let j = &got["jumlah"];
+    assert_eq!(j["diimpor"], n);
+    assert_eq!(j["ditolak"], 0);
+    assert_eq!(j["ditandai"], 0);
+    assert_eq!(j["dilewati"], 0);
+    let skipped: Vec<&str> = got["berkas"][0]["lembar"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|l| l["dilewati"].as_str())
+        .collect();
+    assert_eq!(
+        skipped,
+        ["bukan_register", "bukan_register"],
+        "Berkas and Riwayat"
+    );
+
+    let second = tmp.path().join("kedua.xlsx");
+    ws.ok(&["ekspor", "register", "--keluar", second.to_str().unwrap()]);
+    let b = sheet(second.to_str().unwrap(), "Register");
+    assert_eq!(a, b, "the same register, number for number");
+
+    // Importing it again adds nothing.
+    let again = ws.json(&["impor", first.to_str().unwrap()]);
+    assert_eq!(again["jumlah"]["ganda"], n);
+    assert_eq!(count(&ws) as u64, n);
+
+    // A letter issued now takes the number after the imported ones of its year.
+    let p = ws.baru("Siti Aminah");
+    let id = p["nomor_register"].as_str().unwrap().to_string();
+    let p = crate::letters::issue(&ws, &id, &[]);
+    let nomor = p["surat"]["nomor"].as_str().unwrap();
+    let year = nomor.rsplit('/').next().unwrap();
+    let max = a[1..]
+        .iter()
+        .filter(|r| r[13].ends_with(&format!("/{year}")))
+        .map(|r| r[13].split('/').nth(1).unwrap().parse::<u32>().unwrap())
+        .max()
+        .unwrap_or(0);
+    assert!(max > 0, "the demo issued letters this year");
+    let urut: u32 = nomor.split('/').nth(1).unwrap().parse().unwrap();
+    assert_eq!(urut, max + 1, "{nomor}");
+}
