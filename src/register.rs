@@ -225,8 +225,10 @@ BEGIN SELECT RAISE(ABORT, 'nomor surat sudah dipakai surat lain'); END;
 CREATE TRIGGER surat_nomor_bukan_lama BEFORE INSERT ON surat
 WHEN EXISTS (SELECT 1 FROM surat_lama WHERE nomor = NEW.nomor)
 BEGIN SELECT RAISE(ABORT, 'nomor surat sudah dipakai surat lama'); END;
--- Duplicate check of the importer: same person, same day, same letter type.
+-- Duplicate check of the importer: same person, same day, same letter type. It also
+-- serves every lookup by NIK, so the NIK-only index is one index too many.
 CREATE INDEX permohonan_ganda ON permohonan (nik, tanggal, jenis);
+DROP INDEX permohonan_nik;
 "#,
 ];
 
@@ -1174,6 +1176,10 @@ impl Register {
         penomoran: Penomoran<'_>,
         simpan: bool,
     ) -> Result<Vec<HasilImpor>> {
+        // A year of registers touches every index at random places: with SQLite's
+        // default 2 MB page cache the transaction spills and re-reads pages.
+        self.conn.pragma_update(None, "cache_size", -65_536)?;
+        self.conn.pragma_update(None, "mmap_size", 268_435_456)?;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -1226,6 +1232,16 @@ impl Register {
     }
 }
 
+fn is_unique_violation(e: &rusqlite::Error) -> bool {
+    matches!(e, rusqlite::Error::SqliteFailure(f, _)
+        if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE)
+}
+
+fn is_trigger_abort(e: &rusqlite::Error) -> bool {
+    matches!(e, rusqlite::Error::SqliteFailure(f, _)
+        if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_TRIGGER)
+}
+
 /// The role that moves a request into `tahap` under the SOP.
 fn mover(tahap: Tahap) -> Peran {
     match tahap {
@@ -1257,55 +1273,71 @@ fn import_one(
         return Ok(HasilImpor::Ganda { nomor_register });
     }
 
-    let free = |tahun: i32, urut: i64| -> Result<bool> {
-        Ok(!tx
+    let isian = serde_json::to_string(&row.isian).expect("string map serializes");
+    // Inserts under this number; `false` when another request holds it.
+    let insert = |tahun: i32, urut: i64| -> Result<bool> {
+        let done = tx
             .prepare_cached(
-                "SELECT EXISTS (SELECT 1 FROM permohonan WHERE tahun = ?1 AND urut = ?2)",
+                "INSERT INTO permohonan (tahun, urut, nomor_register, jenis, tanggal, kanal, nama,
+                     nik, kk, alamat, rt, rw, telepon, keperluan, isian, tahap, dibuat)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
             )?
-            .query_row(params![tahun, urut], |r| r.get::<_, bool>(0))?)
+            .execute(params![
+                tahun,
+                urut,
+                format_nomor_register(urut, tahun),
+                row.jenis,
+                row.tanggal.to_string(),
+                row.kanal.kode(),
+                row.nama,
+                row.nik,
+                row.kk,
+                row.alamat,
+                row.rt,
+                row.rw,
+                row.telepon,
+                row.keperluan,
+                isian,
+                Tahap::Diajukan.kode(),
+                ts(at),
+            ]);
+        match done {
+            Ok(_) => Ok(true),
+            Err(e) if is_unique_violation(&e) => Ok(false),
+            Err(e) => Err(e.into()),
+        }
     };
     let mut nomor_asal_terpakai = None;
-    let (urut, tahun) = match row.nomor_register {
-        Some((urut, tahun)) if free(tahun, urut)? => (urut, tahun),
-        other => {
-            if let Some((urut, tahun)) = other {
-                nomor_asal_terpakai = Some(format_nomor_register(urut, tahun));
-            }
+    let mut placed = None;
+    if let Some((urut, tahun)) = row.nomor_register {
+        if insert(tahun, urut)? {
+            placed = Some((urut, tahun));
+        } else {
+            nomor_asal_terpakai = Some(format_nomor_register(urut, tahun));
+        }
+    }
+    let (urut, tahun) = match placed {
+        Some(p) => p,
+        None => {
             let tahun = row.tanggal.year();
             let urut: i64 = tx
                 .prepare_cached(
                     "SELECT COALESCE(MAX(urut), 0) + 1 FROM permohonan WHERE tahun = ?1",
                 )?
                 .query_row([tahun], |r| r.get(0))?;
+            if !insert(tahun, urut)? {
+                return Err(RegisterError::Corrupt {
+                    id: 0,
+                    what: format!(
+                        "nomor register {} terpakai",
+                        format_nomor_register(urut, tahun)
+                    ),
+                });
+            }
             (urut, tahun)
         }
     };
     let nomor_register = format_nomor_register(urut, tahun);
-    let isian = serde_json::to_string(&row.isian).expect("string map serializes");
-    tx.prepare_cached(
-        "INSERT INTO permohonan (tahun, urut, nomor_register, jenis, tanggal, kanal, nama, nik,
-             kk, alamat, rt, rw, telepon, keperluan, isian, tahap, dibuat)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
-    )?
-    .execute(params![
-        tahun,
-        urut,
-        nomor_register,
-        row.jenis,
-        row.tanggal.to_string(),
-        row.kanal.kode(),
-        row.nama,
-        row.nik,
-        row.kk,
-        row.alamat,
-        row.rt,
-        row.rw,
-        row.telepon,
-        row.keperluan,
-        isian,
-        Tahap::Diajukan.kode(),
-        ts(at),
-    ])?;
     let id = tx.last_insert_rowid();
 
     // The history says what is known: received on the file's date, and moved by the
@@ -1335,8 +1367,9 @@ fn import_one(
             .filter(|d| *d >= row.tanggal)
             .unwrap_or(row.tanggal);
         let note = match &row.status_asal {
-            Some(s) => format!("{s} (status di register lama; {catatan})"),
-            None => format!("menurut register lama; {catatan}"),
+            // Where it came from is in the first entry.
+            Some(s) => format!("{s} (status di register lama; diimpor)"),
+            None => "menurut data register lama; diimpor".to_string(),
         };
         insert_riwayat(
             tx,
@@ -1359,22 +1392,15 @@ fn import_one(
         .map(str::trim)
         .filter(|n| !n.is_empty())
     {
-        let taken: bool = tx
-            .prepare_cached(
-                "SELECT EXISTS (SELECT 1 FROM surat WHERE nomor = ?1)
-                     OR EXISTS (SELECT 1 FROM surat_lama WHERE nomor = ?1)",
-            )?
-            .query_row([nomor], |r| r.get(0))?;
-        if taken {
-            nomor_surat_terpakai = Some(nomor.to_string());
+        let place = numbering::parse_nomor(penomoran.pola, nomor);
+        let lingkup = if penomoran.per_jenis {
+            row.jenis.as_str()
         } else {
-            let place = numbering::parse_nomor(penomoran.pola, nomor);
-            let lingkup = if penomoran.per_jenis {
-                row.jenis.as_str()
-            } else {
-                "kantor"
-            };
-            tx.prepare_cached(
+            "kantor"
+        };
+        // UNIQUE(nomor) and the trigger against `surat` refuse a number already used.
+        let done = tx
+            .prepare_cached(
                 "INSERT INTO surat_lama (permohonan_id, nomor, tanggal, tahun, lingkup, urut)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?
@@ -1385,7 +1411,13 @@ fn import_one(
                 place.map(|p| p.1),
                 place.map(|_| lingkup),
                 place.map(|p| p.0),
-            ])?;
+            ]);
+        match done {
+            Ok(_) => {}
+            Err(e) if is_unique_violation(&e) || is_trigger_abort(&e) => {
+                nomor_surat_terpakai = Some(nomor.to_string());
+            }
+            Err(e) => return Err(e.into()),
         }
     }
     Ok(HasilImpor::Diimpor {
@@ -1613,19 +1645,19 @@ fn insert_riwayat(
     at: &DateTime<FixedOffset>,
     catatan: Option<&str>,
 ) -> Result<()> {
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO riwayat (permohonan_id, dari, ke, peran, oleh, waktu, catatan)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![
-            id,
-            dari.map(Tahap::kode),
-            ke.kode(),
-            peran.kode(),
-            oleh,
-            ts(at),
-            catatan
-        ],
-    )?;
+    )?
+    .execute(params![
+        id,
+        dari.map(Tahap::kode),
+        ke.kode(),
+        peran.kode(),
+        oleh,
+        ts(at),
+        catatan
+    ])?;
     Ok(())
 }
 

@@ -327,6 +327,7 @@ fn read_file(path: &Path, opsi: &Opsi) -> Result<Dibaca, String> {
 /// read whole first; a file that cannot be is refused and writes no row.
 pub fn run(reg: &mut Register, files: &[PathBuf], opsi: &Opsi) -> Result<Ringkasan, ImportError> {
     let mut read_files: Vec<Result<Dibaca, (String, String)>> = Vec::new();
+    // Only what the report needs is kept of a file once its rows are handed over.
     for f in files {
         read_files.push(read_file(f, opsi).map_err(|e| (f.display().to_string(), e)));
     }
@@ -335,20 +336,22 @@ pub fn run(reg: &mut Register, files: &[PathBuf], opsi: &Opsi) -> Result<Ringkas
     // files are found as a real run would find them; a real run commits file by file.
     let mut results: Vec<Vec<HasilImpor>> = Vec::new();
     if opsi.uji {
-        let all: Vec<PermohonanImpor> = read_files
-            .iter()
-            .filter_map(|r| r.as_ref().ok())
-            .flat_map(|d| d.calon.iter().cloned())
-            .collect();
+        let mut all: Vec<PermohonanImpor> = Vec::new();
+        let mut sizes = Vec::new();
+        for d in read_files.iter_mut().filter_map(|r| r.as_mut().ok()) {
+            sizes.push(d.calon.len());
+            all.append(&mut d.calon);
+        }
         let mut out = reg
             .import(&all, opsi.oleh, opsi.at, opsi.penomoran, false)?
             .into_iter();
-        for d in read_files.iter().filter_map(|r| r.as_ref().ok()) {
-            results.push(out.by_ref().take(d.calon.len()).collect());
+        for n in sizes {
+            results.push(out.by_ref().take(n).collect());
         }
     } else {
-        for d in read_files.iter().filter_map(|r| r.as_ref().ok()) {
-            results.push(reg.import(&d.calon, opsi.oleh, opsi.at, opsi.penomoran, true)?);
+        for d in read_files.iter_mut().filter_map(|r| r.as_mut().ok()) {
+            let calon = std::mem::take(&mut d.calon);
+            results.push(reg.import(&calon, opsi.oleh, opsi.at, opsi.penomoran, true)?);
         }
     }
 
