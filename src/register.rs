@@ -261,6 +261,10 @@ pub enum RegisterError {
     PaperBothWays(String),
     #[error("permohonan {0} belum mempunyai surat (surat terbit pada tahap ditindaklanjuti)")]
     NoLetter(String),
+    #[error(
+        "surat permohonan {0} terbit sebelum program dipakai (nomor {1}, diimpor dari register lama); tidak ada PDF-nya untuk dicetak ulang"
+    )]
+    LegacyLetter(String, String),
     #[error("surat {0} sudah dibatalkan")]
     AlreadyVoid(String),
     #[error("alasan pembatalan surat harus diisi")]
@@ -1175,6 +1179,7 @@ impl Register {
         at: DateTime<FixedOffset>,
         penomoran: Penomoran<'_>,
         simpan: bool,
+        progress: &mut dyn FnMut(usize),
     ) -> Result<Vec<HasilImpor>> {
         // A year of registers touches every index at random places: with SQLite's
         // default 2 MB page cache the transaction spills and re-reads pages.
@@ -1184,19 +1189,32 @@ impl Register {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut out: Vec<Option<HasilImpor>> = vec![None; rows.len()];
-        // Rows with their own number first, so a row without one never takes a number
-        // that a later row of the file holds.
-        let order = rows
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| r.nomor_register.is_some())
-            .chain(
-                rows.iter()
-                    .enumerate()
-                    .filter(|(_, r)| r.nomor_register.is_none()),
-            );
-        for (i, row) in order {
-            out[i] = Some(import_one(&tx, row, oleh, &at, penomoran)?);
+        let mut done = 0;
+        let mut tick = |done: &mut usize| {
+            *done += 1;
+            if *done % 1024 == 0 {
+                progress(*done);
+            }
+        };
+        // Rows with their own number first, so a row without one (or whose number is
+        // taken) never takes a number that a later row of the file holds.
+        let mut later = Vec::new();
+        for (i, row) in rows.iter().enumerate() {
+            if row.nomor_register.is_none() {
+                later.push(i);
+                continue;
+            }
+            match import_one(&tx, row, oleh, &at, penomoran, false)? {
+                Some(h) => {
+                    out[i] = Some(h);
+                    tick(&mut done);
+                }
+                None => later.push(i),
+            }
+        }
+        for i in later {
+            out[i] = import_one(&tx, &rows[i], oleh, &at, penomoran, true)?;
+            tick(&mut done);
         }
         if simpan {
             tx.commit()?;
@@ -1207,7 +1225,29 @@ impl Register {
             .collect())
     }
 
-    /// Imported letters of these requests, by request id.
+    /// The letter a request got before the program, from the old register.
+    pub fn legacy_letter_of(&self, permohonan_id: i64) -> Result<Option<SuratLama>> {
+        let row: Option<(String, Option<String>)> = self
+            .conn
+            .query_row(
+                "SELECT nomor, tanggal FROM surat_lama WHERE permohonan_id = ?1",
+                [permohonan_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        row.map(|(nomor, tanggal)| {
+            Ok(SuratLama {
+                permohonan_id,
+                nomor,
+                tanggal: tanggal
+                    .map(|t| parse_col(permohonan_id, "surat_lama.tanggal", &t))
+                    .transpose()?,
+            })
+        })
+        .transpose()
+    }
+
+    /// Imported letters, by request id.
     pub fn legacy_letters(&self) -> Result<BTreeMap<i64, SuratLama>> {
         let mut st = self
             .conn
@@ -1253,13 +1293,16 @@ fn mover(tahap: Tahap) -> Peran {
     }
 }
 
+/// Imports one row; `None` (nothing written) when its own number is taken and
+/// `next_free` is false, so the caller can try again once every own number is placed.
 fn import_one(
     tx: &Connection,
     row: &crate::model::PermohonanImpor,
     oleh: &str,
     at: &DateTime<FixedOffset>,
     penomoran: Penomoran<'_>,
-) -> Result<HasilImpor> {
+    next_free: bool,
+) -> Result<Option<HasilImpor>> {
     let same: Option<String> = tx
         .prepare_cached(
             "SELECT nomor_register FROM permohonan WHERE nik = ?1 AND tanggal = ?2 AND jenis = ?3
@@ -1270,7 +1313,7 @@ fn import_one(
         })
         .optional()?;
     if let Some(nomor_register) = same {
-        return Ok(HasilImpor::Ganda { nomor_register });
+        return Ok(Some(HasilImpor::Ganda { nomor_register }));
     }
 
     let isian = serde_json::to_string(&row.isian).expect("string map serializes");
@@ -1312,6 +1355,8 @@ fn import_one(
     if let Some((urut, tahun)) = row.nomor_register {
         if insert(tahun, urut)? {
             placed = Some((urut, tahun));
+        } else if !next_free {
+            return Ok(None);
         } else {
             nomor_asal_terpakai = Some(format_nomor_register(urut, tahun));
         }
@@ -1420,11 +1465,11 @@ fn import_one(
             Err(e) => return Err(e.into()),
         }
     }
-    Ok(HasilImpor::Diimpor {
+    Ok(Some(HasilImpor::Diimpor {
         nomor_register,
         nomor_asal_terpakai,
         nomor_surat_terpakai,
-    })
+    }))
 }
 
 /// An issued letter.

@@ -541,9 +541,16 @@ fn surat_cmd(dir: &Path, a: args::SuratArgs) -> Result<()> {
         (Some(id), _) => {
             let id = reg.resolve(id)?;
             let p = reg.get(id)?;
-            let s = reg
-                .letter_of(id)?
-                .ok_or_else(|| RegisterError::NoLetter(p.nomor_register.clone()))?;
+            let s = match reg.letter_of(id)? {
+                Some(s) => s,
+                None => {
+                    return Err(match reg.legacy_letter_of(id)? {
+                        Some(l) => RegisterError::LegacyLetter(p.nomor_register.clone(), l.nomor),
+                        None => RegisterError::NoLetter(p.nomor_register.clone()),
+                    }
+                    .into());
+                }
+            };
             let renderer = surat::renderer(&ws)?;
             let pdf = surat::print(&ws, &renderer, &s)?;
             let out = match &a.keluar {
@@ -807,12 +814,17 @@ fn permohonan(dir: &Path, cmd: PermohonanCmd) -> Result<()> {
             no_csv(a.format)?;
             let p = reg.get(reg.resolve(&a.id)?)?;
             let letter = reg.letter_of(p.id)?;
+            let lama = reg.legacy_letter_of(p.id)?;
             if a.format == Format::Json {
                 let mut v = serde_json::to_value(&p).context("JSON")?;
                 v["surat"] = serde_json::to_value(&letter).context("JSON")?;
+                v["surat_lama"] = serde_json::to_value(&lama).context("JSON")?;
                 print_json(&v)?;
             } else {
-                print!("{}", show::lihat(&p, letter.as_ref(), &ws.katalog, tz));
+                print!(
+                    "{}",
+                    show::lihat(&p, letter.as_ref(), lama.as_ref(), &ws.katalog, tz)
+                );
             }
         }
         PermohonanCmd::Berkas(a) => {

@@ -132,7 +132,13 @@ pub fn daftar_csv(list: &[Permohonan]) -> String {
 }
 
 /// One request in full: data, checklist, history, and what comes next.
-pub fn lihat(p: &Permohonan, surat: Option<&Surat>, katalog: &Katalog, tz: Tz) -> String {
+pub fn lihat(
+    p: &Permohonan,
+    surat: Option<&Surat>,
+    lama: Option<&crate::register::SuratLama>,
+    katalog: &Katalog,
+    tz: Tz,
+) -> String {
     let jenis = katalog.jenis(&p.jenis);
     let dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
     let mut o = String::new();
@@ -203,10 +209,20 @@ pub fn lihat(p: &Permohonan, surat: Option<&Surat>, katalog: &Katalog, tz: Tz) -
         }
     }
     let _ = writeln!(o, "Berkas persyaratan:");
+    if p.berkas.is_empty() {
+        let _ = writeln!(o, "  (tidak tercatat; permohonan dari register lama)");
+    }
     for b in &p.berkas {
         let mark = if b.ada { "[x]" } else { "[ ]" };
         let note = if b.wajib { "" } else { "  (bersyarat)" };
         let _ = writeln!(o, "  {mark} {} — {}{note}", b.kode, b.nama);
+    }
+    if let Some(l) = lama {
+        let _ = writeln!(o, "Surat (dari register lama, tanpa PDF):");
+        let _ = writeln!(o, "  Nomor          : {}", l.nomor);
+        if let Some(t) = l.tanggal {
+            let _ = writeln!(o, "  Tanggal        : {}", calendar::tanggal(t));
+        }
     }
     if let Some(s) = surat {
         let _ = writeln!(o, "Surat:");

@@ -188,16 +188,36 @@ pub struct Opsi<'a> {
 /// A flag on an imported row: code and words.
 type Tanda = (&'static str, String);
 
-/// A file read and checked, before the register sees it.
+/// The cells of a row as they were, by column letter.
+type Asli = Vec<(String, Nilai)>;
+
+/// A file read and checked, before the register sees it. The workbook itself is not
+/// kept: the original cells of rejected and flagged rows are copied out while reading.
 struct Dibaca {
     berkas: String,
-    buku: read::Buku,
+    path: PathBuf,
+    digest: [u8; 32],
     lembar: Vec<InfoLembar>,
     calon: Vec<PermohonanImpor>,
-    /// For each candidate: sheet index, 0-based row, flags.
-    calon_asal: Vec<(usize, u32, Vec<Tanda>)>,
-    tolak: Vec<(usize, u32, &'static str, String)>,
+    calon_asal: Vec<Asal>,
+    tolak: Vec<Tolak>,
     jumlah: Jumlah,
+}
+
+/// Where a candidate came from, and its flags (with its cells when flagged).
+struct Asal {
+    lembar: usize,
+    row: u32,
+    tanda: Vec<Tanda>,
+    asli: Asli,
+}
+
+struct Tolak {
+    lembar: usize,
+    row: u32,
+    kode: &'static str,
+    pesan: String,
+    asli: Asli,
 }
 
 fn column_letter(mut c: u32) -> String {
@@ -213,7 +233,7 @@ fn column_letter(mut c: u32) -> String {
     String::from_utf8(s).expect("ascii")
 }
 
-fn originals(l: &read::Lembar, row: u32) -> Vec<(String, Nilai)> {
+fn originals(l: &read::Lembar, row: u32) -> Asli {
     let Some(((_, c0), (_, c1))) = l.bounds() else {
         return Vec::new();
     };
@@ -222,22 +242,48 @@ fn originals(l: &read::Lembar, row: u32) -> Vec<(String, Nilai)> {
         .collect()
 }
 
-fn read_file(path: &Path, opsi: &Opsi) -> Result<Dibaca, String> {
-    let berkas = path
-        .file_name()
+fn bar(len: u64, msg: String) -> Option<indicatif::ProgressBar> {
+    (len > 5_000 && std::io::stderr().is_terminal()).then(|| {
+        let b = indicatif::ProgressBar::new(len);
+        b.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{msg} [{bar:30}] {pos}/{len} baris ({eta} lagi)",
+            )
+            .expect("valid template")
+            .progress_chars("=> "),
+        );
+        b.set_message(msg);
+        b
+    })
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
         .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| path.display().to_string());
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+/// The workbook, and a digest of the bytes it was read from.
+fn open_whole(path: &Path) -> Result<(read::Buku, [u8; 32]), String> {
+    use sha2::Digest;
     let bytes =
         std::fs::read(path).map_err(|e| read::Refusal::Unreadable(e.to_string()).to_string())?;
-    let buku = read::read(bytes).map_err(|e| e.to_string())?;
+    let digest: [u8; 32] = sha2::Sha256::digest(&bytes).into();
+    Ok((read::read(bytes).map_err(|e| e.to_string())?, digest))
+}
+
+fn read_file(path: &Path, opsi: &Opsi) -> Result<Dibaca, String> {
+    let berkas = file_name(path);
+    let (buku, digest) = open_whole(path)?;
     let mut d = Dibaca {
         berkas: berkas.clone(),
+        path: path.to_path_buf(),
+        digest,
         lembar: Vec::new(),
         calon: Vec::new(),
         calon_asal: Vec::new(),
         tolak: Vec::new(),
         jumlah: Jumlah::default(),
-        buku: read::Buku { lembar: Vec::new() },
     };
     let ctx = sheet::Ctx {
         peta: opsi.peta,
@@ -251,18 +297,7 @@ fn read_file(path: &Path, opsi: &Opsi) -> Result<Dibaca, String> {
         .filter_map(|l| l.bounds())
         .map(|((r0, _), (r1, _))| (r1 - r0 + 1) as u64)
         .sum();
-    let bar = (total_rows > 5_000 && std::io::stderr().is_terminal()).then(|| {
-        let b = indicatif::ProgressBar::new(total_rows);
-        b.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{msg} [{bar:30}] {pos}/{len} baris ({eta} lagi)",
-            )
-            .expect("valid template")
-            .progress_chars("=> "),
-        );
-        b.set_message(format!("membaca {berkas}"));
-        b
-    });
+    let progress = bar(total_rows, format!("memeriksa {berkas}"));
     for (i, l) in buku.lembar.iter().enumerate() {
         let skip = |kode: &str| InfoLembar {
             nama: l.nama.clone(),
@@ -293,7 +328,7 @@ fn read_file(path: &Path, opsi: &Opsi) -> Result<Dibaca, String> {
         sheet::rows(l, &h, &ctx, |row, hasil| {
             info.dibaca += 1;
             d.jumlah.dibaca += 1;
-            if let Some(b) = &bar
+            if let Some(b) = &progress
                 && d.jumlah.dibaca.is_multiple_of(1024)
             {
                 b.set_position(d.jumlah.dibaca as u64);
@@ -306,28 +341,68 @@ fn read_file(path: &Path, opsi: &Opsi) -> Result<Dibaca, String> {
                 sheet::Hasil::Tolak { kode, pesan } => {
                     d.jumlah.ditolak += 1;
                     *d.jumlah.ditolak_per_alasan.entry(kode.into()).or_default() += 1;
-                    d.tolak.push((i, row, kode, pesan));
+                    d.tolak.push(Tolak {
+                        lembar: i,
+                        row,
+                        kode,
+                        pesan,
+                        asli: originals(l, row),
+                    });
                 }
                 sheet::Hasil::Calon { p, tanda } => {
                     d.calon.push(*p);
-                    d.calon_asal.push((i, row, tanda));
+                    let asli = if tanda.is_empty() {
+                        Vec::new()
+                    } else {
+                        originals(l, row)
+                    };
+                    d.calon_asal.push(Asal {
+                        lembar: i,
+                        row,
+                        tanda,
+                        asli,
+                    });
                 }
             }
         });
         d.lembar.push(info);
     }
-    if let Some(b) = bar {
+    if let Some(b) = progress {
         b.finish_and_clear();
     }
-    d.buku = buku;
     Ok(d)
+}
+
+/// Hands rows to the register, with a progress bar on big files.
+fn write(
+    reg: &mut Register,
+    rows: &[PermohonanImpor],
+    opsi: &Opsi,
+    simpan: bool,
+) -> Result<Vec<HasilImpor>, ImportError> {
+    let progress = bar(rows.len() as u64, "menulis ke register".into());
+    let out = reg.import(
+        rows,
+        opsi.oleh,
+        opsi.at,
+        opsi.penomoran,
+        simpan,
+        &mut |done| {
+            if let Some(b) = &progress {
+                b.set_position(done as u64);
+            }
+        },
+    )?;
+    if let Some(b) = progress {
+        b.finish_and_clear();
+    }
+    Ok(out)
 }
 
 /// Imports the files (or, with `uji`, checks them and writes nothing): every file is
 /// read whole first; a file that cannot be is refused and writes no row.
 pub fn run(reg: &mut Register, files: &[PathBuf], opsi: &Opsi) -> Result<Ringkasan, ImportError> {
     let mut read_files: Vec<Result<Dibaca, (String, String)>> = Vec::new();
-    // Only what the report needs is kept of a file once its rows are handed over.
     for f in files {
         read_files.push(read_file(f, opsi).map_err(|e| (f.display().to_string(), e)));
     }
@@ -342,16 +417,14 @@ pub fn run(reg: &mut Register, files: &[PathBuf], opsi: &Opsi) -> Result<Ringkas
             sizes.push(d.calon.len());
             all.append(&mut d.calon);
         }
-        let mut out = reg
-            .import(&all, opsi.oleh, opsi.at, opsi.penomoran, false)?
-            .into_iter();
+        let mut out = write(reg, &all, opsi, false)?.into_iter();
         for n in sizes {
             results.push(out.by_ref().take(n).collect());
         }
     } else {
         for d in read_files.iter_mut().filter_map(|r| r.as_mut().ok()) {
             let calon = std::mem::take(&mut d.calon);
-            results.push(reg.import(&calon, opsi.oleh, opsi.at, opsi.penomoran, true)?);
+            results.push(write(reg, &calon, opsi, true)?);
         }
     }
 
@@ -377,101 +450,8 @@ pub fn run(reg: &mut Register, files: &[PathBuf], opsi: &Opsi) -> Result<Ringkas
             Ok(d) => d,
         };
         let hasil = results.next().expect("one result per file read");
-        let mut jumlah = d.jumlah.clone();
-        let mut baris = Vec::new();
-        let note = |lembar: usize,
-                    row: u32,
-                    hasil: &str,
-                    kode: &str,
-                    alasan: String,
-                    nomor: Option<String>,
-                    with_cells: bool| {
-            let l = &d.buku.lembar[lembar];
-            CatatanBaris {
-                berkas: d.berkas.clone(),
-                lembar: l.nama.clone(),
-                baris: row + 1,
-                hasil: hasil.into(),
-                kode: kode.into(),
-                alasan,
-                nomor_register: nomor,
-                asli: if with_cells {
-                    originals(l, row)
-                } else {
-                    Vec::new()
-                },
-            }
-        };
-        for (lembar, row, kode, pesan) in &d.tolak {
-            baris.push((
-                *lembar,
-                *row,
-                note(*lembar, *row, "ditolak", kode, pesan.clone(), None, true),
-            ));
-        }
-        for ((lembar, row, tanda), h) in d.calon_asal.iter().zip(hasil) {
-            match h {
-                HasilImpor::Ganda { nomor_register } => {
-                    jumlah.ganda += 1;
-                    baris.push((
-                        *lembar,
-                        *row,
-                        note(
-                            *lembar,
-                            *row,
-                            "ganda",
-                            "ganda",
-                            format!(
-                                "sama NIK, tanggal dan jenis suratnya dengan permohonan {nomor_register} yang sudah ada di register"
-                            ),
-                            Some(nomor_register),
-                            false,
-                        ),
-                    ));
-                }
-                HasilImpor::Diimpor {
-                    nomor_register,
-                    nomor_asal_terpakai,
-                    nomor_surat_terpakai,
-                } => {
-                    jumlah.diimpor += 1;
-                    let mut flags: Vec<(&str, String)> = tanda.clone();
-                    if let Some(n) = nomor_asal_terpakai {
-                        flags.push((
-                            "nomor_register_terpakai",
-                            format!("nomor register {n} sudah dipakai permohonan lain; diberi nomor {nomor_register}"),
-                        ));
-                    }
-                    if let Some(n) = nomor_surat_terpakai {
-                        flags.push((
-                            "nomor_surat_terpakai",
-                            format!("nomor surat {n} sudah dipakai surat lain; tidak disimpan untuk permohonan ini"),
-                        ));
-                    }
-                    if !flags.is_empty() {
-                        jumlah.ditandai += 1;
-                    }
-                    for (kode, pesan) in flags {
-                        *jumlah.ditandai_per_alasan.entry(kode.into()).or_default() += 1;
-                        baris.push((
-                            *lembar,
-                            *row,
-                            note(
-                                *lembar,
-                                *row,
-                                "ditandai",
-                                kode,
-                                pesan,
-                                Some(nomor_register.clone()),
-                                true,
-                            ),
-                        ));
-                    }
-                }
-            }
-        }
-        baris.sort_by_key(|(l, r, _)| (*l, *r));
-        ringkasan.baris.extend(baris.into_iter().map(|(_, _, b)| b));
+        let (jumlah, baris) = account(&d, hasil);
+        ringkasan.baris.extend(baris);
         ringkasan.jumlah.add(&jumlah);
         ringkasan.berkas.push(HasilBerkas {
             berkas: d.berkas,
@@ -482,6 +462,126 @@ pub fn run(reg: &mut Register, files: &[PathBuf], opsi: &Opsi) -> Result<Ringkas
         });
     }
     Ok(ringkasan)
+}
+
+/// One file's counts and noted rows, once the register has said what became of each.
+fn account(d: &Dibaca, hasil: Vec<HasilImpor>) -> (Jumlah, Vec<CatatanBaris>) {
+    let mut jumlah = d.jumlah.clone();
+    // (sheet, row, note): sorted into the file's order at the end.
+    let mut baris: Vec<(usize, u32, CatatanBaris)> = Vec::new();
+    let note = |lembar: usize,
+                row: u32,
+                hasil: &str,
+                kode: &str,
+                alasan: String,
+                nomor: Option<String>,
+                asli: Asli| {
+        (
+            lembar,
+            row,
+            CatatanBaris {
+                berkas: d.berkas.clone(),
+                lembar: d.lembar[lembar].nama.clone(),
+                baris: row + 1,
+                hasil: hasil.into(),
+                kode: kode.into(),
+                alasan,
+                nomor_register: nomor,
+                asli,
+            },
+        )
+    };
+    for t in &d.tolak {
+        baris.push(note(
+            t.lembar,
+            t.row,
+            "ditolak",
+            t.kode,
+            t.pesan.clone(),
+            None,
+            t.asli.clone(),
+        ));
+    }
+    // Rows the register flagged that had no flag of their own: their cells are read
+    // again from the file (rare: a number already taken).
+    let mut missing = Vec::new();
+    for (a, h) in d.calon_asal.iter().zip(hasil) {
+        match h {
+            HasilImpor::Ganda { nomor_register } => {
+                jumlah.ganda += 1;
+                baris.push(note(
+                    a.lembar,
+                    a.row,
+                    "ganda",
+                    "ganda",
+                    format!(
+                        "sama NIK, tanggal dan jenis suratnya dengan permohonan {nomor_register} yang sudah ada di register"
+                    ),
+                    Some(nomor_register),
+                    Vec::new(),
+                ));
+            }
+            HasilImpor::Diimpor {
+                nomor_register,
+                nomor_asal_terpakai,
+                nomor_surat_terpakai,
+            } => {
+                jumlah.diimpor += 1;
+                let mut flags: Vec<Tanda> = a.tanda.clone();
+                if let Some(n) = nomor_asal_terpakai {
+                    flags.push((
+                        "nomor_register_terpakai",
+                        format!(
+                            "nomor register {n} sudah dipakai permohonan lain; diberi nomor {nomor_register}"
+                        ),
+                    ));
+                }
+                if let Some(n) = nomor_surat_terpakai {
+                    flags.push((
+                        "nomor_surat_terpakai",
+                        format!(
+                            "nomor surat {n} sudah dipakai surat lain; tidak disimpan untuk permohonan ini"
+                        ),
+                    ));
+                }
+                if !flags.is_empty() {
+                    jumlah.ditandai += 1;
+                }
+                for (kode, pesan) in flags {
+                    *jumlah.ditandai_per_alasan.entry(kode.into()).or_default() += 1;
+                    if a.asli.is_empty() {
+                        missing.push(baris.len());
+                    }
+                    baris.push(note(
+                        a.lembar,
+                        a.row,
+                        "ditandai",
+                        kode,
+                        pesan,
+                        Some(nomor_register.clone()),
+                        a.asli.clone(),
+                    ));
+                }
+            }
+        }
+    }
+    if !missing.is_empty() {
+        // Should the file have changed since it was read, the rows are reported
+        // without their cells rather than with someone else's.
+        if let Ok((buku, digest)) = open_whole(&d.path)
+            && digest == d.digest
+        {
+            for i in missing {
+                let (lembar, row, _) = &baris[i];
+                if let Some(l) = buku.lembar.get(*lembar) {
+                    let cells = originals(l, *row);
+                    baris[i].2.asli = cells;
+                }
+            }
+        }
+    }
+    baris.sort_by_key(|(l, r, _)| (*l, *r));
+    (jumlah, baris.into_iter().map(|(_, _, b)| b).collect())
 }
 
 #[cfg(test)]

@@ -486,3 +486,74 @@ fn an_exported_register_imports_as_the_same_register_and_numbering_goes_on() {
     let urut: u32 = nomor.split('/').nth(1).unwrap().parse().unwrap();
     assert_eq!(urut, max + 1, "{nomor}");
 }
+
+#[test]
+fn a_register_number_already_taken_gets_the_next_one_and_is_flagged() {
+    let ws = Ws::init();
+    // The office began typing 2023 into the program before importing 2023's book.
+    let p = ws.json(&[
+        "permohonan",
+        "baru",
+        "--jenis",
+        "sk-domisili",
+        "--nama",
+        "Pemohon Baru",
+        "--nik",
+        crate::NIK_P,
+        "--tanggal",
+        "2023-03-01",
+    ]);
+    assert_eq!(p["nomor_register"], "0001/2023");
+    let report = ws.dir.join("laporan.xlsx");
+    let got = ws.json(&[
+        "impor",
+        "--laporan",
+        report.to_str().unwrap(),
+        &fixture("register-2023.xlsx"),
+    ]);
+    assert_eq!(got["jumlah"]["diimpor"], 16);
+    assert_eq!(
+        got["jumlah"]["ditandai_per_alasan"]["nomor_register_terpakai"],
+        1
+    );
+    let flagged = got["baris"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["kode"] == "nomor_register_terpakai")
+        .unwrap();
+    assert_eq!(
+        (flagged["lembar"].as_str(), flagged["baris"].as_u64()),
+        (Some("Jan 2023"), Some(2))
+    );
+    // The next free number after every number the file holds.
+    assert_eq!(flagged["nomor_register"], "0021/2023");
+    let moved = ws.json(&["permohonan", "lihat", "0021/2023"]);
+    assert_eq!(moved["nama"], "BUDI SANTOSO");
+    assert_eq!(
+        ws.json(&["permohonan", "lihat", "0001/2023"])["nama"],
+        "Pemohon Baru"
+    );
+
+    // The report shows the row's own cells, read back from the file.
+    let rows = sheet(report.to_str().unwrap(), "Baris");
+    let line = rows
+        .iter()
+        .find(|r| r[4] == "nomor_register_terpakai")
+        .unwrap();
+    let a = rows[0].iter().position(|c| c == "Kolom A").unwrap();
+    let c = rows[0].iter().position(|c| c == "Kolom C").unwrap();
+    assert_eq!(line[a], "0001/2023");
+    assert_eq!(line[c], "BUDI SANTOSO");
+    assert!(line[5].contains("0021/2023"), "{}", line[5]);
+
+    // An imported request shows its old letter, and says there is no PDF to print.
+    let shown = ws.ok(&["permohonan", "lihat", "0021/2023"]);
+    assert!(
+        shown.contains("Surat (dari register lama, tanpa PDF)"),
+        "{shown}"
+    );
+    assert!(shown.contains("400.12.3.2/001/RWS/I/2023"), "{shown}");
+    let err = ws.fails(1, &["surat", "0021/2023"]);
+    assert!(err.contains("terbit sebelum program dipakai"), "{err}");
+}
