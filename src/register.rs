@@ -1192,7 +1192,7 @@ impl Register {
         let mut done = 0;
         let mut tick = |done: &mut usize| {
             *done += 1;
-            if *done % 1024 == 0 {
+            if done.is_multiple_of(1024) {
                 progress(*done);
             }
         };
