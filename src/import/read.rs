@@ -206,6 +206,8 @@ enum Kind {
 /// Reads the whole workbook, every sheet, or refuses it.
 pub fn read(bytes: Vec<u8>) -> Result<Buku, Refusal> {
     let kind = sniff(&bytes)?;
+    // calamine gives the merged areas of xls and xlsx; those of ods are read here.
+    let mut ods_merges: HashMap<String, Vec<calamine::Dimensions>> = HashMap::new();
     let mut sheets: Sheets<Cursor<Vec<u8>>> = match kind {
         Kind::Ole => {
             match calamine::open_workbook_from_rs::<calamine::Xls<_>, _>(Cursor::new(bytes)) {
@@ -226,6 +228,11 @@ pub fn read(bytes: Vec<u8>) -> Result<Buku, Refusal> {
                 Err(xlsx_err) => {
                     if let Ok(o) = calamine::open_workbook_from_rs::<calamine::Ods<_>, _>(c.clone())
                     {
+                        ods_merges =
+                            ods_merged_areas(c.get_ref()).map_err(|e| Refusal::Broken {
+                                lembar: None,
+                                sebab: e,
+                            })?;
                         Sheets::Ods(o)
                     } else if let Ok(b) = calamine::open_workbook_from_rs::<calamine::Xlsb<_>, _>(c)
                     {
@@ -267,8 +274,9 @@ pub fn read(bytes: Vec<u8>) -> Result<Buku, Refusal> {
             Sheets::Xls(x) => x
                 .merge_cells_by_sheet_name(&nama)
                 .map_err(|e| broken(e.to_string()))?,
-            // calamine does not give ods and xlsb merges: covered cells read empty.
-            _ => Vec::new(),
+            Sheets::Ods(_) => ods_merges.remove(&nama).unwrap_or_default(),
+            // calamine does not give xlsb merges: covered cells read empty.
+            Sheets::Xlsb(_) => Vec::new(),
         };
         let mut merged = HashMap::new();
         for m in merges {
@@ -294,6 +302,93 @@ pub fn read(bytes: Vec<u8>) -> Result<Buku, Refusal> {
         });
     }
     Ok(Buku { lembar })
+}
+
+/// Merged areas of each sheet of an OpenDocument spreadsheet, from `content.xml`:
+/// a cell spanning rows or columns, in the same 0-based coordinates calamine uses
+/// (repeated rows and columns counted out).
+fn ods_merged_areas(bytes: &[u8]) -> Result<HashMap<String, Vec<calamine::Dimensions>>, String> {
+    use quick_xml::events::{BytesStart, Event};
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| format!("ods: {e}"))?;
+    let content = zip
+        .by_name("content.xml")
+        .map_err(|e| format!("ods content.xml: {e}"))?;
+    let mut reader = quick_xml::Reader::from_reader(std::io::BufReader::new(content));
+    let attr = |e: &BytesStart, key: &str| -> Option<String> {
+        e.attributes()
+            .flatten()
+            .find(|a| a.key.as_ref() == key)
+            .map(|a| {
+                quick_xml::escape::unescape(&a.value)
+                    .map(|v| v.into_owned())
+                    .unwrap_or_else(|_| a.value.to_string())
+            })
+    };
+    let num = |e: &BytesStart, key: &str| -> u32 {
+        attr(e, key)
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(1)
+            .max(1)
+    };
+    let mut out: HashMap<String, Vec<calamine::Dimensions>> = HashMap::new();
+    let mut sheet: Option<String> = None;
+    let (mut row, mut col, mut row_repeat) = (0u32, 0u32, 1u32);
+    let mut buf = Vec::new();
+    loop {
+        let event = reader
+            .read_event_into(&mut buf)
+            .map_err(|e| format!("ods content.xml: {e}"))?;
+        let (e, empty) = match &event {
+            Event::Start(e) => (e, false),
+            Event::Empty(e) => (e, true),
+            Event::End(e) => {
+                match e.name().as_ref() {
+                    "table:table-row" => row = row.saturating_add(row_repeat),
+                    "table:table" => sheet = None,
+                    _ => {}
+                }
+                buf.clear();
+                continue;
+            }
+            Event::Eof => break,
+            _ => {
+                buf.clear();
+                continue;
+            }
+        };
+        match e.name().as_ref() {
+            "table:table" => {
+                sheet = attr(e, "table:name");
+                row = 0;
+            }
+            "table:table-row" => {
+                col = 0;
+                row_repeat = num(e, "table:number-rows-repeated");
+                if empty {
+                    row = row.saturating_add(row_repeat);
+                }
+            }
+            name @ ("table:table-cell" | "table:covered-table-cell") => {
+                let rows = num(e, "table:number-rows-spanned");
+                let cols = num(e, "table:number-columns-spanned");
+                if name == "table:table-cell"
+                    && (rows > 1 || cols > 1)
+                    && let Some(s) = &sheet
+                {
+                    out.entry(s.clone())
+                        .or_default()
+                        .push(calamine::Dimensions {
+                            start: (row, col),
+                            end: (row + rows - 1, col + cols - 1),
+                        });
+                }
+                col = col.saturating_add(num(e, "table:number-columns-repeated"));
+            }
+            _ => {}
+        }
+        buf.clear();
+    }
+    Ok(out)
 }
 
 fn zip_cause(e: &str) -> String {

@@ -327,19 +327,16 @@ fn data_row(l: &Lembar, h: &Header, ctx: &Ctx, row: u32, cells: &[Nilai], c0: u3
         // of the NIK is still checked.
         Err(IdentityError::Serial { .. }) if as_number => {}
         Err(e) => {
-            return tolak(
-                nik_code(&e),
-                format!("{e} (tertulis `{}`)", nik_cell.text().trim()),
-            );
+            // The NIK itself is in the report's copy of the row, not in the words.
+            return tolak(nik_code(&e), e.to_string());
         }
     }
     if as_number {
         tanda.push((
             "nik_presisi_hilang",
-            format!(
-                "NIK tersimpan sebagai angka di Excel, yang hanya menyimpan 15 angka: angka terakhir \
-                 ({nik}) mungkin salah; cocokkan dengan KTP/KK lalu perbaiki"
-            ),
+            "NIK tersimpan sebagai angka di Excel, yang hanya menyimpan 15 angka: angka \
+             terakhirnya mungkin salah; cocokkan dengan KTP/KK lalu perbaiki"
+                .to_string(),
         ));
     }
 
