@@ -15,6 +15,7 @@ pub mod laporan;
 pub mod mail;
 pub mod model;
 pub mod numbering;
+pub mod pengguna;
 pub mod register;
 pub mod render;
 pub mod report;

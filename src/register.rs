@@ -230,6 +230,26 @@ BEGIN SELECT RAISE(ABORT, 'nomor surat sudah dipakai surat lama'); END;
 CREATE INDEX permohonan_ganda ON permohonan (nik, tanggal, jenis);
 DROP INDEX permohonan_nik;
 "#,
+    r#"
+-- The people who log in to the web page, each with one role. The password is an argon2id
+-- hash; an account is never deleted (the history names its holder), only deactivated.
+CREATE TABLE pengguna (
+    id           INTEGER PRIMARY KEY,
+    nama         TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK (length(trim(nama)) >= 2),
+    peran        TEXT NOT NULL CHECK (peran IN ('operator', 'kasi', 'koordinator', 'seklur',
+                     'lurah', 'admin')),
+    sandi        TEXT NOT NULL CHECK (sandi LIKE '$argon2id$%'),
+    aktif        INTEGER NOT NULL DEFAULT 1 CHECK (aktif IN (0, 1)),
+    gagal        INTEGER NOT NULL DEFAULT 0 CHECK (gagal >= 0),
+    kunci_sampai TEXT,
+    dibuat       TEXT NOT NULL,
+    diubah       TEXT NOT NULL
+) STRICT;
+CREATE TRIGGER pengguna_tidak_dihapus BEFORE DELETE ON pengguna
+BEGIN SELECT RAISE(ABORT, 'pengguna tidak boleh dihapus; nonaktifkan'); END;
+CREATE TRIGGER pengguna_nama_tetap BEFORE UPDATE OF nama ON pengguna
+BEGIN SELECT RAISE(ABORT, 'nama pengguna tidak boleh diubah'); END;
+"#,
 ];
 
 /// The schema version this program writes.
@@ -265,6 +285,10 @@ pub enum RegisterError {
         "surat permohonan {0} terbit sebelum program dipakai (nomor {1}, diimpor dari register lama); tidak ada PDF-nya untuk dicetak ulang"
     )]
     LegacyLetter(String, String),
+    #[error("pengguna `{0}` sudah ada")]
+    UserExists(String),
+    #[error("pengguna `{0}` tidak ditemukan")]
+    UserNotFound(String),
     #[error("surat {0} sudah dibatalkan")]
     AlreadyVoid(String),
     #[error("alasan pembatalan surat harus diisi")]
@@ -1131,6 +1155,144 @@ pub struct Terbitan {
     pub sha256: String,
     /// Path of the PDF, relative to the workspace.
     pub berkas: String,
+}
+
+const PENGGUNA_COLUMNS: &str = "id, nama, peran, aktif, gagal, kunci_sampai";
+
+fn pengguna_from_row(r: &Row) -> Result<crate::pengguna::Pengguna> {
+    let id: i64 = r.get(0)?;
+    let peran: String = r.get(2)?;
+    let kunci: Option<String> = r.get(5)?;
+    Ok(crate::pengguna::Pengguna {
+        id,
+        nama: r.get(1)?,
+        peran: peran
+            .parse()
+            .map_err(|_| corrupt(id, format!("pengguna.peran berisi `{peran}`")))?,
+        aktif: r.get(3)?,
+        gagal: r.get(4)?,
+        kunci_sampai: kunci
+            .map(|k| {
+                DateTime::parse_from_rfc3339(&k)
+                    .map_err(|_| corrupt(id, format!("pengguna.kunci_sampai berisi `{k}`")))
+            })
+            .transpose()?,
+    })
+}
+
+/// Accounts of the people who log in; passwords arrive already hashed.
+impl Register {
+    pub fn add_user(
+        &mut self,
+        nama: &str,
+        peran: crate::pengguna::PeranPengguna,
+        hash: &str,
+        at: DateTime<FixedOffset>,
+    ) -> Result<crate::pengguna::Pengguna> {
+        let done = self.conn.execute(
+            "INSERT INTO pengguna (nama, peran, sandi, dibuat, diubah) VALUES (?1, ?2, ?3, ?4, ?4)",
+            params![nama, peran.kode(), hash, ts(&at)],
+        );
+        match done {
+            Ok(_) => self.user(nama),
+            Err(e) if is_unique_violation(&e) => Err(RegisterError::UserExists(nama.to_string())),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// One account by name (any case).
+    pub fn user(&self, nama: &str) -> Result<crate::pengguna::Pengguna> {
+        self.user_with_hash(nama)?
+            .map(|(p, _)| p)
+            .ok_or_else(|| RegisterError::UserNotFound(nama.to_string()))
+    }
+
+    /// One account and its password hash, for the login check only.
+    pub fn user_with_hash(
+        &self,
+        nama: &str,
+    ) -> Result<Option<(crate::pengguna::Pengguna, String)>> {
+        self.conn
+            .query_row(
+                &format!("SELECT {PENGGUNA_COLUMNS}, sandi FROM pengguna WHERE nama = ?1"),
+                [nama.trim()],
+                |r| Ok(pengguna_from_row(r).map(|p| (p, r.get::<_, String>(6)))),
+            )
+            .optional()?
+            .map(|x| x.and_then(|(p, h)| Ok((p, h?))))
+            .transpose()
+    }
+
+    pub fn users(&self) -> Result<Vec<crate::pengguna::Pengguna>> {
+        let mut st = self.conn.prepare(&format!(
+            "SELECT {PENGGUNA_COLUMNS} FROM pengguna ORDER BY id"
+        ))?;
+        let mut rows = st.query([])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            out.push(pengguna_from_row(r)?);
+        }
+        Ok(out)
+    }
+
+    /// A new password; a lock-out is lifted with it.
+    pub fn set_password(
+        &mut self,
+        id: i64,
+        hash: &str,
+        at: DateTime<FixedOffset>,
+    ) -> Result<crate::pengguna::Pengguna> {
+        self.conn.execute(
+            "UPDATE pengguna SET sandi = ?1, gagal = 0, kunci_sampai = NULL, diubah = ?2 WHERE id = ?3",
+            params![hash, ts(&at), id],
+        )?;
+        self.user_by_id(id)
+    }
+
+    pub fn set_user_active(
+        &mut self,
+        nama: &str,
+        aktif: bool,
+        at: DateTime<FixedOffset>,
+    ) -> Result<crate::pengguna::Pengguna> {
+        let n = self.conn.execute(
+            "UPDATE pengguna SET aktif = ?1, diubah = ?2 WHERE nama = ?3",
+            params![aktif, ts(&at), nama.trim()],
+        )?;
+        if n == 0 {
+            return Err(RegisterError::UserNotFound(nama.to_string()));
+        }
+        self.user(nama)
+    }
+
+    /// Counts a failed login, and locks the account until `lock` when given.
+    pub fn login_failed(&mut self, id: i64, lock: Option<DateTime<FixedOffset>>) -> Result<()> {
+        self.conn.execute(
+            "UPDATE pengguna SET gagal = gagal + 1, kunci_sampai = COALESCE(?1, kunci_sampai)
+             WHERE id = ?2",
+            params![lock.map(|l| ts(&l)), id],
+        )?;
+        Ok(())
+    }
+
+    pub fn login_succeeded(&mut self, id: i64) -> Result<crate::pengguna::Pengguna> {
+        self.conn.execute(
+            "UPDATE pengguna SET gagal = 0, kunci_sampai = NULL WHERE id = ?1",
+            [id],
+        )?;
+        self.user_by_id(id)
+    }
+
+    fn user_by_id(&self, id: i64) -> Result<crate::pengguna::Pengguna> {
+        self.conn
+            .query_row(
+                &format!("SELECT {PENGGUNA_COLUMNS} FROM pengguna WHERE id = ?1"),
+                [id],
+                |r| Ok(pengguna_from_row(r)),
+            )
+            .optional()?
+            .ok_or_else(|| RegisterError::UserNotFound(id.to_string()))?
+    }
 }
 
 /// How the office numbers its letters, so imported numbers take their place in the

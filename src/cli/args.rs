@@ -47,6 +47,9 @@ pub enum Command {
     Ekspor(EksporCmd),
     /// Mengimpor buku register Excel lama (xls, xlsx, xlsb, ods) ke register.
     Impor(ImporArgs),
+    /// Akun orang yang masuk ke halaman web, masing-masing dengan satu peran.
+    #[command(subcommand)]
+    Pengguna(PenggunaCmd),
     /// Mengirim surel di kotak keluar yang sudah waktunya.
     Kirim(KirimArgs),
     /// Kotak keluar surel.
@@ -141,6 +144,60 @@ pub struct EksporRegisterArgs {
     /// Berkas .xlsx tujuan. Bawaan: output/ekspor/register-TAHUN.xlsx.
     #[arg(long, value_name = "BERKAS")]
     pub keluar: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PenggunaCmd {
+    /// Menambah akun dengan kata sandinya (diminta di terminal, atau --sandi-stdin).
+    Tambah(PenggunaTambahArgs),
+    /// Menampilkan semua akun (tanpa kata sandi).
+    Daftar(PenggunaDaftarArgs),
+    /// Mengganti kata sandi sebuah akun (dan membuka kuncinya).
+    Sandi(PenggunaNamaArgs),
+    /// Menonaktifkan akun: tidak dapat masuk lagi, riwayatnya tetap.
+    Nonaktif(PenggunaNamaArgs),
+    /// Mengaktifkan kembali akun.
+    Aktif(PenggunaNamaArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PeranPenggunaArg {
+    Operator,
+    Kasi,
+    Koordinator,
+    Seklur,
+    Lurah,
+    Admin,
+}
+
+#[derive(Debug, Args)]
+pub struct PenggunaTambahArgs {
+    /// Nama lengkap; dipakai untuk masuk dan tercatat di riwayat.
+    #[arg(long, value_name = "NAMA")]
+    pub nama: String,
+    /// Peran orang ini.
+    #[arg(long, value_enum)]
+    pub peran: PeranPenggunaArg,
+    /// Baca kata sandi dari baris pertama masukan standar (untuk skrip).
+    #[arg(long)]
+    pub sandi_stdin: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PenggunaNamaArgs {
+    /// Nama akun.
+    #[arg(long, value_name = "NAMA")]
+    pub nama: String,
+    /// Baca kata sandi dari baris pertama masukan standar (untuk `sandi`).
+    #[arg(long)]
+    pub sandi_stdin: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PenggunaDaftarArgs {
+    /// Bentuk keluaran.
+    #[arg(long, value_enum, default_value_t = Format::Tabel)]
+    pub format: Format,
 }
 
 #[derive(Debug, Args)]

@@ -102,6 +102,7 @@ where
         Command::Laporan(args::LaporanCmd::Bulanan(a)) => laporan_bulanan(&workdir(dir), a),
         Command::Ekspor(args::EksporCmd::Register(a)) => ekspor_register(&workdir(dir), a),
         Command::Impor(a) => impor(&workdir(dir), a),
+        Command::Pengguna(cmd) => pengguna_cmd(&workdir(dir), cmd),
         Command::Kirim(a) => kirim(&workdir(dir), a),
         Command::Surel(cmd) => surel_cmd(&workdir(dir), cmd),
         Command::Jadwal(cmd) => jadwal_cmd(&workdir(dir), cmd),
@@ -120,6 +121,103 @@ fn ekspor_register(dir: &Path, a: args::EksporRegisterArgs) -> Result<()> {
     });
     let n = crate::laporan::export_register(&ws, &reg, a.tahun, &out, today)?;
     println!("{n} permohonan diekspor ke {}", out.display());
+    Ok(())
+}
+
+/// A new password: one line from stdin with `--sandi-stdin`, else typed twice at a
+/// terminal prompt that does not echo.
+fn read_password(from_stdin: bool) -> Result<String> {
+    use std::io::{BufRead, IsTerminal};
+    if from_stdin {
+        let mut line = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .context("kata sandi tidak dapat dibaca dari masukan standar")?;
+        return Ok(line.trim_end_matches(['\r', '\n']).to_string());
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(UsageError(
+            "tidak ada terminal untuk mengetik kata sandi; pakai --sandi-stdin".into(),
+        )
+        .into());
+    }
+    let first =
+        rpassword::prompt_password("Kata sandi baru: ").context("kata sandi tidak dapat dibaca")?;
+    let again = rpassword::prompt_password("Ulangi kata sandi: ")
+        .context("kata sandi tidak dapat dibaca")?;
+    if first != again {
+        return Err(UsageError("kedua kata sandi tidak sama".into()).into());
+    }
+    Ok(first)
+}
+
+fn pengguna_cmd(dir: &Path, cmd: args::PenggunaCmd) -> Result<()> {
+    use crate::pengguna::{self, PeranPengguna};
+    let (ws, mut reg) = open(dir)?;
+    let now = calendar::now(ws.profil.tz());
+    match cmd {
+        args::PenggunaCmd::Tambah(a) => {
+            let peran = match a.peran {
+                args::PeranPenggunaArg::Operator => PeranPengguna::Operator,
+                args::PeranPenggunaArg::Kasi => PeranPengguna::Kasi,
+                args::PeranPenggunaArg::Koordinator => PeranPengguna::Koordinator,
+                args::PeranPenggunaArg::Seklur => PeranPengguna::Seklur,
+                args::PeranPenggunaArg::Lurah => PeranPengguna::Lurah,
+                args::PeranPenggunaArg::Admin => PeranPengguna::Admin,
+            };
+            // The name is checked before anyone is asked to type a password.
+            let nama = pengguna::check_nama(&a.nama)?;
+            let sandi = read_password(a.sandi_stdin)?;
+            let p = pengguna::tambah(&mut reg, &nama, peran, &sandi, now)?;
+            println!("akun {} ({}) ditambahkan", p.nama, p.peran);
+        }
+        args::PenggunaCmd::Daftar(a) => {
+            no_csv(a.format)?;
+            let list = reg.users()?;
+            if a.format == Format::Json {
+                print_json(&list)?;
+            } else {
+                let rows: Vec<Vec<String>> = list
+                    .iter()
+                    .map(|p| {
+                        vec![
+                            p.nama.clone(),
+                            p.peran.to_string(),
+                            if p.aktif { "aktif" } else { "nonaktif" }.into(),
+                            match p.kunci_sampai {
+                                Some(k) if k > now => {
+                                    format!(
+                                        "terkunci sampai {}",
+                                        calendar::waktu(&k, ws.profil.tz())
+                                    )
+                                }
+                                _ => "-".into(),
+                            },
+                        ]
+                    })
+                    .collect();
+                print!(
+                    "{}",
+                    show::table(&["Nama", "Peran", "Status", "Kunci"], &rows)
+                );
+            }
+        }
+        args::PenggunaCmd::Sandi(a) => {
+            let p = reg.user(&a.nama)?;
+            let sandi = read_password(a.sandi_stdin)?;
+            let p = pengguna::ganti_sandi(&mut reg, &p.nama, &sandi, now)?;
+            println!("kata sandi {} diganti", p.nama);
+        }
+        args::PenggunaCmd::Nonaktif(a) => {
+            let p = reg.set_user_active(&a.nama, false, now)?;
+            println!("akun {} dinonaktifkan", p.nama);
+        }
+        args::PenggunaCmd::Aktif(a) => {
+            let p = reg.set_user_active(&a.nama, true, now)?;
+            println!("akun {} diaktifkan", p.nama);
+        }
+    }
     Ok(())
 }
 

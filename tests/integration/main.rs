@@ -9,6 +9,7 @@ mod import;
 mod input;
 mod letters;
 mod mail;
+mod pengguna;
 mod reports;
 mod schedule;
 mod sop;
