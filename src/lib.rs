@@ -22,5 +22,6 @@ pub mod report;
 pub mod schedule;
 pub mod surat;
 pub mod toml_file;
+pub mod web;
 pub mod workflow;
 pub mod workspace;

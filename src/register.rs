@@ -250,6 +250,18 @@ BEGIN SELECT RAISE(ABORT, 'pengguna tidak boleh dihapus; nonaktifkan'); END;
 CREATE TRIGGER pengguna_nama_tetap BEFORE UPDATE OF nama ON pengguna
 BEGIN SELECT RAISE(ABORT, 'nama pengguna tidak boleh diubah'); END;
 "#,
+    r#"
+-- Logged-in sessions of the web page. Only a SHA-256 of the cookie's token is kept, so
+-- a copy of the database opens no session.
+CREATE TABLE sesi (
+    id          INTEGER PRIMARY KEY,
+    token       TEXT NOT NULL UNIQUE CHECK (length(token) = 64),
+    pengguna_id INTEGER NOT NULL REFERENCES pengguna (id),
+    csrf        TEXT NOT NULL CHECK (length(csrf) >= 32),
+    dibuat      TEXT NOT NULL,
+    berakhir    TEXT NOT NULL
+) STRICT;
+"#,
 ];
 
 /// The schema version this program writes.
@@ -1292,6 +1304,70 @@ impl Register {
             )
             .optional()?
             .ok_or_else(|| RegisterError::UserNotFound(id.to_string()))?
+    }
+}
+
+/// A web session: who is logged in, and the token every form of theirs must carry.
+#[derive(Debug, Clone)]
+pub struct Sesi {
+    pub pengguna: crate::pengguna::Pengguna,
+    pub csrf: String,
+    pub berakhir: DateTime<FixedOffset>,
+}
+
+/// Web sessions, by the SHA-256 of their token.
+impl Register {
+    pub fn create_session(
+        &mut self,
+        pengguna_id: i64,
+        token_sha256: &str,
+        csrf: &str,
+        at: DateTime<FixedOffset>,
+        until: DateTime<FixedOffset>,
+    ) -> Result<()> {
+        // Ended sessions go whenever a new one starts: the table stays small.
+        self.conn
+            .execute("DELETE FROM sesi WHERE berakhir < ?1", [ts(&at)])?;
+        self.conn.execute(
+            "INSERT INTO sesi (token, pengguna_id, csrf, dibuat, berakhir) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![token_sha256, pengguna_id, csrf, ts(&at), ts(&until)],
+        )?;
+        Ok(())
+    }
+
+    /// The live session of this token: not expired, its account active.
+    pub fn session(&self, token_sha256: &str, now: DateTime<FixedOffset>) -> Result<Option<Sesi>> {
+        let row: Option<(i64, String, String)> = self
+            .conn
+            .query_row(
+                "SELECT pengguna_id, csrf, berakhir FROM sesi WHERE token = ?1",
+                [token_sha256],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        let Some((id, csrf, berakhir)) = row else {
+            return Ok(None);
+        };
+        let berakhir = DateTime::parse_from_rfc3339(&berakhir)
+            .map_err(|_| corrupt(id, format!("sesi.berakhir berisi `{berakhir}`")))?;
+        if berakhir <= now {
+            return Ok(None);
+        }
+        let pengguna = self.user_by_id(id)?;
+        if !pengguna.aktif {
+            return Ok(None);
+        }
+        Ok(Some(Sesi {
+            pengguna,
+            csrf,
+            berakhir,
+        }))
+    }
+
+    pub fn end_session(&mut self, token_sha256: &str) -> Result<()> {
+        self.conn
+            .execute("DELETE FROM sesi WHERE token = ?1", [token_sha256])?;
+        Ok(())
     }
 }
 

@@ -47,6 +47,8 @@ pub enum Command {
     Ekspor(EksporCmd),
     /// Mengimpor buku register Excel lama (xls, xlsx, xlsb, ods) ke register.
     Impor(ImporArgs),
+    /// Halaman web untuk petugas kantor (bawaan hanya dari komputer ini: 127.0.0.1:8080).
+    Web(WebArgs),
     /// Akun orang yang masuk ke halaman web, masing-masing dengan satu peran.
     #[command(subcommand)]
     Pengguna(PenggunaCmd),
@@ -144,6 +146,13 @@ pub struct EksporRegisterArgs {
     /// Berkas .xlsx tujuan. Bawaan: output/ekspor/register-TAHUN.xlsx.
     #[arg(long, value_name = "BERKAS")]
     pub keluar: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct WebArgs {
+    /// Alamat dan porta yang dilayani. Untuk jaringan kantor: 0.0.0.0:8080.
+    #[arg(long, value_name = "ALAMAT:PORTA", default_value = "127.0.0.1:8080")]
+    pub alamat: std::net::SocketAddr,
 }
 
 #[derive(Debug, Subcommand)]

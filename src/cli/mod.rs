@@ -103,6 +103,7 @@ where
         Command::Ekspor(args::EksporCmd::Register(a)) => ekspor_register(&workdir(dir), a),
         Command::Impor(a) => impor(&workdir(dir), a),
         Command::Pengguna(cmd) => pengguna_cmd(&workdir(dir), cmd),
+        Command::Web(a) => Ok(crate::web::serve(workdir(dir), a.alamat)?),
         Command::Kirim(a) => kirim(&workdir(dir), a),
         Command::Surel(cmd) => surel_cmd(&workdir(dir), cmd),
         Command::Jadwal(cmd) => jadwal_cmd(&workdir(dir), cmd),

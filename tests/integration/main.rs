@@ -13,6 +13,7 @@ mod pengguna;
 mod reports;
 mod schedule;
 mod sop;
+mod web;
 mod workspace;
 
 use std::path::{Path, PathBuf};

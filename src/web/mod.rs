@@ -1,0 +1,382 @@
+//! The office's web page (`kelurahan web`): axum on tokio, HTML rendered on the server in
+//! Indonesian, logins per person with a role, session cookies and CSRF tokens. Every
+//! rule is the library's own: handlers call the same functions as the command line.
+
+mod pages;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{Form, FromRequestParts, Request, State};
+use axum::http::header::{COOKIE, SET_COOKIE};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use chrono::{DateTime, Duration, FixedOffset};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+use crate::calendar;
+use crate::pengguna::{self, PenggunaError};
+use crate::register::{Register, RegisterError, Sesi};
+use crate::workspace::{Workspace, WorkspaceError};
+
+/// The session cookie: HttpOnly, SameSite=Strict, the whole site.
+pub const COOKIE_SESI: &str = "kelurahan_sesi";
+/// The login form's own CSRF cookie, before there is a session.
+pub const COOKIE_MASUK: &str = "kelurahan_masuk";
+/// A session lasts a working day.
+pub const LAMA_SESI_JAM: i64 = 12;
+
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    #[error(transparent)]
+    Workspace(#[from] WorkspaceError),
+    #[error(transparent)]
+    Register(#[from] RegisterError),
+    #[error("alamat {0} tidak dapat dipakai: {1}")]
+    Bind(String, std::io::Error),
+    #[error("server web berhenti karena galat: {0}")]
+    Serve(std::io::Error),
+    #[error("pembangkit acak sistem tidak dapat dipakai: {0}")]
+    Random(String),
+}
+
+/// What every handler shares: where the workspace is. The workspace and the register
+/// are opened per request (a SQLite connection is cheap and not shared across threads).
+#[derive(Clone)]
+pub struct App {
+    dir: Arc<PathBuf>,
+    /// Test hook: the clock, so that session expiry is tested without waiting.
+    now: Arc<dyn Fn() -> DateTime<FixedOffset> + Send + Sync>,
+}
+
+impl App {
+    pub fn new(dir: PathBuf) -> App {
+        App {
+            dir: Arc::new(dir),
+            now: Arc::new(|| calendar::now(calendar::WIB)),
+        }
+    }
+
+    /// The same app with another clock (tests).
+    pub fn with_clock(
+        dir: PathBuf,
+        now: impl Fn() -> DateTime<FixedOffset> + Send + Sync + 'static,
+    ) -> App {
+        App {
+            dir: Arc::new(dir),
+            now: Arc::new(now),
+        }
+    }
+
+    fn open(&self) -> Result<(Workspace, Register), WebError> {
+        let ws = Workspace::open(&self.dir)?;
+        let reg = Register::open(&ws.db_path())?;
+        Ok((ws, reg))
+    }
+}
+
+/// The router: every page and form of the web page.
+pub fn router(app: App) -> Router {
+    Router::new()
+        .route("/", get(beranda))
+        .route("/masuk", get(masuk_form).post(masuk))
+        .route("/keluar", post(keluar))
+        .layer(middleware::from_fn(log_request))
+        .with_state(app)
+}
+
+/// Serves until Ctrl-C or SIGTERM; a request in progress finishes first.
+pub fn serve(dir: PathBuf, alamat: SocketAddr) -> Result<(), WebError> {
+    // Fail early, before binding, on a workspace that does not open.
+    App::new(dir.clone()).open()?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(WebError::Serve)?;
+    rt.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(alamat)
+            .await
+            .map_err(|e| WebError::Bind(alamat.to_string(), e))?;
+        eprintln!("kelurahan web: melayani http://{alamat}/ (berhenti dengan Ctrl-C)");
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let tx = std::sync::Mutex::new(Some(tx));
+        // The same handler as `layani`: SIGTERM and Ctrl-C.
+        let _ = ctrlc::set_handler(move || {
+            if let Some(tx) = tx.lock().ok().and_then(|mut t| t.take()) {
+                let _ = tx.send(());
+            }
+        });
+        axum::serve(listener, router(App::new(dir)))
+            .with_graceful_shutdown(async {
+                let _ = rx.await;
+            })
+            .await
+            .map_err(WebError::Serve)
+    })
+}
+
+/// One line per request: method, path (never the query, which may hold a NIK
+/// searched for), status, time taken.
+async fn log_request(req: Request, next: Next) -> Response {
+    let method = req.method().clone();
+    let path = req.uri().path().to_string();
+    let start = std::time::Instant::now();
+    let res = next.run(req).await;
+    eprintln!(
+        "{} {method} {path} {} {} ms",
+        calendar::now(calendar::WIB).format("%Y-%m-%d %H:%M:%S"),
+        res.status().as_u16(),
+        start.elapsed().as_millis()
+    );
+    res
+}
+
+fn random_hex(bytes: usize) -> Result<String, WebError> {
+    let mut b = vec![0u8; bytes];
+    getrandom::fill(&mut b).map_err(|e| WebError::Random(e.to_string()))?;
+    Ok(b.iter().map(|x| format!("{x:02x}")).collect())
+}
+
+fn sha256_hex(s: &str) -> String {
+    Sha256::digest(s.as_bytes())
+        .iter()
+        .map(|x| format!("{x:02x}"))
+        .collect()
+}
+
+/// Compares two tokens in time that does not depend on where they differ.
+fn same_token(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+fn set_cookie(name: &str, value: &str, path: &str, max_age: i64) -> HeaderValue {
+    HeaderValue::from_str(&format!(
+        "{name}={value}; Path={path}; Max-Age={max_age}; HttpOnly; SameSite=Strict"
+    ))
+    .expect("cookie of hex and ASCII")
+}
+
+/// Why a request stops: an error page in Indonesian with no detail a stranger should
+/// see, or a trip to another page (the login page).
+pub enum Gagal {
+    Halaman(StatusCode, String),
+    Ke(&'static str),
+}
+
+impl IntoResponse for Gagal {
+    fn into_response(self) -> Response {
+        match self {
+            Gagal::Halaman(status, pesan) => (status, pages::galat(status, &pesan)).into_response(),
+            Gagal::Ke(to) => Redirect::to(to).into_response(),
+        }
+    }
+}
+
+fn gagal(status: StatusCode, pesan: &str) -> Gagal {
+    Gagal::Halaman(status, pesan.to_string())
+}
+
+/// A server-side failure: logged in full (it names no person), shown in general words.
+fn internal(e: impl std::fmt::Display) -> Gagal {
+    eprintln!("galat server: {e}");
+    gagal(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "Terjadi galat di server. Coba lagi; bila berulang, hubungi pengelola program.",
+    )
+}
+
+/// Runs register work off the async threads.
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, Gagal> + Send + 'static,
+) -> Result<T, Gagal> {
+    tokio::task::spawn_blocking(f).await.map_err(internal)?
+}
+
+/// The logged-in person of a request; without a live session, the login page.
+pub struct Masuk(pub Sesi);
+
+impl FromRequestParts<App> for Masuk {
+    type Rejection = Gagal;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
+        let Some(token) = cookie(&parts.headers, COOKIE_SESI) else {
+            return Err(Gagal::Ke("/masuk"));
+        };
+        let app = app.clone();
+        let now = (app.now)();
+        let sesi = blocking(move || {
+            let (_, reg) = app.open().map_err(internal)?;
+            reg.session(&sha256_hex(&token), now).map_err(internal)
+        })
+        .await?;
+        match sesi {
+            Some(s) => Ok(Masuk(s)),
+            None => Err(Gagal::Ke("/masuk?habis=1")),
+        }
+    }
+}
+
+/// Refuses a form whose CSRF token is not the session's.
+fn check_csrf(sesi: &Sesi, token: &str) -> Result<(), Gagal> {
+    if same_token(&sesi.csrf, token) {
+        Ok(())
+    } else {
+        Err(gagal(
+            StatusCode::FORBIDDEN,
+            "Formulir ini kedaluwarsa atau tidak berasal dari halaman ini. Muat ulang halaman lalu coba lagi.",
+        ))
+    }
+}
+
+#[derive(Deserialize)]
+struct HabisQuery {
+    habis: Option<String>,
+}
+
+async fn masuk_form(
+    axum::extract::Query(q): axum::extract::Query<HabisQuery>,
+) -> Result<Response, Gagal> {
+    let token = random_hex(32).map_err(internal)?;
+    let pesan = q
+        .habis
+        .is_some()
+        .then_some("Sesi Anda sudah berakhir. Silakan masuk lagi.");
+    let mut res = pages::masuk(&token, pesan, None).into_response();
+    res.headers_mut()
+        .append(SET_COOKIE, set_cookie(COOKIE_MASUK, &token, "/masuk", 3600));
+    Ok(res)
+}
+
+#[derive(Deserialize)]
+struct MasukForm {
+    nama: String,
+    sandi: String,
+    csrf: String,
+}
+
+async fn masuk(
+    State(app): State<App>,
+    headers: HeaderMap,
+    form: Result<Form<MasukForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, Gagal> {
+    let Ok(Form(form)) = form else {
+        return Err(gagal(
+            StatusCode::BAD_REQUEST,
+            "Isian formulir tidak lengkap.",
+        ));
+    };
+    let expected = cookie(&headers, COOKIE_MASUK).unwrap_or_default();
+    if expected.is_empty() || !same_token(&expected, &form.csrf) {
+        return Err(gagal(
+            StatusCode::FORBIDDEN,
+            "Formulir masuk kedaluwarsa. Buka halaman masuk lagi.",
+        ));
+    }
+    let now = (app.now)();
+    let nama = form.nama.clone();
+    let result = blocking(move || {
+        let (_, mut reg) = app.open().map_err(internal)?;
+        match pengguna::masuk(&mut reg, &form.nama, &form.sandi, now) {
+            Ok(p) => {
+                let token = random_hex(32).map_err(internal)?;
+                let csrf = random_hex(32).map_err(internal)?;
+                reg.create_session(
+                    p.id,
+                    &sha256_hex(&token),
+                    &csrf,
+                    now,
+                    now + Duration::hours(LAMA_SESI_JAM),
+                )
+                .map_err(internal)?;
+                Ok(Ok(token))
+            }
+            Err(PenggunaError::Register(e)) => Err(internal(e)),
+            Err(e) => Ok(Err(e.to_string())),
+        }
+    })
+    .await?;
+    match result {
+        Ok(token) => {
+            let mut res = Redirect::to("/").into_response();
+            res.headers_mut().append(
+                SET_COOKIE,
+                set_cookie(COOKIE_SESI, &token, "/", LAMA_SESI_JAM * 3600),
+            );
+            res.headers_mut()
+                .append(SET_COOKIE, set_cookie(COOKIE_MASUK, "", "/masuk", 0));
+            Ok(res)
+        }
+        Err(pesan) => {
+            // A fresh form token for the next try.
+            let token = random_hex(32).map_err(internal)?;
+            let mut res = (
+                StatusCode::UNAUTHORIZED,
+                pages::masuk(&token, Some(&pesan), Some(&nama)),
+            )
+                .into_response();
+            res.headers_mut()
+                .append(SET_COOKIE, set_cookie(COOKIE_MASUK, &token, "/masuk", 3600));
+            Ok(res)
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct CsrfForm {
+    csrf: String,
+}
+
+async fn keluar(
+    State(app): State<App>,
+    Masuk(sesi): Masuk,
+    headers: HeaderMap,
+    form: Result<Form<CsrfForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, Gagal> {
+    let token = form.map(|f| f.0.csrf).unwrap_or_default();
+    check_csrf(&sesi, &token)?;
+    let cookie_token = cookie(&headers, COOKIE_SESI).unwrap_or_default();
+    blocking(move || {
+        let (_, mut reg) = app.open().map_err(internal)?;
+        reg.end_session(&sha256_hex(&cookie_token))
+            .map_err(internal)
+    })
+    .await?;
+    let mut res = Redirect::to("/masuk").into_response();
+    res.headers_mut()
+        .append(SET_COOKIE, set_cookie(COOKIE_SESI, "", "/", 0));
+    Ok(res)
+}
+
+/// Today's work: what waits for this person's role, and how long it has waited.
+async fn beranda(State(app): State<App>, Masuk(sesi): Masuk) -> Result<Response, Gagal> {
+    let now = (app.now)();
+    let page = blocking(move || {
+        let (ws, reg) = app.open().map_err(internal)?;
+        let work = pages::Pekerjaan::of(&ws, &reg, &sesi, now).map_err(internal)?;
+        Ok(pages::beranda(&ws, &sesi, &work))
+    })
+    .await?;
+    Ok(page.into_response())
+}

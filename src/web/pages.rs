@@ -1,0 +1,208 @@
+//! The web page's HTML (maud: checked at compile time, every value escaped): the
+//! layout, the login form, error pages, today's work.
+
+use axum::http::StatusCode;
+use chrono::{DateTime, FixedOffset};
+use maud::{DOCTYPE, Markup, html};
+
+use crate::calendar;
+use crate::model::Permohonan;
+use crate::pengguna::PeranPengguna;
+use crate::register::{Filter, Register, RegisterError, Sesi};
+use crate::workflow::Tahap;
+use crate::workspace::Workspace;
+
+const CSS: &str = "
+body{font-family:system-ui,sans-serif;margin:0;color:#1d2330;background:#f6f7f9}
+header{background:#17456b;color:#fff;padding:.6rem 1rem;display:flex;flex-wrap:wrap;gap:.5rem 1.5rem;align-items:center}
+header a{color:#fff}header form{margin:0 0 0 auto}
+main{max-width:60rem;margin:0 auto;padding:1rem}
+table{border-collapse:collapse;width:100%;background:#fff}
+th,td{border:1px solid #c9ced6;padding:.35rem .5rem;text-align:left;vertical-align:top}
+th{background:#e4e9f0}
+.lewat{color:#a31515;font-weight:600}
+.pesan{background:#fff3cd;border:1px solid #e0c36a;padding:.5rem .75rem}
+.galat{background:#fde2e2;border:1px solid #d88;padding:.5rem .75rem}
+label{display:block;margin:.6rem 0 .2rem}
+input[type=text],input[type=password]{width:100%;max-width:22rem;padding:.4rem;font-size:1rem}
+button{padding:.45rem 1rem;font-size:1rem}
+@media (max-width:40rem){th:nth-child(4),td:nth-child(4){display:none}}
+";
+
+fn layout(judul: &str, sesi: Option<&Sesi>, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="id" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (judul) " — kelurahan" }
+                style { (maud::PreEscaped(CSS)) }
+            }
+            body {
+                header {
+                    strong { a href="/" { "Pelayanan Surat Kelurahan" } }
+                    @if let Some(s) = sesi {
+                        span { (s.pengguna.nama) " (" (peran_label(s.pengguna.peran)) ")" }
+                        form method="post" action="/keluar" {
+                            input type="hidden" name="csrf" value=(s.csrf);
+                            button type="submit" { "Keluar" }
+                        }
+                    }
+                }
+                main { (body) }
+            }
+        }
+    }
+}
+
+pub fn peran_label(p: PeranPengguna) -> &'static str {
+    match p {
+        PeranPengguna::Operator => "Operator",
+        PeranPengguna::Kasi => "Kasi Pem & Pelum",
+        PeranPengguna::Koordinator => "Koordinator",
+        PeranPengguna::Seklur => "Sekretaris Lurah",
+        PeranPengguna::Lurah => "Lurah",
+        PeranPengguna::Admin => "Pengelola program",
+    }
+}
+
+pub fn masuk(csrf: &str, pesan: Option<&str>, nama: Option<&str>) -> Markup {
+    layout(
+        "Masuk",
+        None,
+        html! {
+            h1 { "Masuk" }
+            @if let Some(p) = pesan {
+                p.galat role="alert" { (p) }
+            }
+            form method="post" action="/masuk" {
+                input type="hidden" name="csrf" value=(csrf);
+                label for="nama" { "Nama" }
+                input type="text" id="nama" name="nama" autocomplete="username" required
+                    value=(nama.unwrap_or_default());
+                label for="sandi" { "Kata sandi" }
+                input type="password" id="sandi" name="sandi" autocomplete="current-password" required;
+                p { button type="submit" { "Masuk" } }
+            }
+        },
+    )
+}
+
+pub fn galat(status: StatusCode, pesan: &str) -> Markup {
+    layout(
+        "Galat",
+        None,
+        html! {
+            h1 { "Tidak dapat dilanjutkan" }
+            p.galat role="alert" { (pesan) }
+            p { "Kode: " (status.as_u16()) ". " a href="/" { "Kembali ke halaman utama" } }
+        },
+    )
+}
+
+/// One request waiting for this person.
+pub struct Menunggu {
+    pub p: Permohonan,
+    /// Working days in its current stage.
+    pub hari_di_tahap: i64,
+    /// Working days since it was received, against the type's standard.
+    pub hari_sejak_masuk: i64,
+    pub standar_hari: u32,
+    pub jenis_nama: String,
+}
+
+/// What waits for a role today.
+pub struct Pekerjaan {
+    /// The stages this role moves requests on from, with their labels.
+    pub tahap: Vec<Tahap>,
+    pub daftar: Vec<Menunggu>,
+}
+
+impl Pekerjaan {
+    pub fn of(
+        ws: &Workspace,
+        reg: &Register,
+        sesi: &Sesi,
+        now: DateTime<FixedOffset>,
+    ) -> Result<Pekerjaan, RegisterError> {
+        let tz = ws.profil.tz();
+        let today = now.with_timezone(&tz).date_naive();
+        let libur = ws.profil.holidays();
+        let tahap: Vec<Tahap> = match sesi.pengguna.peran.sop() {
+            Some(peran) => Tahap::ALL
+                .into_iter()
+                .filter(|t| t.next().is_some_and(|(_, by)| by == peran))
+                .collect(),
+            None => Vec::new(),
+        };
+        let mut daftar = Vec::new();
+        for t in &tahap {
+            for p in reg.list(&Filter {
+                tahap: Some(*t),
+                ..Filter::default()
+            })? {
+                let entered = p
+                    .riwayat
+                    .last()
+                    .map(|r| r.waktu.with_timezone(&tz).date_naive())
+                    .unwrap_or(p.tanggal);
+                let jenis = ws.katalog.jenis(&p.jenis);
+                daftar.push(Menunggu {
+                    hari_di_tahap: calendar::working_days_between(entered, today, &libur),
+                    hari_sejak_masuk: calendar::working_days_between(p.tanggal, today, &libur),
+                    standar_hari: jenis.map_or(1, |j| j.standar_layanan_hari),
+                    jenis_nama: jenis.map_or(p.jenis.clone(), |j| j.nama.clone()),
+                    p,
+                });
+            }
+        }
+        // The longest waits first.
+        daftar.sort_by(|a, b| {
+            b.hari_sejak_masuk
+                .cmp(&a.hari_sejak_masuk)
+                .then(a.p.id.cmp(&b.p.id))
+        });
+        Ok(Pekerjaan { tahap, daftar })
+    }
+}
+
+pub fn beranda(ws: &Workspace, sesi: &Sesi, w: &Pekerjaan) -> Markup {
+    layout(
+        "Pekerjaan hari ini",
+        Some(sesi),
+        html! {
+            h1 { "Pekerjaan hari ini" }
+            p { (ws.profil.kantor.kelurahan) }
+            @if w.tahap.is_empty() {
+                p.pesan { "Peran " (peran_label(sesi.pengguna.peran)) " tidak menjalankan tahap SOP; tidak ada permohonan yang menunggu Anda." }
+            } @else if w.daftar.is_empty() {
+                p.pesan { "Tidak ada permohonan yang menunggu Anda." }
+            } @else {
+                p { (w.daftar.len()) " permohonan menunggu Anda (tahap: "
+                    (w.tahap.iter().map(|t| t.label()).collect::<Vec<_>>().join(", ")) ")." }
+                table {
+                    thead { tr {
+                        th { "No. Register" } th { "Pemohon" } th { "Jenis surat" }
+                        th { "Tahap" } th { "Menunggu" } th { "Sejak masuk" }
+                    } }
+                    tbody {
+                        @for m in &w.daftar {
+                            tr {
+                                td { (m.p.nomor_register) }
+                                td { (m.p.nama) }
+                                td { (m.jenis_nama) }
+                                td { (m.p.tahap.label()) }
+                                td { (m.hari_di_tahap) " hari kerja" }
+                                td class=[(m.hari_sejak_masuk > m.standar_hari as i64).then_some("lewat")] {
+                                    (m.hari_sejak_masuk) " dari " (m.standar_hari) " hari kerja"
+                                    @if m.hari_sejak_masuk > m.standar_hari as i64 { " (lewat standar)" }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}

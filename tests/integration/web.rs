@@ -1,0 +1,294 @@
+//! The web page through its router (no network): logins, sessions, CSRF, today's work.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use chrono::Duration;
+use kelurahan::web::{App, COOKIE_MASUK, COOKIE_SESI, router};
+use tower::ServiceExt;
+
+use crate::Ws;
+
+struct Res {
+    status: StatusCode,
+    location: Option<String>,
+    cookies: Vec<String>,
+    body: String,
+}
+
+async fn send(app: &App, req: Request<Body>) -> Res {
+    let res = router(app.clone()).oneshot(req).await.unwrap();
+    let status = res.status();
+    let location = res
+        .headers()
+        .get(header::LOCATION)
+        .map(|v| v.to_str().unwrap().to_string());
+    let cookies = res
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .collect();
+    let body = axum::body::to_bytes(res.into_body(), 1 << 20)
+        .await
+        .unwrap();
+    Res {
+        status,
+        location,
+        cookies,
+        body: String::from_utf8(body.to_vec()).unwrap(),
+    }
+}
+
+fn get(path: &str, cookie: Option<&str>) -> Request<Body> {
+    let mut r = Request::get(path);
+    if let Some(c) = cookie {
+        r = r.header(header::COOKIE, c);
+    }
+    r.body(Body::empty()).unwrap()
+}
+
+fn post(path: &str, cookie: Option<&str>, form: &[(&str, &str)]) -> Request<Body> {
+    let body = form
+        .iter()
+        .map(|(k, v)| format!("{k}={}", v.replace(' ', "+")))
+        .collect::<Vec<_>>()
+        .join("&");
+    let mut r =
+        Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    if let Some(c) = cookie {
+        r = r.header(header::COOKIE, c);
+    }
+    r.body(Body::from(body)).unwrap()
+}
+
+/// The value of `name=` in a Set-Cookie line.
+fn cookie_value<'a>(cookies: &'a [String], name: &str) -> Option<&'a str> {
+    cookies
+        .iter()
+        .find_map(|c| c.strip_prefix(&format!("{name}=")))
+        .map(|rest| rest.split(';').next().unwrap())
+}
+
+/// The hidden CSRF field of the first form on a page.
+fn csrf_of(page: &str) -> String {
+    let at = page.find("name=\"csrf\" value=\"").unwrap() + 19;
+    page[at..at + 64].to_string()
+}
+
+fn account(ws: &Ws, nama: &str, peran: &str, sandi: &str) {
+    let mut reg = kelurahan::register::Register::open(&ws.dir.join("kelurahan.db")).unwrap();
+    let now = kelurahan::calendar::now(kelurahan::calendar::WIB);
+    kelurahan::pengguna::tambah(&mut reg, nama, peran.parse().unwrap(), sandi, now).unwrap();
+}
+
+/// Logs in and returns the session cookie header.
+async fn login(app: &App, nama: &str, sandi: &str) -> String {
+    let form = send(app, get("/masuk", None)).await;
+    let token = cookie_value(&form.cookies, COOKIE_MASUK)
+        .unwrap()
+        .to_string();
+    let res = send(
+        app,
+        post(
+            "/masuk",
+            Some(&format!("{COOKIE_MASUK}={token}")),
+            &[("nama", nama), ("sandi", sandi), ("csrf", &token)],
+        ),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    format!(
+        "{COOKIE_SESI}={}",
+        cookie_value(&res.cookies, COOKIE_SESI).unwrap()
+    )
+}
+
+#[tokio::test]
+async fn a_login_opens_a_session_with_safe_cookies() {
+    let ws = Ws::init();
+    account(&ws, "Rina Marlina", "operator", "sandi-operator-1");
+    let app = App::new(ws.dir.clone());
+
+    // No session: the login page.
+    let res = send(&app, get("/", None)).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(res.location.as_deref(), Some("/masuk"));
+
+    let form = send(&app, get("/masuk", None)).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("<html lang=\"id\">"));
+    assert!(form.body.contains("Kata sandi"));
+    let token = cookie_value(&form.cookies, COOKIE_MASUK)
+        .unwrap()
+        .to_string();
+    assert!(form.cookies[0].contains("HttpOnly") && form.cookies[0].contains("SameSite=Strict"));
+    assert_eq!(csrf_of(&form.body), token);
+    let with = format!("{COOKIE_MASUK}={token}");
+
+    // A login form that did not come from the page is refused.
+    let res = send(
+        &app,
+        post(
+            "/masuk",
+            None,
+            &[
+                ("nama", "Rina Marlina"),
+                ("sandi", "sandi-operator-1"),
+                ("csrf", &token),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    assert!(res.body.contains("kedaluwarsa"));
+
+    // A wrong password: the form again, the name kept, the words of the library.
+    let res = send(
+        &app,
+        post(
+            "/masuk",
+            Some(&with),
+            &[
+                ("nama", "Rina Marlina"),
+                ("sandi", "salah-sandinya"),
+                ("csrf", &token),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+    assert!(res.body.contains("nama atau kata sandi salah"));
+    assert!(res.body.contains("value=\"Rina Marlina\""));
+
+    let res = send(
+        &app,
+        post(
+            "/masuk",
+            Some(&with),
+            &[
+                ("nama", "rina marlina"),
+                ("sandi", "sandi-operator-1"),
+                ("csrf", &token),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(res.location.as_deref(), Some("/"));
+    let sesi = res
+        .cookies
+        .iter()
+        .find(|c| c.starts_with(COOKIE_SESI))
+        .unwrap();
+    for part in ["HttpOnly", "SameSite=Strict", "Path=/", "Max-Age=43200"] {
+        assert!(sesi.contains(part), "{sesi}");
+    }
+    let value = cookie_value(&res.cookies, COOKIE_SESI).unwrap();
+    // Only a hash of the token is kept.
+    let stored: String = ws
+        .db()
+        .query_row("SELECT token FROM sesi", [], |r| r.get(0))
+        .unwrap();
+    assert_ne!(stored, value);
+    assert_eq!(stored.len(), 64);
+
+    let page = send(&app, get("/", Some(&format!("{COOKIE_SESI}={value}")))).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("Rina Marlina (Operator)"),
+        "{}",
+        page.body
+    );
+}
+
+#[tokio::test]
+async fn each_role_sees_what_waits_for_it() {
+    let ws = Ws::init();
+    ws.baru("<script>alert(1)</script> Siti");
+    ws.baru("Budi Santoso");
+    ws.ok(&[
+        "permohonan",
+        "lanjut",
+        "2",
+        "--peran",
+        "operator",
+        "--oleh",
+        "Rina",
+    ]);
+    account(&ws, "Rina Marlina", "operator", "sandi-operator-1");
+    account(&ws, "Bambang Kasi", "kasi", "sandi-kasi-0001");
+    account(&ws, "Pak Admin", "admin", "sandi-admin-001");
+    let app = App::new(ws.dir.clone());
+
+    let op = login(&app, "Rina Marlina", "sandi-operator-1").await;
+    let page = send(&app, get("/", Some(&op))).await.body;
+    assert!(page.contains("1 permohonan menunggu Anda"), "{page}");
+    // Names are data, never markup.
+    assert!(
+        page.contains("&lt;script&gt;alert(1)&lt;/script&gt; Siti"),
+        "{page}"
+    );
+    assert!(!page.contains("<script>"));
+    assert!(!page.contains("Budi Santoso"));
+
+    let kasi = login(&app, "Bambang Kasi", "sandi-kasi-0001").await;
+    let page = send(&app, get("/", Some(&kasi))).await.body;
+    assert!(page.contains("Budi Santoso"), "{page}");
+    assert!(page.contains("Diterima"));
+    assert!(!page.contains("Siti"));
+
+    let admin = login(&app, "Pak Admin", "sandi-admin-001").await;
+    let page = send(&app, get("/", Some(&admin))).await.body;
+    assert!(page.contains("tidak menjalankan tahap SOP"), "{page}");
+}
+
+#[tokio::test]
+async fn logout_needs_the_session_token_and_sessions_expire() {
+    let ws = Ws::init();
+    account(&ws, "Rina Marlina", "operator", "sandi-operator-1");
+    let app = App::new(ws.dir.clone());
+    let sesi = login(&app, "Rina Marlina", "sandi-operator-1").await;
+    let page = send(&app, get("/", Some(&sesi))).await.body;
+    let csrf = csrf_of(&page);
+
+    // A form without the session's CSRF token is refused, and changes nothing.
+    let res = send(&app, post("/keluar", Some(&sesi), &[("csrf", "0")])).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    let res = send(&app, post("/keluar", Some(&sesi), &[])).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        send(&app, get("/", Some(&sesi))).await.status,
+        StatusCode::OK
+    );
+
+    // Twelve hours on, the session is over.
+    let later = App::with_clock(ws.dir.clone(), || {
+        kelurahan::calendar::now(kelurahan::calendar::WIB) + Duration::hours(13)
+    });
+    let res = send(&later, get("/", Some(&sesi))).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(res.location.as_deref(), Some("/masuk?habis=1"));
+    assert!(
+        send(&later, get("/masuk?habis=1", None))
+            .await
+            .body
+            .contains("Sesi Anda sudah berakhir")
+    );
+
+    let res = send(&app, post("/keluar", Some(&sesi), &[("csrf", &csrf)])).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert!(
+        res.cookies
+            .iter()
+            .any(|c| c.starts_with(&format!("{COOKIE_SESI}=;")) && c.contains("Max-Age=0"))
+    );
+    assert_eq!(
+        send(&app, get("/", Some(&sesi))).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let left: i64 = ws
+        .db()
+        .query_row("SELECT COUNT(*) FROM sesi", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(left, 0);
+}
