@@ -87,6 +87,10 @@ pub fn router(app: App) -> Router {
         .route("/", get(beranda))
         .route("/masuk", get(masuk_form).post(masuk))
         .route("/keluar", post(keluar))
+        .route("/permohonan/{id}", get(permohonan))
+        .route("/permohonan/{id}/lanjut", post(lanjut))
+        .route("/permohonan/{id}/tolak", post(tolak))
+        .route("/permohonan/{id}/surat.pdf", get(surat_pdf))
         .layer(middleware::from_fn(log_request))
         .with_state(app)
 }
@@ -379,4 +383,161 @@ async fn beranda(State(app): State<App>, Masuk(sesi): Masuk) -> Result<Response,
     })
     .await?;
     Ok(page.into_response())
+}
+
+/// What a library error means for the person at the screen: the rule's own words for a
+/// refused move (409) or an unknown request (404); anything else is the server's.
+fn refused(e: crate::surat::SuratError) -> Gagal {
+    use crate::surat::SuratError;
+    match e {
+        SuratError::Register(RegisterError::NotFound(n)) => gagal(
+            StatusCode::NOT_FOUND,
+            &format!("Permohonan {n} tidak ditemukan."),
+        ),
+        SuratError::Register(
+            e @ (RegisterError::Move(_)
+            | RegisterError::NoLetter(_)
+            | RegisterError::LegacyLetter(..)),
+        ) => gagal(StatusCode::CONFLICT, &e.to_string()),
+        other => internal(other),
+    }
+}
+
+/// The SOP role of the person logged in; an administrator has none.
+fn sop_role(sesi: &Sesi) -> Result<crate::workflow::Peran, Gagal> {
+    sesi.pengguna.peran.sop().ok_or_else(|| {
+        gagal(
+            StatusCode::FORBIDDEN,
+            "Peran Anda tidak menjalankan tahap SOP; masuk dengan akun petugas yang bertugas.",
+        )
+    })
+}
+
+/// A request: its data, papers, history, letter, and the buttons of this person's step.
+async fn permohonan(
+    State(app): State<App>,
+    Masuk(sesi): Masuk,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+) -> Result<Response, Gagal> {
+    let page = blocking(move || {
+        let (ws, reg) = app.open().map_err(internal)?;
+        let p = reg.get(id).map_err(|e| refused(e.into()))?;
+        let surat = reg.letter_of(id).map_err(internal)?;
+        let lama = reg.legacy_letter_of(id).map_err(internal)?;
+        Ok(pages::permohonan(
+            &ws,
+            &sesi,
+            &p,
+            surat.as_ref(),
+            lama.as_ref(),
+        ))
+    })
+    .await?;
+    Ok(page.into_response())
+}
+
+#[derive(Deserialize)]
+struct LanjutForm {
+    csrf: String,
+    #[serde(default)]
+    catatan: String,
+}
+
+/// This person's step: the move the SOP gives their role, recorded under their name;
+/// into stage 4 it issues the letter.
+async fn lanjut(
+    State(app): State<App>,
+    Masuk(sesi): Masuk,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+    form: Result<Form<LanjutForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, Gagal> {
+    let form = form.map(|f| f.0).ok();
+    check_csrf(&sesi, form.as_ref().map_or("", |f| f.csrf.as_str()))?;
+    let peran = sop_role(&sesi)?;
+    let catatan = form.map(|f| f.catatan).unwrap_or_default();
+    let now = (app.now)();
+    blocking(move || {
+        let (ws, mut reg) = app.open().map_err(internal)?;
+        let renderer = crate::surat::LazyRenderer::new(&ws);
+        let catatan = catatan.trim();
+        crate::surat::advance(
+            &mut reg,
+            &ws,
+            &renderer,
+            id,
+            peran,
+            &sesi.pengguna.nama,
+            (!catatan.is_empty()).then_some(catatan),
+            now,
+            None,
+        )
+        .map_err(refused)
+    })
+    .await?;
+    Ok(Redirect::to(&format!("/permohonan/{id}")).into_response())
+}
+
+#[derive(Deserialize)]
+struct TolakForm {
+    csrf: String,
+    #[serde(default)]
+    alasan: String,
+}
+
+async fn tolak(
+    State(app): State<App>,
+    Masuk(sesi): Masuk,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+    form: Result<Form<TolakForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, Gagal> {
+    let form = form.map(|f| f.0).ok();
+    check_csrf(&sesi, form.as_ref().map_or("", |f| f.csrf.as_str()))?;
+    let peran = sop_role(&sesi)?;
+    let alasan = form.map(|f| f.alasan).unwrap_or_default();
+    let now = (app.now)();
+    blocking(move || {
+        let (_, mut reg) = app.open().map_err(internal)?;
+        reg.reject(id, peran, &sesi.pengguna.nama, &alasan, now)
+            .map_err(|e| refused(e.into()))
+    })
+    .await?;
+    Ok(Redirect::to(&format!("/permohonan/{id}")).into_response())
+}
+
+/// The letter as PDF, named by its number (never by a person).
+async fn surat_pdf(
+    State(app): State<App>,
+    Masuk(_): Masuk,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+) -> Result<Response, Gagal> {
+    let (nomor, pdf) = blocking(move || {
+        let (ws, reg) = app.open().map_err(internal)?;
+        let p = reg.get(id).map_err(|e| refused(e.into()))?;
+        let Some(s) = reg.letter_of(id).map_err(internal)? else {
+            let e = match reg.legacy_letter_of(id).map_err(internal)? {
+                Some(l) => RegisterError::LegacyLetter(p.nomor_register, l.nomor),
+                None => RegisterError::NoLetter(p.nomor_register),
+            };
+            return Err(refused(e.into()));
+        };
+        let renderer = crate::surat::renderer(&ws).map_err(internal)?;
+        let pdf = crate::surat::print(&ws, &renderer, &s).map_err(internal)?;
+        Ok((s.nomor, pdf))
+    })
+    .await?;
+    let name = crate::numbering::file_stem(&nomor);
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/pdf".to_string(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"{name}.pdf\""),
+            ),
+        ],
+        pdf,
+    )
+        .into_response())
 }

@@ -9,6 +9,7 @@ use crate::calendar;
 use crate::model::Permohonan;
 use crate::pengguna::PeranPengguna;
 use crate::register::{Filter, Register, RegisterError, Sesi};
+use crate::register::{Surat, SuratLama};
 use crate::workflow::Tahap;
 use crate::workspace::Workspace;
 
@@ -189,7 +190,7 @@ pub fn beranda(ws: &Workspace, sesi: &Sesi, w: &Pekerjaan) -> Markup {
                     tbody {
                         @for m in &w.daftar {
                             tr {
-                                td { (m.p.nomor_register) }
+                                td { a href={ "/permohonan/" (m.p.id) } { (m.p.nomor_register) } }
                                 td { (m.p.nama) }
                                 td { (m.jenis_nama) }
                                 td { (m.p.tahap.label()) }
@@ -199,6 +200,101 @@ pub fn beranda(ws: &Workspace, sesi: &Sesi, w: &Pekerjaan) -> Markup {
                                     @if m.hari_sejak_masuk > m.standar_hari as i64 { " (lewat standar)" }
                                 }
                             }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+/// The button of the move into `ke`.
+fn tombol(ke: Tahap) -> &'static str {
+    match ke {
+        Tahap::Diterima => "Terima: berkas lengkap, catat di register",
+        Tahap::Diteruskan => "Teruskan ke Koordinator",
+        Tahap::Ditindaklanjuti => "Tindak lanjuti dan terbitkan surat",
+        Tahap::DilaporkanKeSeklur => "Laporkan ke Seklur",
+        Tahap::DilaporkanKeLurah => "Laporkan ke Lurah",
+        Tahap::Diajukan | Tahap::Ditolak => "Lanjutkan",
+    }
+}
+
+pub fn permohonan(
+    ws: &Workspace,
+    sesi: &Sesi,
+    p: &Permohonan,
+    surat: Option<&Surat>,
+    lama: Option<&SuratLama>,
+) -> Markup {
+    let tz = ws.profil.tz();
+    let jenis = ws.katalog.jenis(&p.jenis);
+    let mine = sesi.pengguna.peran.sop();
+    let next = p.tahap.next().filter(|(_, by)| Some(*by) == mine);
+    let can_refuse = mine.is_some() && p.tahap < Tahap::Ditindaklanjuti;
+    let dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
+    layout(
+        &format!("Permohonan {}", p.nomor_register),
+        Some(sesi),
+        html! {
+            h1 { "Permohonan " (p.nomor_register) }
+            table {
+                tr { th { "Jenis surat" } td { (jenis.map_or(p.jenis.as_str(), |j| j.nama.as_str())) } }
+                tr { th { "Tanggal" } td { (calendar::hari_tanggal(p.tanggal)) } }
+                tr { th { "Kanal" } td { (p.kanal.label()) } }
+                tr { th { "Tahap" } td { (p.tahap.label()) } }
+                tr { th { "Nama" } td { (p.nama) } }
+                tr { th { "NIK" } td { (p.nik) } }
+                tr { th { "No. KK" } td { (dash(&p.kk)) } }
+                tr { th { "Alamat" } td { (dash(&p.alamat)) } }
+                tr { th { "Keperluan" } td { (dash(&p.keperluan)) } }
+            }
+            h2 { "Berkas persyaratan" }
+            @if p.berkas.is_empty() {
+                p { "Tidak tercatat (permohonan dari register lama)." }
+            }
+            ul {
+                @for b in &p.berkas {
+                    li { (if b.ada { "[ada] " } else { "[belum] " }) (b.nama) @if !b.wajib { " (bersyarat)" } }
+                }
+            }
+            @if let Some(s) = surat {
+                h2 { "Surat" }
+                p { "Nomor " (s.nomor) ", " (calendar::tanggal(s.tanggal)) ". "
+                    @if s.batal.is_some() { strong { "Dibatalkan. " } }
+                    a href={ "/permohonan/" (p.id) "/surat.pdf" } { "Cetak surat (PDF)" } }
+            }
+            @if let Some(l) = lama {
+                h2 { "Surat (dari register lama)" }
+                p { "Nomor " (l.nomor) @if let Some(t) = l.tanggal { ", " (calendar::tanggal(t)) } ". Tidak ada PDF-nya." }
+            }
+            @if let Some((ke, _)) = next {
+                h2 { "Langkah Anda" }
+                form method="post" action={ "/permohonan/" (p.id) "/lanjut" } {
+                    input type="hidden" name="csrf" value=(sesi.csrf);
+                    label for="catatan" { "Catatan (boleh kosong)" }
+                    input type="text" id="catatan" name="catatan";
+                    p { button type="submit" { (tombol(ke)) } }
+                }
+            }
+            @if can_refuse {
+                form method="post" action={ "/permohonan/" (p.id) "/tolak" } {
+                    input type="hidden" name="csrf" value=(sesi.csrf);
+                    label for="alasan" { "Alasan penolakan" }
+                    input type="text" id="alasan" name="alasan" required;
+                    p { button type="submit" { "Tolak permohonan" } }
+                }
+            }
+            h2 { "Riwayat" }
+            table {
+                thead { tr { th { "Waktu" } th { "Tahap" } th { "Oleh" } th { "Catatan" } } }
+                tbody {
+                    @for r in &p.riwayat {
+                        tr {
+                            td { (calendar::waktu(&r.waktu, tz)) }
+                            td { (r.ke.label()) }
+                            td { (r.oleh) " (" (r.peran.label()) ")" }
+                            td { (r.catatan.clone().unwrap_or_default()) }
                         }
                     }
                 }

@@ -292,3 +292,185 @@ async fn logout_needs_the_session_token_and_sessions_expire() {
         .unwrap();
     assert_eq!(left, 0);
 }
+
+#[tokio::test]
+async fn a_request_goes_from_the_operator_to_the_letter_under_each_name() {
+    let ws = Ws::init();
+    let p = ws.baru("Siti Aminah");
+    let id = p["id"].as_i64().unwrap().to_string();
+    account(&ws, "Rina Marlina", "operator", "sandi-operator-1");
+    account(&ws, "Bambang Kasi", "kasi", "sandi-kasi-0001");
+    account(&ws, "Andi Koordinator", "koordinator", "sandi-koor-0001");
+    account(&ws, "Pak Admin", "admin", "sandi-admin-001");
+    let app = App::new(ws.dir.clone());
+    let page_of = |who: String| {
+        let app = app.clone();
+        let id = id.clone();
+        async move { send(&app, get(&format!("/permohonan/{id}"), Some(&who))).await }
+    };
+
+    let kasi = login(&app, "Bambang Kasi", "sandi-kasi-0001").await;
+    let page = page_of(kasi.clone()).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.body.contains("/lanjut"), "not the Kasi's step yet");
+    // Posting it anyway: the library's refusal, in its words, and nothing written.
+    let res = send(
+        &app,
+        post(
+            &format!("/permohonan/{id}/lanjut"),
+            Some(&kasi),
+            &[("csrf", &csrf_of(&page.body))],
+        ),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+    assert!(res.body.contains("Operator"), "{}", res.body);
+
+    let op = login(&app, "Rina Marlina", "sandi-operator-1").await;
+    let page = page_of(op.clone()).await;
+    assert!(page.body.contains("Terima: berkas lengkap"));
+    // Without the session's token the move is refused.
+    let res = send(
+        &app,
+        post(
+            &format!("/permohonan/{id}/lanjut"),
+            Some(&op),
+            &[("csrf", "x")],
+        ),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    assert_eq!(ws.json(&["permohonan", "lihat", &id])["tahap"], "diajukan");
+    let res = send(
+        &app,
+        post(
+            &format!("/permohonan/{id}/lanjut"),
+            Some(&op),
+            &[("csrf", &csrf_of(&page.body))],
+        ),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+
+    let page = page_of(kasi.clone()).await;
+    send(
+        &app,
+        post(
+            &format!("/permohonan/{id}/lanjut"),
+            Some(&kasi),
+            &[("csrf", &csrf_of(&page.body))],
+        ),
+    )
+    .await;
+
+    let admin = login(&app, "Pak Admin", "sandi-admin-001").await;
+    let page = page_of(admin.clone()).await;
+    let res = send(
+        &app,
+        post(
+            &format!("/permohonan/{id}/lanjut"),
+            Some(&admin),
+            &[("csrf", &csrf_of(&page.body))],
+        ),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+
+    let koor = login(&app, "Andi Koordinator", "sandi-koor-0001").await;
+    let page = page_of(koor.clone()).await;
+    assert!(page.body.contains("Tindak lanjuti dan terbitkan surat"));
+    let res = send(
+        &app,
+        post(
+            &format!("/permohonan/{id}/lanjut"),
+            Some(&koor),
+            &[("csrf", &csrf_of(&page.body))],
+        ),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+
+    // The history names the people who logged in, not typed names.
+    let v = ws.json(&["permohonan", "lihat", &id]);
+    assert_eq!(v["tahap"], "ditindaklanjuti");
+    let oleh: Vec<&str> = v["riwayat"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["oleh"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        oleh[1..],
+        ["Rina Marlina", "Bambang Kasi", "Andi Koordinator"]
+    );
+
+    // The letter, as a PDF named by its number.
+    let res = router(app.clone())
+        .oneshot(get(&format!("/permohonan/{id}/surat.pdf"), Some(&op)))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let disposition = res.headers()[header::CONTENT_DISPOSITION]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let nomor = v["surat"]["nomor"].as_str().unwrap();
+    assert!(
+        disposition.contains(&kelurahan::numbering::file_stem(nomor)),
+        "{disposition}"
+    );
+    assert!(!disposition.contains("Siti"));
+    let pdf = axum::body::to_bytes(res.into_body(), 1 << 24)
+        .await
+        .unwrap();
+    let file = ws.dir.join("unduhan.pdf");
+    std::fs::write(&file, &pdf).unwrap();
+    let text = crate::letters::pdf_text(&file);
+    assert!(
+        text.contains("SITI AMINAH") || text.contains("Siti Aminah"),
+        "{text}"
+    );
+    assert!(text.contains(nomor), "{text}");
+}
+
+#[tokio::test]
+async fn a_refusal_needs_a_reason_and_comes_before_the_letter() {
+    let ws = Ws::init();
+    let p = ws.baru("Budi Santoso");
+    let id = p["id"].as_i64().unwrap().to_string();
+    account(&ws, "Rina Marlina", "operator", "sandi-operator-1");
+    let app = App::new(ws.dir.clone());
+    let op = login(&app, "Rina Marlina", "sandi-operator-1").await;
+    let page = send(&app, get(&format!("/permohonan/{id}"), Some(&op)))
+        .await
+        .body;
+    let csrf = csrf_of(&page);
+    let res = send(
+        &app,
+        post(
+            &format!("/permohonan/{id}/tolak"),
+            Some(&op),
+            &[("csrf", &csrf), ("alasan", " ")],
+        ),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+    assert!(res.body.contains("alasan"), "{}", res.body);
+    let res = send(
+        &app,
+        post(
+            &format!("/permohonan/{id}/tolak"),
+            Some(&op),
+            &[("csrf", &csrf), ("alasan", "KTP kedaluwarsa")],
+        ),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let v = ws.json(&["permohonan", "lihat", &id]);
+    assert_eq!(v["tahap"], "ditolak");
+    assert_eq!(v["riwayat"][1]["oleh"], "Rina Marlina");
+    assert_eq!(v["riwayat"][1]["catatan"], "KTP kedaluwarsa");
+    let res = send(&app, get("/permohonan/999", Some(&op))).await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    assert!(!res.body.contains("panicked") && !res.body.contains("rusqlite"));
+}
