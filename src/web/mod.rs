@@ -87,6 +87,7 @@ pub fn router(app: App) -> Router {
         .route("/", get(beranda))
         .route("/masuk", get(masuk_form).post(masuk))
         .route("/keluar", post(keluar))
+        .route("/permohonan/baru", get(baru_form).post(baru))
         .route("/permohonan/{id}", get(permohonan))
         .route("/permohonan/{id}/lanjut", post(lanjut))
         .route("/permohonan/{id}/tolak", post(tolak))
@@ -540,4 +541,83 @@ async fn surat_pdf(
         pdf,
     )
         .into_response())
+}
+
+/// Only the Operator registers a request (SOP step 2 starts at the counter).
+fn operator_only(sesi: &Sesi) -> Result<(), Gagal> {
+    if sesi.pengguna.peran == pengguna::PeranPengguna::Operator {
+        Ok(())
+    } else {
+        Err(gagal(
+            StatusCode::FORBIDDEN,
+            "Hanya Operator yang mencatat permohonan baru.",
+        ))
+    }
+}
+
+#[derive(Deserialize)]
+struct JenisQuery {
+    jenis: Option<String>,
+}
+
+/// The new-request form: first the letter type, then that type's own form.
+async fn baru_form(
+    State(app): State<App>,
+    Masuk(sesi): Masuk,
+    axum::extract::Query(q): axum::extract::Query<JenisQuery>,
+) -> Result<Response, Gagal> {
+    operator_only(&sesi)?;
+    let now = (app.now)();
+    let page = blocking(move || {
+        let (ws, _) = app.open().map_err(internal)?;
+        let form = pages::Isian {
+            tanggal: now.with_timezone(&ws.profil.tz()).date_naive().to_string(),
+            ..pages::Isian::default()
+        };
+        Ok(match q.jenis.as_deref().and_then(|k| ws.katalog.jenis(k)) {
+            Some(j) => pages::baru(&sesi, j, &form, &[]).into_response(),
+            None => pages::pilih_jenis(&ws, &sesi).into_response(),
+        })
+    })
+    .await?;
+    Ok(page)
+}
+
+/// Registers a request through the same intake check as the command line.
+async fn baru(
+    State(app): State<App>,
+    Masuk(sesi): Masuk,
+    form: Result<Form<Vec<(String, String)>>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, Gagal> {
+    let Ok(Form(pairs)) = form else {
+        return Err(gagal(
+            StatusCode::BAD_REQUEST,
+            "Isian formulir tidak terbaca.",
+        ));
+    };
+    let f = pages::Isian::from_pairs(&pairs);
+    check_csrf(&sesi, &f.csrf)?;
+    operator_only(&sesi)?;
+    let now = (app.now)();
+    blocking(move || {
+        let (ws, mut reg) = app.open().map_err(internal)?;
+        let Some(jenis) = ws.katalog.jenis(&f.jenis) else {
+            return Ok(pages::pilih_jenis(&ws, &sesi).into_response());
+        };
+        let today = now.with_timezone(&ws.profil.tz()).date_naive();
+        match crate::model::periksa(&f.masukan(), &ws.katalog, today) {
+            Err(e) => Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                pages::baru(&sesi, jenis, &f, &e.0),
+            )
+                .into_response()),
+            Ok(baru) => {
+                let p = reg
+                    .create(&baru, &sesi.pengguna.nama, now)
+                    .map_err(internal)?;
+                Ok(Redirect::to(&format!("/permohonan/{}", p.id)).into_response())
+            }
+        }
+    })
+    .await
 }

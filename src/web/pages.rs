@@ -6,7 +6,8 @@ use chrono::{DateTime, FixedOffset};
 use maud::{DOCTYPE, Markup, html};
 
 use crate::calendar;
-use crate::model::Permohonan;
+use crate::catalog::{JenisSurat, TipeIsian};
+use crate::model::{Masalah, Masukan, Permohonan};
 use crate::pengguna::PeranPengguna;
 use crate::register::{Filter, Register, RegisterError, Sesi};
 use crate::register::{Surat, SuratLama};
@@ -44,6 +45,9 @@ fn layout(judul: &str, sesi: Option<&Sesi>, body: Markup) -> Markup {
                 header {
                     strong { a href="/" { "Pelayanan Surat Kelurahan" } }
                     @if let Some(s) = sesi {
+                        @if s.pengguna.peran == PeranPengguna::Operator {
+                            a href="/permohonan/baru" { "Permohonan baru" }
+                        }
                         span { (s.pengguna.nama) " (" (peran_label(s.pengguna.peran)) ")" }
                         form method="post" action="/keluar" {
                             input type="hidden" name="csrf" value=(s.csrf);
@@ -298,6 +302,167 @@ pub fn permohonan(
                         }
                     }
                 }
+            }
+        },
+    )
+}
+
+/// What the new-request form holds, as typed (kept when the form comes back with
+/// problems).
+#[derive(Debug, Clone, Default)]
+pub struct Isian {
+    pub csrf: String,
+    pub jenis: String,
+    pub nama: String,
+    pub nik: String,
+    pub kk: String,
+    pub alamat: String,
+    pub rt: String,
+    pub rw: String,
+    pub telepon: String,
+    pub kanal: String,
+    pub keperluan: String,
+    pub tanggal: String,
+    /// `isian:KUNCI` fields.
+    pub isian: Vec<(String, String)>,
+    pub berkas: Vec<String>,
+}
+
+impl Isian {
+    pub fn from_pairs(pairs: &[(String, String)]) -> Isian {
+        let mut f = Isian::default();
+        for (k, v) in pairs {
+            let v = v.clone();
+            match k.as_str() {
+                "csrf" => f.csrf = v,
+                "jenis" => f.jenis = v,
+                "nama" => f.nama = v,
+                "nik" => f.nik = v,
+                "kk" => f.kk = v,
+                "alamat" => f.alamat = v,
+                "rt" => f.rt = v,
+                "rw" => f.rw = v,
+                "telepon" => f.telepon = v,
+                "kanal" => f.kanal = v,
+                "keperluan" => f.keperluan = v,
+                "tanggal" => f.tanggal = v,
+                "berkas" => f.berkas.push(v),
+                other => {
+                    if let Some(key) = other.strip_prefix("isian:") {
+                        f.isian.push((key.to_string(), v));
+                    }
+                }
+            }
+        }
+        f
+    }
+
+    /// The same input the command line builds from its options.
+    pub fn masukan(&self) -> Masukan {
+        let opt = |s: &str| (!s.trim().is_empty()).then(|| s.to_string());
+        Masukan {
+            jenis: self.jenis.clone(),
+            nama: self.nama.clone(),
+            nik: self.nik.clone(),
+            kk: opt(&self.kk),
+            alamat: opt(&self.alamat),
+            rt: opt(&self.rt),
+            rw: opt(&self.rw),
+            telepon: opt(&self.telepon),
+            kanal: opt(&self.kanal),
+            keperluan: opt(&self.keperluan),
+            isian: self.isian.clone(),
+            berkas: self.berkas.clone(),
+            tanggal: opt(&self.tanggal),
+        }
+    }
+
+    fn isian(&self, key: &str) -> &str {
+        self.isian
+            .iter()
+            .find(|(k, _)| k == key)
+            .map_or("", |(_, v)| v.as_str())
+    }
+}
+
+pub fn pilih_jenis(ws: &Workspace, sesi: &Sesi) -> Markup {
+    layout(
+        "Permohonan baru",
+        Some(sesi),
+        html! {
+            h1 { "Permohonan baru" }
+            p { "Pilih jenis surat:" }
+            ul {
+                @for j in &ws.katalog.jenis {
+                    li { a href={ "/permohonan/baru?jenis=" (j.kode) } { (j.nama) } }
+                }
+            }
+        },
+    )
+}
+
+pub fn baru(sesi: &Sesi, j: &JenisSurat, f: &Isian, masalah: &[Masalah]) -> Markup {
+    let field = |label: &str, name: &str, value: &str, wajib: bool, kind: &str| {
+        // The intake names an extra field `isian KUNCI`; the form `isian:KUNCI`.
+        let key = name.replacen("isian:", "isian ", 1);
+        let problems: Vec<&Masalah> = masalah.iter().filter(|m| m.field == key).collect();
+        html! {
+            label for=(name) { (label) @if wajib { " *" } }
+            input type=(kind) id=(name) name=(name) value=(value) required[wajib];
+            @for m in problems { p.galat { (m.pesan) } }
+        }
+    };
+    layout(
+        "Permohonan baru",
+        Some(sesi),
+        html! {
+            h1 { (j.nama) }
+            @if !masalah.is_empty() {
+                div.galat role="alert" {
+                    p { "Permohonan belum dicatat. Perbaiki isian berikut:" }
+                    ul { @for m in masalah { li { (m.field) ": " (m.pesan) } } }
+                }
+            }
+            form method="post" action="/permohonan/baru" {
+                input type="hidden" name="csrf" value=(sesi.csrf);
+                input type="hidden" name="jenis" value=(j.kode);
+                fieldset {
+                    legend { "Diajukan" }
+                    label { input type="radio" name="kanal" value="langsung" checked[f.kanal != "whatsapp"]; " Datang langsung" }
+                    label { input type="radio" name="kanal" value="whatsapp" checked[f.kanal == "whatsapp"]; " WhatsApp" }
+                    (field("Tanggal", "tanggal", &f.tanggal, true, "date"))
+                }
+                fieldset {
+                    legend { "Pemohon" }
+                    (field("Nama", "nama", &f.nama, true, "text"))
+                    (field("NIK (16 angka)", "nik", &f.nik, true, "text"))
+                    (field("No. KK", "kk", &f.kk, false, "text"))
+                    (field("Alamat", "alamat", &f.alamat, false, "text"))
+                    (field("RT", "rt", &f.rt, false, "text"))
+                    (field("RW", "rw", &f.rw, false, "text"))
+                    (field("Telepon / WhatsApp", "telepon", &f.telepon, false, "text"))
+                    (field("Keperluan", "keperluan", &f.keperluan, false, "text"))
+                }
+                @if !j.isian.is_empty() {
+                    fieldset {
+                        legend { "Isian " (j.nama) }
+                        @for i in &j.isian {
+                            (field(&i.label, &format!("isian:{}", i.kunci), f.isian(&i.kunci), i.wajib,
+                                match i.tipe { TipeIsian::Tanggal => "date", _ => "text" }))
+                        }
+                    }
+                }
+                fieldset {
+                    legend { "Berkas persyaratan yang dibawa" }
+                    @for b in &j.berkas {
+                        label {
+                            input type="checkbox" name="berkas" value=(b.kode) checked[f.berkas.contains(&b.kode)];
+                            " " (b.nama) @if !b.wajib { " (bila berlaku)" }
+                        }
+                    }
+                    @for m in masalah.iter().filter(|m| m.field == "berkas") { p.galat { (m.pesan) } }
+                }
+                p { button type="submit" { "Catat permohonan" } }
             }
         },
     )

@@ -474,3 +474,94 @@ async fn a_refusal_needs_a_reason_and_comes_before_the_letter() {
     assert_eq!(res.status, StatusCode::NOT_FOUND);
     assert!(!res.body.contains("panicked") && !res.body.contains("rusqlite"));
 }
+
+#[tokio::test]
+async fn the_operator_registers_a_request_from_the_catalog_form() {
+    let ws = Ws::init();
+    account(&ws, "Rina Marlina", "operator", "sandi-operator-1");
+    account(&ws, "Bambang Kasi", "kasi", "sandi-kasi-0001");
+    let app = App::new(ws.dir.clone());
+    let op = login(&app, "Rina Marlina", "sandi-operator-1").await;
+
+    let list = send(&app, get("/permohonan/baru", Some(&op))).await.body;
+    assert!(
+        list.contains("/permohonan/baru?jenis=pengantar-nikah"),
+        "{list}"
+    );
+    let form = send(&app, get("/permohonan/baru?jenis=sk-usaha", Some(&op)))
+        .await
+        .body;
+    // The type's own fields and papers come from the catalog.
+    assert!(form.contains("name=\"isian:nama_usaha\""), "{form}");
+    assert!(
+        form.contains("name=\"berkas\" value=\"pengantar-rt\""),
+        "{form}"
+    );
+    let csrf = csrf_of(&form);
+
+    let fields = |nik: &'static str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("jenis", "sk-usaha".to_string()),
+            ("kanal", "whatsapp".to_string()),
+            ("nama", "Siti Aminah".to_string()),
+            ("nik", nik.to_string()),
+            ("telepon", "081234567890".to_string()),
+            ("isian:nama_usaha", "Warung Bu Siti".to_string()),
+            ("isian:jenis_usaha", "Warung makan".to_string()),
+            ("isian:alamat_usaha", "Jl. Sumbawa No. 3".to_string()),
+            ("isian:mulai_usaha", "2019".to_string()),
+            ("berkas", "pengantar-rt".to_string()),
+            ("berkas", "kk-ktp".to_string()),
+        ]
+    };
+    let as_refs = |v: &Vec<(&'static str, String)>| -> Vec<(&'static str, String)> { v.clone() };
+    let send_form = |v: Vec<(&'static str, String)>, who: String| {
+        let app = app.clone();
+        async move {
+            let pairs: Vec<(&str, &str)> = v.iter().map(|(k, x)| (*k, x.as_str())).collect();
+            send(&app, post("/permohonan/baru", Some(&who), &pairs)).await
+        }
+    };
+
+    // A wrong NIK: the form again, with the intake's own words and what was typed.
+    let res = send_form(as_refs(&fields("123")), op.clone()).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    assert!(res.body.contains("NIK harus 16 angka"), "{}", res.body);
+    assert!(res.body.contains("value=\"Warung Bu Siti\""));
+    assert_eq!(ws.snapshot().as_array().unwrap().len(), 0);
+
+    // Only the Operator registers.
+    let kasi = login(&app, "Bambang Kasi", "sandi-kasi-0001").await;
+    assert_eq!(
+        send(&app, get("/permohonan/baru", Some(&kasi)))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+
+    let res = send_form(fields(crate::NIK_P), op.clone()).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let v = ws.json(&["permohonan", "lihat", "1"]);
+    assert_eq!(v["kanal"], "whatsapp");
+    assert_eq!(v["isian"]["nama_usaha"], "Warung Bu Siti");
+    let ada: Vec<&str> = v["berkas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|b| b["ada"] == true)
+        .map(|b| b["kode"].as_str().unwrap())
+        .collect();
+    assert_eq!(ada, ["pengantar-rt", "kk-ktp"]);
+    assert!(
+        v["riwayat"][0]["catatan"]
+            .as_str()
+            .unwrap()
+            .contains("Rina Marlina"),
+        "{v}"
+    );
+    assert_eq!(
+        res.location.as_deref(),
+        Some(format!("/permohonan/{}", v["id"]).as_str())
+    );
+}
