@@ -565,3 +565,49 @@ async fn the_operator_registers_a_request_from_the_catalog_form() {
         Some(format!("/permohonan/{}", v["id"]).as_str())
     );
 }
+
+#[tokio::test]
+async fn a_whatsapp_request_offers_the_message_that_fits_its_stage() {
+    let ws = Ws::init();
+    let p = ws.json(&[
+        "permohonan",
+        "baru",
+        "--jenis",
+        "sk-domisili",
+        "--nama",
+        "Siti Aminah",
+        "--nik",
+        crate::NIK_P,
+        "--kanal",
+        "whatsapp",
+        "--telepon",
+        "0812-3456-7890",
+        "--berkas",
+        "pengantar-rt",
+    ]);
+    let id = p["id"].as_i64().unwrap().to_string();
+    account(&ws, "Rina Marlina", "operator", "sandi-operator-1");
+    let app = App::new(ws.dir.clone());
+    let op = login(&app, "Rina Marlina", "sandi-operator-1").await;
+    let page = send(&app, get(&format!("/permohonan/{id}"), Some(&op)))
+        .await
+        .body;
+    // A paper is missing: the message names it; the number is in international form.
+    assert!(page.contains("https://wa.me/6281234567890?text="), "{page}");
+    assert!(page.contains("Kabari: berkas kurang"), "{page}");
+    assert!(page.contains("belum%20ada"), "{page}");
+    // No NIK in the message.
+    let href = &page[page.find("https://wa.me/").unwrap()..];
+    let href = &href[..href.find('"').unwrap()];
+    assert!(!href.contains(crate::NIK_P), "{href}");
+
+    // A request taken at the counter offers nothing.
+    let walk_in = ws.baru("Budi Santoso");
+    let page = send(
+        &app,
+        get(&format!("/permohonan/{}", walk_in["id"]), Some(&op)),
+    )
+    .await
+    .body;
+    assert!(!page.contains("wa.me"));
+}
