@@ -325,6 +325,9 @@ pub struct Filter {
     /// By the request's date.
     pub bulan: Option<Bulan>,
     pub tahun: Option<i32>,
+    /// A name (any part), a register number, a letter number, or a whole NIK (a NIK is
+    /// only ever matched exactly, so a search cannot fish for NIKs by their digits).
+    pub cari: Option<String>,
 }
 
 /// How many requests stand at each stage.
@@ -493,6 +496,30 @@ impl Register {
         if let Some(y) = f.tahun {
             args.push(y.to_string());
             clauses.push(format!("p.tahun = CAST(?{} AS INTEGER)", args.len()));
+        }
+        if let Some(c) = f.cari.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+            let like = format!(
+                "%{}%",
+                c.replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_")
+            );
+            // "42/2026" finds 0042/2026.
+            let exact = match c.split_once('/') {
+                Some((u, y)) if u.parse::<i64>().is_ok() && y.parse::<i32>().is_ok() => {
+                    format_nomor_register(u.parse().unwrap_or(0), y.parse().unwrap_or(0))
+                }
+                _ => c.to_string(),
+            };
+            args.push(like);
+            args.push(exact);
+            args.push(c.to_string());
+            let (l, e, raw) = (args.len() - 2, args.len() - 1, args.len());
+            clauses.push(format!(
+                "(p.nama LIKE ?{l} ESCAPE '\\' OR p.nomor_register = ?{e} OR p.nik = ?{raw}
+                  OR p.id IN (SELECT permohonan_id FROM surat WHERE nomor = ?{raw})
+                  OR p.id IN (SELECT permohonan_id FROM surat_lama WHERE nomor = ?{raw}))"
+            ));
         }
         let filter = if clauses.is_empty() {
             "1".to_string()

@@ -465,6 +465,9 @@ pub struct DaftarArgs {
     /// Hanya bulan ini (TAHUN-BULAN), menurut tanggal permohonan.
     #[arg(long, value_name = "BULAN")]
     pub bulan: Option<String>,
+    /// Cari nama (sebagian), nomor register, nomor surat, atau NIK (hanya NIK utuh).
+    #[arg(long, value_name = "TEKS")]
+    pub cari: Option<String>,
     /// Bentuk keluaran.
     #[arg(long, value_enum, default_value_t = Format::Tabel)]
     pub format: Format,

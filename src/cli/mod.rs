@@ -901,6 +901,7 @@ fn permohonan(dir: &Path, cmd: PermohonanCmd) -> Result<()> {
                     .transpose()
                     .map_err(|e| UsageError(format!("--bulan: {e}")))?,
                 tahun: None,
+                cari: a.cari.clone(),
             };
             let list = reg.list(&filter)?;
             match a.format {

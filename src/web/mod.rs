@@ -87,6 +87,7 @@ pub fn router(app: App) -> Router {
         .route("/", get(beranda))
         .route("/masuk", get(masuk_form).post(masuk))
         .route("/keluar", post(keluar))
+        .route("/register", get(register))
         .route("/permohonan/baru", get(baru_form).post(baru))
         .route("/permohonan/{id}", get(permohonan))
         .route("/permohonan/{id}/lanjut", post(lanjut))
@@ -620,4 +621,38 @@ async fn baru(
         }
     })
     .await
+}
+
+#[derive(Deserialize, Default)]
+pub struct CariQuery {
+    #[serde(default)]
+    pub cari: String,
+    #[serde(default)]
+    pub tahap: String,
+    #[serde(default)]
+    pub jenis: String,
+}
+
+/// The register with search and filters; at most the latest 200 shown.
+async fn register(
+    State(app): State<App>,
+    Masuk(sesi): Masuk,
+    axum::extract::Query(q): axum::extract::Query<CariQuery>,
+) -> Result<Response, Gagal> {
+    let page = blocking(move || {
+        let (ws, reg) = app.open().map_err(internal)?;
+        let filter = crate::register::Filter {
+            tahap: q.tahap.parse().ok(),
+            jenis: ws.katalog.jenis(&q.jenis).map(|j| j.kode.clone()),
+            cari: Some(q.cari.clone()),
+            ..Default::default()
+        };
+        let mut list = reg.list(&filter).map_err(internal)?;
+        let total = list.len();
+        list.reverse();
+        list.truncate(200);
+        Ok(pages::register(&ws, &sesi, &q, &list, total))
+    })
+    .await?;
+    Ok(page.into_response())
 }

@@ -45,6 +45,7 @@ fn layout(judul: &str, sesi: Option<&Sesi>, body: Markup) -> Markup {
                 header {
                     strong { a href="/" { "Pelayanan Surat Kelurahan" } }
                     @if let Some(s) = sesi {
+                        a href="/register" { "Register" }
                         @if s.pengguna.peran == PeranPengguna::Operator {
                             a href="/permohonan/baru" { "Permohonan baru" }
                         }
@@ -555,4 +556,59 @@ pub fn wa_link(
         format!("https://wa.me/{nomor}?text={}", url_encode(&text)),
         what,
     ))
+}
+
+pub fn register(
+    ws: &Workspace,
+    sesi: &Sesi,
+    q: &super::CariQuery,
+    list: &[Permohonan],
+    total: usize,
+) -> Markup {
+    layout(
+        "Register",
+        Some(sesi),
+        html! {
+            h1 { "Buku register" }
+            form method="get" action="/register" {
+                label for="cari" { "Cari nama, nomor register, nomor surat, atau NIK (utuh)" }
+                input type="text" id="cari" name="cari" value=(q.cari);
+                label for="tahap" { "Tahap" }
+                select id="tahap" name="tahap" {
+                    option value="" { "Semua" }
+                    @for t in Tahap::ALL {
+                        option value=(t.kode()) selected[q.tahap == t.kode()] { (t.label()) }
+                    }
+                }
+                label for="jenis" { "Jenis surat" }
+                select id="jenis" name="jenis" {
+                    option value="" { "Semua" }
+                    @for j in &ws.katalog.jenis {
+                        option value=(j.kode) selected[q.jenis == j.kode] { (j.nama) }
+                    }
+                }
+                p { button type="submit" { "Cari" } }
+            }
+            p { (total) " permohonan"
+                @if total > list.len() { ", " (list.len()) " terbaru ditampilkan" } "." }
+            @if !list.is_empty() {
+                table {
+                    thead { tr { th { "No. Register" } th { "Tanggal" } th { "Nama" } th { "NIK" } th { "Jenis" } th { "Tahap" } } }
+                    tbody {
+                        @for p in list {
+                            tr {
+                                td { a href={ "/permohonan/" (p.id) } { (p.nomor_register) } }
+                                td { (calendar::tanggal(p.tanggal)) }
+                                td { (p.nama) }
+                                // A list is seen over a shoulder: the NIK masked, in full on the request's page.
+                                td { (crate::identity::mask(&p.nik)) }
+                                td { (ws.katalog.jenis(&p.jenis).map_or(p.jenis.as_str(), |j| j.nama.as_str())) }
+                                td { (p.tahap.label()) }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    )
 }

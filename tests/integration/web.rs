@@ -611,3 +611,69 @@ async fn a_whatsapp_request_offers_the_message_that_fits_its_stage() {
     .body;
     assert!(!page.contains("wa.me"));
 }
+
+#[tokio::test]
+async fn the_register_is_searched_by_name_number_and_only_a_whole_nik() {
+    let ws = Ws::init();
+    ws.baru("Siti Aminah");
+    let budi = ws.json(&[
+        "permohonan",
+        "baru",
+        "--jenis",
+        "sktm",
+        "--nama",
+        "Budi_Santoso 100%",
+        "--nik",
+        crate::NIK_L,
+        "--berkas",
+        "pengantar-rt",
+    ]);
+    // "0002/2026" typed the short way, "2/2026".
+    let (urut, tahun) = budi["nomor_register"]
+        .as_str()
+        .unwrap()
+        .split_once('/')
+        .unwrap();
+    let short = format!("cari={}%2F{tahun}", urut.trim_start_matches('0'));
+    account(&ws, "Bambang Kasi", "kasi", "sandi-kasi-0001");
+    let app = App::new(ws.dir.clone());
+    let kasi = login(&app, "Bambang Kasi", "sandi-kasi-0001").await;
+    let search = |q: &str| {
+        let app = app.clone();
+        let kasi = kasi.clone();
+        let url = format!("/register?{q}");
+        async move { send(&app, get(&url, Some(&kasi))).await.body }
+    };
+    let all = search("").await;
+    assert!(all.contains("2 permohonan."), "{all}");
+    // Lists mask the NIK.
+    assert!(!all.contains(crate::NIK_P) && all.contains("1571xxxxxxxx0003"));
+    let by_name = search("cari=aminah").await;
+    assert!(
+        by_name.contains("1 permohonan.") && by_name.contains("Siti Aminah"),
+        "{by_name}"
+    );
+    // LIKE's wildcards are only characters.
+    assert!(search("cari=%25").await.contains("1 permohonan."));
+    assert!(search("cari=_").await.contains("1 permohonan."));
+    let found = search(&short).await;
+    assert!(
+        found.contains("1 permohonan.") && found.contains("Budi_Santoso"),
+        "{found}"
+    );
+    // A NIK is found only whole; its digits fish for nothing.
+    assert!(
+        search(&format!("cari={}", crate::NIK_P))
+            .await
+            .contains("1 permohonan.")
+    );
+    assert!(search("cari=15710945").await.contains("0 permohonan."));
+    assert!(
+        search("cari=&tahap=diajukan&jenis=sktm")
+            .await
+            .contains("1 permohonan.")
+    );
+    // The same search on the command line.
+    let v = ws.json(&["permohonan", "daftar", "--cari", "aminah"]);
+    assert_eq!(v.as_array().unwrap().len(), 1);
+}
