@@ -93,6 +93,9 @@ pub fn router(app: App) -> Router {
         .route("/permohonan/{id}/lanjut", post(lanjut))
         .route("/permohonan/{id}/tolak", post(tolak))
         .route("/permohonan/{id}/surat.pdf", get(surat_pdf))
+        .route("/permohonan/{id}/{bentuk}", get(formulir_terisi))
+        .route("/blanko", get(blanko_page))
+        .route("/blanko/{berkas}", get(blanko_pdf))
         .layer(middleware::from_fn(log_request))
         .with_state(app)
 }
@@ -655,4 +658,102 @@ async fn register(
     })
     .await?;
     Ok(page.into_response())
+}
+
+fn pdf_response(name: &str, pdf: Vec<u8>) -> Response {
+    (
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/pdf".to_string(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"{name}\""),
+            ),
+        ],
+        pdf,
+    )
+        .into_response()
+}
+
+/// Prints through the same `blanko` functions as the command line (into
+/// `output/blanko/`), and serves the file written.
+fn printed(p: crate::blanko::Printed) -> Result<(String, Vec<u8>), Gagal> {
+    let name = p
+        .berkas
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let bytes = std::fs::read(&p.berkas).map_err(internal)?;
+    Ok((name, bytes))
+}
+
+/// A request's receipt (`tanda-terima.pdf`) or routing slip (`lembar-kendali.pdf`), filled.
+async fn formulir_terisi(
+    State(app): State<App>,
+    Masuk(_): Masuk,
+    axum::extract::Path((id, bentuk)): axum::extract::Path<(i64, String)>,
+) -> Result<Response, Gagal> {
+    let (name, pdf) = blocking(move || {
+        let (ws, reg) = app.open().map_err(internal)?;
+        let p = reg.get(id).map_err(|e| refused(e.into()))?;
+        let r = crate::surat::renderer(&ws).map_err(internal)?;
+        let out = ws.dir.join("output/blanko");
+        let done = match bentuk.as_str() {
+            "tanda-terima.pdf" => crate::blanko::receipt(&ws, &r, Some(&p), &out),
+            "lembar-kendali.pdf" => {
+                let s = reg.letter_of(id).map_err(internal)?;
+                crate::blanko::routing_slip(&ws, &r, Some((&p, s.as_ref())), &out)
+            }
+            _ => return Err(gagal(StatusCode::NOT_FOUND, "Halaman ini tidak ada.")),
+        }
+        .map_err(internal)?;
+        printed(done)
+    })
+    .await?;
+    Ok(pdf_response(&name, pdf))
+}
+
+async fn blanko_page(State(app): State<App>, Masuk(sesi): Masuk) -> Result<Response, Gagal> {
+    let page = blocking(move || {
+        let (ws, _) = app.open().map_err(internal)?;
+        Ok(pages::blanko(&ws, &sesi))
+    })
+    .await?;
+    Ok(page.into_response())
+}
+
+/// A blank form: `permohonan-KODE.pdf`, `tanda-terima.pdf`, `lembar-kendali.pdf`,
+/// `buku-register.pdf`.
+async fn blanko_pdf(
+    State(app): State<App>,
+    Masuk(_): Masuk,
+    axum::extract::Path(berkas): axum::extract::Path<String>,
+) -> Result<Response, Gagal> {
+    let (name, pdf) = blocking(move || {
+        let (ws, _) = app.open().map_err(internal)?;
+        let r = crate::surat::renderer(&ws).map_err(internal)?;
+        let out = ws.dir.join("output/blanko");
+        let not_found = || gagal(StatusCode::NOT_FOUND, "Blanko ini tidak ada.");
+        let done = match berkas.as_str() {
+            "tanda-terima.pdf" => crate::blanko::receipt(&ws, &r, None, &out),
+            "lembar-kendali.pdf" => crate::blanko::routing_slip(&ws, &r, None, &out),
+            "buku-register.pdf" => crate::blanko::register_pages(&ws, &r, &out),
+            other => {
+                let kode = other
+                    .strip_prefix("permohonan-")
+                    .and_then(|k| k.strip_suffix(".pdf"))
+                    .ok_or_else(not_found)?;
+                if ws.katalog.jenis(kode).is_none() {
+                    return Err(not_found());
+                }
+                crate::blanko::application(&ws, &r, kode, &out)
+            }
+        }
+        .map_err(internal)?;
+        printed(done)
+    })
+    .await?;
+    Ok(pdf_response(&name, pdf))
 }

@@ -46,6 +46,7 @@ fn layout(judul: &str, sesi: Option<&Sesi>, body: Markup) -> Markup {
                     strong { a href="/" { "Pelayanan Surat Kelurahan" } }
                     @if let Some(s) = sesi {
                         a href="/register" { "Register" }
+                        a href="/blanko" { "Blanko" }
                         @if s.pengguna.peran == PeranPengguna::Operator {
                             a href="/permohonan/baru" { "Permohonan baru" }
                         }
@@ -272,6 +273,11 @@ pub fn permohonan(
             @if let Some(l) = lama {
                 h2 { "Surat (dari register lama)" }
                 p { "Nomor " (l.nomor) @if let Some(t) = l.tanggal { ", " (calendar::tanggal(t)) } ". Tidak ada PDF-nya." }
+            }
+            h2 { "Cetak" }
+            ul {
+                li { a href={ "/permohonan/" (p.id) "/tanda-terima.pdf" } { "Tanda terima berkas (PDF)" } }
+                li { a href={ "/permohonan/" (p.id) "/lembar-kendali.pdf" } { "Lembar kendali (PDF)" } }
             }
             @if let Some((href, what)) = wa_link(p, jenis.map_or(p.jenis.as_str(), |j| j.nama.as_str()), &ws.profil.kantor.kelurahan, surat) {
                 p { a href=(href) target="_blank" rel="noopener noreferrer" { (what) " lewat WhatsApp" } }
@@ -608,6 +614,28 @@ pub fn register(
                         }
                     }
                 }
+            }
+        },
+    )
+}
+
+pub fn blanko(ws: &Workspace, sesi: &Sesi) -> Markup {
+    layout(
+        "Blanko",
+        Some(sesi),
+        html! {
+            h1 { "Blanko" }
+            h2 { "Formulir permohonan" }
+            ul {
+                @for j in &ws.katalog.jenis {
+                    li { a href={ "/blanko/permohonan-" (j.kode) ".pdf" } { (j.nama) } }
+                }
+            }
+            h2 { "Lainnya" }
+            ul {
+                li { a href="/blanko/tanda-terima.pdf" { "Tanda terima berkas" } }
+                li { a href="/blanko/lembar-kendali.pdf" { "Lembar kendali" } }
+                li { a href="/blanko/buku-register.pdf" { "Halaman buku register" } }
             }
         },
     )

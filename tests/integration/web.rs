@@ -677,3 +677,50 @@ async fn the_register_is_searched_by_name_number_and_only_a_whole_nik() {
     let v = ws.json(&["permohonan", "daftar", "--cari", "aminah"]);
     assert_eq!(v.as_array().unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn forms_print_blank_and_filled_from_the_page() {
+    let ws = Ws::init();
+    let p = ws.baru("Siti Aminah");
+    let id = p["id"].as_i64().unwrap();
+    let nomor = p["nomor_register"].as_str().unwrap().to_string();
+    account(&ws, "Rina Marlina", "operator", "sandi-operator-1");
+    let app = App::new(ws.dir.clone());
+    let op = login(&app, "Rina Marlina", "sandi-operator-1").await;
+
+    let page = send(&app, get("/blanko", Some(&op))).await.body;
+    assert_eq!(page.matches("/blanko/permohonan-").count(), 8, "{page}");
+    let pdf_text = |path: String| {
+        let app = app.clone();
+        let op = op.clone();
+        let dir = ws.dir.clone();
+        async move {
+            let res = router(app).oneshot(get(&path, Some(&op))).await.unwrap();
+            assert_eq!(res.status(), StatusCode::OK, "{path}");
+            assert_eq!(res.headers()[header::CONTENT_TYPE], "application/pdf");
+            let bytes = axum::body::to_bytes(res.into_body(), 1 << 24)
+                .await
+                .unwrap();
+            let file = dir.join("unduhan.pdf");
+            std::fs::write(&file, &bytes).unwrap();
+            crate::letters::pdf_text(&file)
+        }
+    };
+    let text = pdf_text("/blanko/permohonan-sktm.pdf".into()).await;
+    assert!(text.to_uppercase().contains("TIDAK MAMPU"), "{text}");
+    let text = pdf_text(format!("/permohonan/{id}/tanda-terima.pdf")).await;
+    assert!(text.contains(&nomor), "{text}");
+    let text = pdf_text(format!("/permohonan/{id}/lembar-kendali.pdf")).await;
+    assert!(text.contains(&nomor), "{text}");
+    for missing in [
+        "/blanko/permohonan-sakti.pdf",
+        "/blanko/kelurahan.toml",
+        &format!("/permohonan/{id}/kelurahan.db"),
+    ] {
+        assert_eq!(
+            send(&app, get(missing, Some(&op))).await.status,
+            StatusCode::NOT_FOUND,
+            "{missing}"
+        );
+    }
+}
