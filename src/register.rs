@@ -681,6 +681,15 @@ impl Register {
         Ok(p)
     }
 
+    /// Months whose reports have been made, latest first (`2026-10`).
+    pub fn report_months(&self) -> Result<Vec<String>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT DISTINCT bulan FROM laporan ORDER BY bulan DESC")?;
+        let rows = st.query_map([], |r| r.get::<_, String>(0))?;
+        Ok(rows.collect::<std::result::Result<Vec<_>, _>>()?)
+    }
+
     /// Requests per month (by request date), for each month from `from` to `to`.
     pub fn count_by_month(&self, from: Bulan, to: Bulan) -> Result<Vec<(Bulan, i64)>> {
         let mut st = self.conn.prepare(

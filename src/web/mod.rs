@@ -95,6 +95,9 @@ pub fn router(app: App) -> Router {
         .route("/permohonan/{id}/surat.pdf", get(surat_pdf))
         .route("/permohonan/{id}/{bentuk}", get(formulir_terisi))
         .route("/blanko", get(blanko_page))
+        .route("/laporan", get(laporan_page))
+        .route("/laporan/buat", post(laporan_buat))
+        .route("/laporan/{bulan}/{berkas}", get(laporan_berkas))
         .route("/blanko/{berkas}", get(blanko_pdf))
         .layer(middleware::from_fn(log_request))
         .with_state(app)
@@ -756,4 +759,138 @@ async fn blanko_pdf(
     })
     .await?;
     Ok(pdf_response(&name, pdf))
+}
+
+/// The files of a month's reports, by name; nothing else is served from there.
+fn report_files(bulan: &str) -> [String; 3] {
+    [
+        format!("laporan-koordinator-{bulan}.pdf"),
+        format!("rekap-seklur-{bulan}.pdf"),
+        format!("laporan-{bulan}.xlsx"),
+    ]
+}
+
+#[derive(Deserialize)]
+struct LaporanQuery {
+    dibuat: Option<String>,
+}
+
+async fn laporan_page(
+    State(app): State<App>,
+    Masuk(sesi): Masuk,
+    axum::extract::Query(q): axum::extract::Query<LaporanQuery>,
+) -> Result<Response, Gagal> {
+    let now = (app.now)();
+    let page = blocking(move || {
+        let (ws, reg) = app.open().map_err(internal)?;
+        let months = reg.report_months().map_err(internal)?;
+        let default =
+            crate::laporan::default_month(&now.with_timezone(&ws.profil.tz()).fixed_offset());
+        let list: Vec<(String, [String; 3])> = months
+            .into_iter()
+            .map(|b| {
+                let f = report_files(&b);
+                (b, f)
+            })
+            .collect();
+        Ok(pages::laporan(
+            &sesi,
+            &default.to_string(),
+            &list,
+            q.dibuat.as_deref(),
+        ))
+    })
+    .await?;
+    Ok(page.into_response())
+}
+
+#[derive(Deserialize)]
+struct BuatForm {
+    csrf: String,
+    bulan: String,
+    #[serde(default)]
+    kirim: Option<String>,
+}
+
+/// Makes a month's reports (the Koordinator's, the Seklur's, or the administrator's
+/// hand), recording the moves to stages 5 and 6 as the command line does; optionally
+/// queues the mail to the office and sends what is due.
+async fn laporan_buat(
+    State(app): State<App>,
+    Masuk(sesi): Masuk,
+    form: Result<Form<BuatForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, Gagal> {
+    let form = form.map(|f| f.0).ok();
+    check_csrf(&sesi, form.as_ref().map_or("", |f| f.csrf.as_str()))?;
+    use pengguna::PeranPengguna as P;
+    if !matches!(sesi.pengguna.peran, P::Koordinator | P::Seklur | P::Admin) {
+        return Err(gagal(
+            StatusCode::FORBIDDEN,
+            "Laporan bulanan dibuat oleh Koordinator, Sekretaris Lurah atau pengelola program.",
+        ));
+    }
+    let form = form.expect("checked by the CSRF step");
+    let now = (app.now)();
+    let bulan: calendar::Bulan = form
+        .bulan
+        .parse()
+        .map_err(|e| gagal(StatusCode::UNPROCESSABLE_ENTITY, &format!("Bulan: {e}")))?;
+    if bulan > calendar::Bulan::of(now.date_naive()) {
+        return Err(gagal(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &format!("Bulan {} belum terjadi.", bulan.nama()),
+        ));
+    }
+    let kirim = form.kirim.is_some();
+    blocking(move || {
+        let (ws, mut reg) = app.open().map_err(internal)?;
+        let r = crate::surat::renderer(&ws).map_err(internal)?;
+        let made = crate::laporan::monthly(&ws, &mut reg, &r, bulan, now).map_err(internal)?;
+        if kirim {
+            crate::laporan::queue_mail(&ws, &mut reg, &made, now).map_err(internal)?;
+            crate::mail::send_due(&ws, &mut reg, now).map_err(internal)?;
+        }
+        Ok(())
+    })
+    .await?;
+    Ok(Redirect::to(&format!("/laporan?dibuat={bulan}")).into_response())
+}
+
+async fn laporan_berkas(
+    State(app): State<App>,
+    Masuk(_): Masuk,
+    axum::extract::Path((bulan, berkas)): axum::extract::Path<(String, String)>,
+) -> Result<Response, Gagal> {
+    let not_found = || gagal(StatusCode::NOT_FOUND, "Berkas laporan ini tidak ada.");
+    let b: calendar::Bulan = bulan.parse().map_err(|_| not_found())?;
+    if !report_files(&b.to_string()).contains(&berkas) {
+        return Err(not_found());
+    }
+    let name = berkas.clone();
+    let bytes = blocking(move || {
+        let (ws, _) = app.open().map_err(internal)?;
+        let path = ws
+            .dir
+            .join("output/laporan")
+            .join(b.to_string())
+            .join(&name);
+        std::fs::read(&path).map_err(|_| not_found())
+    })
+    .await?;
+    let kind = if berkas.ends_with(".pdf") {
+        "application/pdf"
+    } else {
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    };
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, kind.to_string()),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{berkas}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }

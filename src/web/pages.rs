@@ -47,6 +47,7 @@ fn layout(judul: &str, sesi: Option<&Sesi>, body: Markup) -> Markup {
                     @if let Some(s) = sesi {
                         a href="/register" { "Register" }
                         a href="/blanko" { "Blanko" }
+                        a href="/laporan" { "Laporan" }
                         @if s.pengguna.peran == PeranPengguna::Operator {
                             a href="/permohonan/baru" { "Permohonan baru" }
                         }
@@ -636,6 +637,48 @@ pub fn blanko(ws: &Workspace, sesi: &Sesi) -> Markup {
                 li { a href="/blanko/tanda-terima.pdf" { "Tanda terima berkas" } }
                 li { a href="/blanko/lembar-kendali.pdf" { "Lembar kendali" } }
                 li { a href="/blanko/buku-register.pdf" { "Halaman buku register" } }
+            }
+        },
+    )
+}
+
+pub fn laporan(
+    sesi: &Sesi,
+    default: &str,
+    months: &[(String, [String; 3])],
+    dibuat: Option<&str>,
+) -> Markup {
+    let can_make = matches!(
+        sesi.pengguna.peran,
+        PeranPengguna::Koordinator | PeranPengguna::Seklur | PeranPengguna::Admin
+    );
+    layout(
+        "Laporan bulanan",
+        Some(sesi),
+        html! {
+            h1 { "Laporan bulanan" }
+            @if let Some(b) = dibuat {
+                p.pesan { "Laporan bulan " (b) " sudah dibuat." }
+            }
+            @if can_make {
+                form method="post" action="/laporan/buat" {
+                    input type="hidden" name="csrf" value=(sesi.csrf);
+                    label for="bulan" { "Bulan (TAHUN-BULAN)" }
+                    input type="text" id="bulan" name="bulan" value=(default) required pattern="[0-9]{4}-[0-9]{2}";
+                    label { input type="checkbox" name="kirim" value="ya"; " Kirim ke surel kantor" }
+                    p { button type="submit" { "Buat laporan" } }
+                }
+            }
+            @if months.is_empty() {
+                p { "Belum ada laporan yang dibuat." }
+            }
+            @for (b, files) in months {
+                h2 { (b) }
+                ul {
+                    li { a href={ "/laporan/" (b) "/" (files[0]) } { "Laporan Koordinator kepada Seklur (PDF)" } }
+                    li { a href={ "/laporan/" (b) "/" (files[1]) } { "Rekap Seklur kepada Lurah (PDF)" } }
+                    li { a href={ "/laporan/" (b) "/" (files[2]) } { "Buku kerja Excel" } }
+                }
             }
         },
     )

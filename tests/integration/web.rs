@@ -724,3 +724,93 @@ async fn forms_print_blank_and_filled_from_the_page() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_coordinator_makes_the_months_reports_and_anyone_downloads_them() {
+    let ws = Ws::init();
+    let p = ws.baru("Siti Aminah");
+    let id = p["id"].as_i64().unwrap().to_string();
+    crate::letters::issue(&ws, &id, &[]);
+    account(&ws, "Andi Koordinator", "koordinator", "sandi-koor-0001");
+    account(&ws, "Bu Lurah", "lurah", "sandi-lurah-001");
+    let app = App::new(ws.dir.clone());
+    let koor = login(&app, "Andi Koordinator", "sandi-koor-0001").await;
+    let lurah = login(&app, "Bu Lurah", "sandi-lurah-001").await;
+    let bulan = p["tanggal"].as_str().unwrap()[..7].to_string();
+
+    // The Lurah reads reports; making them is not the Lurah's step.
+    let page = send(&app, get("/laporan", Some(&lurah))).await.body;
+    assert!(!page.contains("/laporan/buat"));
+    let res = send(
+        &app,
+        post(
+            "/laporan/buat",
+            Some(&lurah),
+            &[("csrf", &csrf_of(&page)), ("bulan", &bulan)],
+        ),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+
+    let page = send(&app, get("/laporan", Some(&koor))).await.body;
+    assert!(page.contains("Belum ada laporan"));
+    let res = send(
+        &app,
+        post(
+            "/laporan/buat",
+            Some(&koor),
+            &[("csrf", &csrf_of(&page)), ("bulan", "2999-01")],
+        ),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let res = send(
+        &app,
+        post(
+            "/laporan/buat",
+            Some(&koor),
+            &[
+                ("csrf", &csrf_of(&page)),
+                ("bulan", &bulan),
+                ("kirim", "ya"),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+
+    // The request was reported (stages 5 and 6), and the mail went to the outbox.
+    assert_eq!(
+        ws.json(&["permohonan", "lihat", &id])["tahap"],
+        "dilaporkan_ke_lurah"
+    );
+    let outbox: Vec<_> = std::fs::read_dir(ws.dir.join("output/outbox"))
+        .unwrap()
+        .collect();
+    assert_eq!(outbox.len(), 1);
+
+    let page = send(&app, get("/laporan", Some(&lurah))).await.body;
+    let link = format!("/laporan/{bulan}/rekap-seklur-{bulan}.pdf");
+    assert!(page.contains(&link), "{page}");
+    let res = router(app.clone())
+        .oneshot(get(&link, Some(&lurah)))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let bytes = axum::body::to_bytes(res.into_body(), 1 << 24)
+        .await
+        .unwrap();
+    assert!(bytes.starts_with(b"%PDF"));
+    // Only the report files of a real month are served.
+    for bad in [
+        format!("/laporan/{bulan}/..%2F..%2Fkelurahan.toml"),
+        "/laporan/2026-13/laporan-2026-13.xlsx".to_string(),
+        format!("/laporan/{bulan}/kelurahan.db"),
+    ] {
+        assert_eq!(
+            send(&app, get(&bad, Some(&lurah))).await.status,
+            StatusCode::NOT_FOUND,
+            "{bad}"
+        );
+    }
+}
