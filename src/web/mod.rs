@@ -95,6 +95,8 @@ pub fn router(app: App) -> Router {
         .route("/permohonan/{id}/surat.pdf", get(surat_pdf))
         .route("/permohonan/{id}/{bentuk}", get(formulir_terisi))
         .route("/blanko", get(blanko_page))
+        .route("/surel", get(surel_page))
+        .route("/jadwal", get(jadwal_page))
         .route("/laporan", get(laporan_page))
         .route("/laporan/buat", post(laporan_buat))
         .route("/laporan/{bulan}/{berkas}", get(laporan_berkas))
@@ -893,4 +895,66 @@ async fn laporan_berkas(
         bytes,
     )
         .into_response())
+}
+
+/// The outbox and the schedules with their last runs: the administrator's view.
+fn admin_only(sesi: &Sesi) -> Result<(), Gagal> {
+    if sesi.pengguna.peran == pengguna::PeranPengguna::Admin {
+        Ok(())
+    } else {
+        Err(gagal(
+            StatusCode::FORBIDDEN,
+            "Halaman ini untuk pengelola program.",
+        ))
+    }
+}
+
+async fn surel_page(State(app): State<App>, Masuk(sesi): Masuk) -> Result<Response, Gagal> {
+    admin_only(&sesi)?;
+    let page = blocking(move || {
+        let (ws, reg) = app.open().map_err(internal)?;
+        let list = reg.list_mail(None).map_err(internal)?;
+        Ok(pages::surel(&sesi, &list, ws.profil.tz()))
+    })
+    .await?;
+    Ok(page.into_response())
+}
+
+async fn jadwal_page(State(app): State<App>, Masuk(sesi): Masuk) -> Result<Response, Gagal> {
+    admin_only(&sesi)?;
+    let now = (app.now)();
+    let page = blocking(move || {
+        let (ws, reg) = app.open().map_err(internal)?;
+        let jadwal = crate::schedule::load(&ws.dir).map_err(internal)?;
+        let mut rows = Vec::new();
+        for j in &jadwal {
+            let next: Vec<String> = j
+                .next_times(&now, 2)
+                .iter()
+                .map(|t| calendar::waktu(&t.fixed_offset(), j.tz))
+                .collect();
+            let last = reg
+                .runs_of(&j.nama)
+                .map_err(internal)?
+                .into_iter()
+                .next()
+                .map_or("-".to_string(), |r| {
+                    format!(
+                        "{} {}: {}",
+                        r.periode,
+                        r.status,
+                        r.hasil.unwrap_or_default()
+                    )
+                });
+            rows.push([
+                j.nama.clone(),
+                if j.aktif { "aktif" } else { "mati" }.to_string(),
+                next.join("; "),
+                last,
+            ]);
+        }
+        Ok(pages::jadwal(&sesi, &rows))
+    })
+    .await?;
+    Ok(page.into_response())
 }

@@ -48,6 +48,10 @@ fn layout(judul: &str, sesi: Option<&Sesi>, body: Markup) -> Markup {
                         a href="/register" { "Register" }
                         a href="/blanko" { "Blanko" }
                         a href="/laporan" { "Laporan" }
+                        @if s.pengguna.peran == PeranPengguna::Admin {
+                            a href="/surel" { "Kotak keluar" }
+                            a href="/jadwal" { "Jadwal" }
+                        }
                         @if s.pengguna.peran == PeranPengguna::Operator {
                             a href="/permohonan/baru" { "Permohonan baru" }
                         }
@@ -678,6 +682,52 @@ pub fn laporan(
                     li { a href={ "/laporan/" (b) "/" (files[0]) } { "Laporan Koordinator kepada Seklur (PDF)" } }
                     li { a href={ "/laporan/" (b) "/" (files[1]) } { "Rekap Seklur kepada Lurah (PDF)" } }
                     li { a href={ "/laporan/" (b) "/" (files[2]) } { "Buku kerja Excel" } }
+                }
+            }
+        },
+    )
+}
+
+pub fn surel(sesi: &Sesi, list: &[crate::register::Surel], tz: chrono_tz::Tz) -> Markup {
+    layout(
+        "Kotak keluar",
+        Some(sesi),
+        html! {
+            h1 { "Kotak keluar surel" }
+            @if list.is_empty() { p { "Kotak keluar kosong." } }
+            @else {
+                table {
+                    thead { tr { th { "Dibuat" } th { "Subjek" } th { "Kepada" } th { "Status" } th { "Percobaan" } th { "Keterangan" } } }
+                    tbody {
+                        @for m in list {
+                            tr {
+                                td { (calendar::waktu(&m.dibuat, tz)) }
+                                td { (m.subjek) }
+                                td { (m.kepada.join(", ")) }
+                                td { (m.status) }
+                                td { (m.percobaan) }
+                                td { @if let Some(g) = &m.galat { (g) } @else if let Some(t) = m.terkirim { "terkirim " (calendar::waktu(&t, tz)) } }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+pub fn jadwal(sesi: &Sesi, rows: &[[String; 4]]) -> Markup {
+    layout(
+        "Jadwal",
+        Some(sesi),
+        html! {
+            h1 { "Jadwal otomatis" }
+            table {
+                thead { tr { th { "Jadwal" } th { "Status" } th { "Berikutnya (WIB)" } th { "Terakhir" } } }
+                tbody {
+                    @for r in rows {
+                        tr { @for c in r { td { (c) } } }
+                    }
                 }
             }
         },

@@ -814,3 +814,31 @@ async fn the_coordinator_makes_the_months_reports_and_anyone_downloads_them() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_administrator_sees_the_outbox_and_the_schedules() {
+    let ws = Ws::init();
+    account(&ws, "Pak Admin", "admin", "sandi-admin-001");
+    account(&ws, "Rina Marlina", "operator", "sandi-operator-1");
+    let app = App::new(ws.dir.clone());
+    let admin = login(&app, "Pak Admin", "sandi-admin-001").await;
+    let op = login(&app, "Rina Marlina", "sandi-operator-1").await;
+    let page = send(&app, get("/jadwal", Some(&admin))).await.body;
+    for name in ["laporan-bulanan", "kirim-ulang", "cadangan"] {
+        assert!(page.contains(name), "{page}");
+    }
+    assert!(
+        send(&app, get("/surel", Some(&admin)))
+            .await
+            .body
+            .contains("Kotak keluar kosong")
+    );
+    assert_eq!(
+        send(&app, get("/surel", Some(&op))).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        send(&app, get("/jadwal", Some(&op))).await.status,
+        StatusCode::FORBIDDEN
+    );
+}
