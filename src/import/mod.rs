@@ -404,7 +404,7 @@ fn write(
 pub fn run(reg: &mut Register, files: &[PathBuf], opsi: &Opsi) -> Result<Ringkasan, ImportError> {
     let mut read_files: Vec<Result<Dibaca, (String, String)>> = Vec::new();
     for f in files {
-        read_files.push(read_file(f, opsi).map_err(|e| (f.display().to_string(), e)));
+        read_files.push(read_file(f, opsi).map_err(|e| (file_name(f), e)));
     }
 
     // A dry run checks all files in one rolled-back transaction, so duplicates across

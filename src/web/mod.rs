@@ -95,6 +95,13 @@ pub fn router(app: App) -> Router {
         .route("/permohonan/{id}/surat.pdf", get(surat_pdf))
         .route("/permohonan/{id}/{bentuk}", get(formulir_terisi))
         .route("/blanko", get(blanko_page))
+        .route("/impor", get(impor_page))
+        .route(
+            "/impor/uji",
+            post(impor_uji).layer(axum::extract::DefaultBodyLimit::max(64 * 1024 * 1024)),
+        )
+        .route("/impor/jalankan", post(impor_jalankan))
+        .route("/impor/{token}/laporan.xlsx", get(impor_laporan))
         .route("/surel", get(surel_page))
         .route("/jadwal", get(jadwal_page))
         .route("/laporan", get(laporan_page))
@@ -957,4 +964,192 @@ async fn jadwal_page(State(app): State<App>, Masuk(sesi): Masuk) -> Result<Respo
     })
     .await?;
     Ok(page.into_response())
+}
+
+async fn impor_page(Masuk(sesi): Masuk) -> Result<Response, Gagal> {
+    admin_only(&sesi)?;
+    Ok(pages::impor_form(&sesi).into_response())
+}
+
+/// Where an upload waits between its dry run and its import.
+fn upload_dir(ws: &Workspace, token: &str) -> Result<PathBuf, Gagal> {
+    if token.len() != 32 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(gagal(StatusCode::NOT_FOUND, "Unggahan ini tidak ada."));
+    }
+    Ok(ws.dir.join("output/impor/unggahan").join(token))
+}
+
+fn upload_files(dir: &std::path::Path) -> Result<Vec<PathBuf>, Gagal> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|_| {
+            gagal(
+                StatusCode::NOT_FOUND,
+                "Unggahan ini tidak ada lagi; unggah ulang.",
+            )
+        })?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        // The dry run's own error report lives beside the uploads.
+        .filter(|p| p.file_name().is_some_and(|n| n != "laporan.xlsx"))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+fn import_opsi<'a>(
+    ws: &'a Workspace,
+    peta: &'a crate::import::Peta,
+    oleh: &'a str,
+    now: DateTime<FixedOffset>,
+    uji: bool,
+) -> crate::import::Opsi<'a> {
+    crate::import::Opsi {
+        peta,
+        katalog: &ws.katalog,
+        penomoran: crate::register::Penomoran {
+            pola: &ws.profil.penomoran.pola,
+            per_jenis: ws.profil.penomoran.lingkup == crate::workspace::LingkupNomor::Jenis,
+        },
+        oleh,
+        at: now,
+        uji,
+    }
+}
+
+/// Upload and dry run: the files are kept under a random token, checked with `--uji`
+/// semantics, and the summary offers the import itself.
+async fn impor_uji(
+    State(app): State<App>,
+    Masuk(sesi): Masuk,
+    mut multipart: axum::extract::Multipart,
+) -> Result<Response, Gagal> {
+    admin_only(&sesi)?;
+    let mut csrf = String::new();
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|_| gagal(StatusCode::BAD_REQUEST, "Unggahan tidak utuh; coba lagi."))?
+    {
+        let name = field.name().unwrap_or_default().to_string();
+        let file_name = field.file_name().map(str::to_string);
+        let bytes = field
+            .bytes()
+            .await
+            .map_err(|_| gagal(StatusCode::BAD_REQUEST, "Unggahan tidak utuh; coba lagi."))?;
+        match (name.as_str(), file_name) {
+            ("csrf", _) => csrf = String::from_utf8_lossy(&bytes).into_owned(),
+            ("berkas", Some(f)) if !bytes.is_empty() => {
+                // Only the last part of the name, and only plain characters.
+                let base = std::path::Path::new(&f)
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+                    .chars()
+                    .map(|c| {
+                        if c.is_alphanumeric() || "._- ".contains(c) {
+                            c
+                        } else {
+                            '_'
+                        }
+                    })
+                    .collect::<String>();
+                if !base.is_empty() && base != "laporan.xlsx" && !base.starts_with('.') {
+                    files.push((base, bytes.to_vec()));
+                }
+            }
+            _ => {}
+        }
+    }
+    check_csrf(&sesi, &csrf)?;
+    if files.is_empty() {
+        return Err(gagal(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Pilih sedikitnya satu berkas register.",
+        ));
+    }
+    let now = (app.now)();
+    let token = random_hex(16).map_err(internal)?;
+    let page = blocking(move || {
+        let (ws, mut reg) = app.open().map_err(internal)?;
+        let dir = upload_dir(&ws, &token)?;
+        for (name, bytes) in &files {
+            crate::files::write_atomic(&dir.join(name), bytes).map_err(internal)?;
+        }
+        let peta = crate::import::load_peta(&ws.dir, &ws.katalog, None).map_err(internal)?;
+        let paths = upload_files(&dir)?;
+        let r = crate::import::run(
+            &mut reg,
+            &paths,
+            &import_opsi(&ws, &peta, &sesi.pengguna.nama, now, true),
+        )
+        .map_err(internal)?;
+        let xlsx = crate::export::import_report(&r, now.date_naive()).map_err(internal)?;
+        crate::files::write_atomic(&dir.join("laporan.xlsx"), &xlsx).map_err(internal)?;
+        Ok(pages::impor_hasil(&sesi, &r, Some(&token)))
+    })
+    .await?;
+    Ok(page.into_response())
+}
+
+#[derive(Deserialize)]
+struct JalankanForm {
+    csrf: String,
+    token: String,
+}
+
+/// The import itself, of the files the dry run checked.
+async fn impor_jalankan(
+    State(app): State<App>,
+    Masuk(sesi): Masuk,
+    form: Result<Form<JalankanForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, Gagal> {
+    admin_only(&sesi)?;
+    let form = form.map(|f| f.0).ok();
+    check_csrf(&sesi, form.as_ref().map_or("", |f| f.csrf.as_str()))?;
+    let token = form.map(|f| f.token).unwrap_or_default();
+    let now = (app.now)();
+    let page = blocking(move || {
+        let (ws, mut reg) = app.open().map_err(internal)?;
+        let dir = upload_dir(&ws, &token)?;
+        let paths = upload_files(&dir)?;
+        let peta = crate::import::load_peta(&ws.dir, &ws.katalog, None).map_err(internal)?;
+        let r = crate::import::run(
+            &mut reg,
+            &paths,
+            &import_opsi(&ws, &peta, &sesi.pengguna.nama, now, false),
+        )
+        .map_err(internal)?;
+        Ok(pages::impor_hasil(&sesi, &r, None))
+    })
+    .await?;
+    Ok(page.into_response())
+}
+
+async fn impor_laporan(
+    State(app): State<App>,
+    Masuk(sesi): Masuk,
+    axum::extract::Path(token): axum::extract::Path<String>,
+) -> Result<Response, Gagal> {
+    admin_only(&sesi)?;
+    let bytes = blocking(move || {
+        let (ws, _) = app.open().map_err(internal)?;
+        let dir = upload_dir(&ws, &token)?;
+        std::fs::read(dir.join("laporan.xlsx"))
+            .map_err(|_| gagal(StatusCode::NOT_FOUND, "Laporan impor ini tidak ada."))
+    })
+    .await?;
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                "attachment; filename=\"laporan-impor.xlsx\"".to_string(),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }

@@ -49,6 +49,7 @@ fn layout(judul: &str, sesi: Option<&Sesi>, body: Markup) -> Markup {
                         a href="/blanko" { "Blanko" }
                         a href="/laporan" { "Laporan" }
                         @if s.pengguna.peran == PeranPengguna::Admin {
+                            a href="/impor" { "Impor" }
                             a href="/surel" { "Kotak keluar" }
                             a href="/jadwal" { "Jadwal" }
                         }
@@ -727,6 +728,74 @@ pub fn jadwal(sesi: &Sesi, rows: &[[String; 4]]) -> Markup {
                 tbody {
                     @for r in rows {
                         tr { @for c in r { td { (c) } } }
+                    }
+                }
+            }
+        },
+    )
+}
+
+pub fn impor_form(sesi: &Sesi) -> Markup {
+    layout(
+        "Impor register lama",
+        Some(sesi),
+        html! {
+            h1 { "Impor buku register Excel lama" }
+            p { "Berkas xls, xlsx, xlsb atau ods. Langkah pertama hanya memeriksa (tidak ada yang ditulis); hasilnya ditampilkan bersama laporan baris yang ditolak, lalu Anda memutuskan untuk mengimpor." }
+            form method="post" action="/impor/uji" enctype="multipart/form-data" {
+                input type="hidden" name="csrf" value=(sesi.csrf);
+                label for="berkas" { "Berkas register" }
+                input type="file" id="berkas" name="berkas" multiple required accept=".xls,.xlsx,.xlsb,.ods";
+                p { button type="submit" { "Periksa" } }
+            }
+        },
+    )
+}
+
+/// The summary of a dry run (with the button to import) or of an import.
+pub fn impor_hasil(sesi: &Sesi, r: &crate::import::Ringkasan, token: Option<&str>) -> Markup {
+    let j = &r.jumlah;
+    layout(
+        "Hasil impor",
+        Some(sesi),
+        html! {
+            h1 { @if r.uji { "Hasil pemeriksaan (belum diimpor)" } @else { "Hasil impor" } }
+            table {
+                thead { tr { th { "Berkas" } th { "Hasil" } th { "Dibaca" } th { "Diimpor" } th { "Ditandai" } th { "Ditolak" } th { "Ganda" } th { "Dilewati" } } }
+                tbody {
+                    @for b in &r.berkas {
+                        tr {
+                            td { (b.berkas) }
+                            td { (b.status) }
+                            @if let Some(g) = &b.galat {
+                                td colspan="6" { (g) }
+                            } @else {
+                                td { (b.jumlah.dibaca) } td { (b.jumlah.diimpor) } td { (b.jumlah.ditandai) }
+                                td { (b.jumlah.ditolak) } td { (b.jumlah.ganda) } td { (b.jumlah.dilewati) }
+                            }
+                        }
+                    }
+                }
+            }
+            p { "Jumlah: " (j.dibaca) " baris dibaca = " (j.diimpor) " diimpor + " (j.ditolak) " ditolak + " (j.ganda) " ganda + " (j.dilewati) " dilewati." }
+            @for (title, map) in [("Ditolak", &j.ditolak_per_alasan), ("Ditandai (tetap diimpor)", &j.ditandai_per_alasan), ("Dilewati", &j.dilewati_per_alasan)] {
+                @if !map.is_empty() {
+                    h2 { (title) }
+                    ul { @for (kode, n) in map { li { (n) " — " (crate::import::alasan_label(kode)) } } }
+                }
+            }
+            @for b in &r.berkas {
+                @for l in b.lembar.iter().filter(|l| l.alasan.is_some()) {
+                    p { (b.berkas) ": lembar " (l.nama) " dilewati (" (l.alasan.clone().unwrap_or_default()) ")." }
+                }
+            }
+            @if let Some(t) = token {
+                p { a href={ "/impor/" (t) "/laporan.xlsx" } { "Unduh laporan baris yang ditolak dan ditandai (Excel)" } }
+                @if r.refused() < r.berkas.len() {
+                    form method="post" action="/impor/jalankan" {
+                        input type="hidden" name="csrf" value=(sesi.csrf);
+                        input type="hidden" name="token" value=(t);
+                        p { button type="submit" { "Impor sekarang" } }
                     }
                 }
             }

@@ -842,3 +842,128 @@ async fn the_administrator_sees_the_outbox_and_the_schedules() {
         StatusCode::FORBIDDEN
     );
 }
+
+/// A multipart/form-data body with the CSRF field and files.
+fn multipart(csrf: &str, files: &[(&str, Vec<u8>)]) -> (String, Vec<u8>) {
+    let boundary = "----kelurahan-uji-batas";
+    let mut body = Vec::new();
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n")
+            .as_bytes(),
+    );
+    for (name, bytes) in files {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"berkas\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+#[tokio::test]
+async fn an_upload_is_checked_first_then_imported_on_confirmation() {
+    let ws = Ws::init();
+    account(&ws, "Pak Admin", "admin", "sandi-admin-001");
+    let app = App::new(ws.dir.clone());
+    let admin = login(&app, "Pak Admin", "sandi-admin-001").await;
+    let page = send(&app, get("/impor", Some(&admin))).await.body;
+    let csrf = csrf_of(&page);
+    let fixture = |n: &str| {
+        std::fs::read(format!(
+            "{}/tests/fixtures/impor/{n}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap()
+    };
+    let upload = |csrf: String| {
+        let (kind, body) = multipart(
+            &csrf,
+            &[
+                ("../../register-2022.xls", fixture("register-2022.xls")),
+                ("rusak-csv.xls", fixture("rusak-csv.xls")),
+            ],
+        );
+        Request::post("/impor/uji")
+            .header(header::COOKIE, &admin)
+            .header(header::CONTENT_TYPE, kind)
+            .body(Body::from(body))
+            .unwrap()
+    };
+    // Without the token, nothing is kept.
+    assert_eq!(
+        send(&app, upload("0".into())).await.status,
+        StatusCode::FORBIDDEN
+    );
+
+    let res = send(&app, upload(csrf.clone())).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert!(res.body.contains("Hasil pemeriksaan (belum diimpor)"));
+    assert!(
+        res.body
+            .contains("44 baris dibaca = 23 diimpor + 9 ditolak + 1 ganda + 11 dilewati"),
+        "{}",
+        res.body
+    );
+    assert!(res.body.contains("CSV"), "the refused file says why");
+    assert_eq!(
+        ws.snapshot().as_array().unwrap().len(),
+        0,
+        "a dry run writes nothing"
+    );
+    let at = res.body.find("/impor/").unwrap();
+    let token = res.body[at + 7..at + 39].to_string();
+    // The upload kept its own name only, inside its token's folder.
+    let kept: Vec<String> =
+        std::fs::read_dir(ws.dir.join(format!("output/impor/unggahan/{token}")))
+            .map(|d| {
+                d.map(|f| f.unwrap().file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+    assert_eq!(kept.len(), 3, "{token}: {kept:?}");
+    assert!(kept.contains(&"register-2022.xls".to_string()), "{kept:?}");
+    let report = router(app.clone())
+        .oneshot(get(&format!("/impor/{token}/laporan.xlsx"), Some(&admin)))
+        .await
+        .unwrap();
+    assert_eq!(report.status(), StatusCode::OK);
+
+    let res = send(
+        &app,
+        post(
+            "/impor/jalankan",
+            Some(&admin),
+            &[("csrf", &csrf), ("token", &token)],
+        ),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert!(res.body.contains("Hasil impor"));
+    let all = ws.snapshot();
+    assert_eq!(all.as_array().unwrap().len(), 23);
+    assert!(
+        all[0]["riwayat"][0]["catatan"]
+            .as_str()
+            .unwrap()
+            .ends_with("oleh Pak Admin"),
+        "{}",
+        all[0]
+    );
+    for bad in ["../x", "zz"] {
+        let res = send(
+            &app,
+            post(
+                "/impor/jalankan",
+                Some(&admin),
+                &[("csrf", &csrf), ("token", bad)],
+            ),
+        )
+        .await;
+        assert_eq!(res.status, StatusCode::NOT_FOUND);
+    }
+}
