@@ -1,6 +1,7 @@
 //! Integration tests at the boundary: the `kelurahan` binary run in temporary workspaces,
 //! with a real SQLite file. One test binary, one module per area.
 
+mod browser;
 mod concurrency;
 mod demo;
 mod figures;

@@ -1,0 +1,142 @@
+//! End to end in a real headless Chromium (playwright-core, tests/e2e/alur-sop.mjs):
+//! each role logs in in turn and one request goes from the Operator's form to the
+//! printed letter and the Lurah's stage. Switched on by KELURAHAN_UJI_PERAMBAN=1, which
+//! `.ci/run` sets after installing Chromium and the npm package.
+
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::{BIN, Ws};
+
+/// The web server, stopped when dropped.
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+#[test]
+fn one_request_through_every_role_in_chromium() {
+    if std::env::var_os("KELURAHAN_UJI_PERAMBAN").is_none() {
+        // Straight to stderr: the test harness hides what `eprintln!` prints.
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "UJI PERAMBAN TIDAK DIJALANKAN: setel KELURAHAN_UJI_PERAMBAN=1 setelah memasang \
+             chromium dan `npm ci --prefix tests/e2e` (.ci/run melakukannya)"
+        );
+        return;
+    }
+    let e2e = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/e2e");
+    assert!(
+        e2e.join("node_modules/playwright-core").exists(),
+        "jalankan `npm ci --prefix tests/e2e` dulu"
+    );
+    let ws = Ws::init();
+    {
+        let mut reg = kelurahan::register::Register::open(&ws.dir.join("kelurahan.db")).unwrap();
+        let now = kelurahan::calendar::now(kelurahan::calendar::WIB);
+        for (nama, peran, sandi) in [
+            ("Rina Operator", "operator", "sandi-operator-1"),
+            ("Bambang Kasi", "kasi", "sandi-kasi-0001"),
+            ("Andi Koordinator", "koordinator", "sandi-koor-0001"),
+            ("Sri Seklur", "seklur", "sandi-seklur-01"),
+            ("Bu Lurah", "lurah", "sandi-lurah-001"),
+        ] {
+            kelurahan::pengguna::tambah(&mut reg, nama, peran.parse().unwrap(), sandi, now)
+                .unwrap();
+        }
+    }
+    let port = free_port();
+    let _server = Server(
+        Command::new(BIN)
+            .args(["--dir", ws.dir.to_str().unwrap(), "web", "--alamat"])
+            .arg(format!("127.0.0.1:{port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let start = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "server tidak siap"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+
+    let pdf = ws.dir.join("surat-dari-peramban.pdf");
+    let out = Command::new("node")
+        .arg(e2e.join("alur-sop.mjs"))
+        .arg(format!("http://127.0.0.1:{port}"))
+        .arg(&pdf)
+        .current_dir(&e2e)
+        .output()
+        .expect("node");
+    assert!(
+        out.status.success(),
+        "alur di peramban gagal:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let done: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let nomor = done["nomor"].as_str().unwrap();
+
+    // The letter came out of the browser, and says what it should.
+    let text = crate::letters::pdf_text(&pdf);
+    assert!(
+        text.contains("SITI AMINAH") || text.contains("Siti Aminah"),
+        "{text}"
+    );
+    let v = ws.json(&["permohonan", "lihat", nomor]);
+    assert!(
+        text.contains(v["surat"]["nomor"].as_str().unwrap()),
+        "{text}"
+    );
+
+    // Every step under the name of the person who was logged in.
+    assert_eq!(v["tahap"], "dilaporkan_ke_lurah");
+    let steps: Vec<(String, String)> = v["riwayat"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["ke"].as_str().unwrap().to_string(),
+                r["oleh"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let want = [
+        ("diajukan", "Siti Aminah"),
+        ("diterima", "Rina Operator"),
+        ("diteruskan", "Bambang Kasi"),
+        ("ditindaklanjuti", "Andi Koordinator"),
+        ("dilaporkan_ke_seklur", "Andi Koordinator"),
+        ("dilaporkan_ke_lurah", "Sri Seklur"),
+    ];
+    assert_eq!(
+        steps,
+        want.map(|(a, b)| (a.to_string(), b.to_string())).to_vec()
+    );
+    assert!(
+        v["riwayat"][0]["catatan"]
+            .as_str()
+            .unwrap()
+            .contains("Rina Operator")
+    );
+}
