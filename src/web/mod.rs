@@ -92,6 +92,7 @@ pub fn router(app: App) -> Router {
         .route("/permohonan/{id}", get(permohonan))
         .route("/permohonan/{id}/lanjut", post(lanjut))
         .route("/permohonan/{id}/tolak", post(tolak))
+        .route("/permohonan/{id}/berkas", post(berkas))
         .route("/permohonan/{id}/surat.pdf", get(surat_pdf))
         .route("/permohonan/{id}/{bentuk}", get(formulir_terisi))
         .route("/blanko", get(blanko_page))
@@ -192,9 +193,25 @@ fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(|(_, v)| v.to_string())
 }
 
-fn set_cookie(name: &str, value: &str, path: &str, max_age: i64) -> HeaderValue {
+/// Whether the browser reached us over TLS: the program serves plain http, so TLS means
+/// a reverse proxy in front (nginx, Caddy) that says so in `X-Forwarded-Proto`.
+fn over_tls(headers: &HeaderMap) -> bool {
+    headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("https"))
+}
+
+fn set_cookie(
+    headers: &HeaderMap,
+    name: &str,
+    value: &str,
+    path: &str,
+    max_age: i64,
+) -> HeaderValue {
+    let secure = if over_tls(headers) { "; Secure" } else { "" };
     HeaderValue::from_str(&format!(
-        "{name}={value}; Path={path}; Max-Age={max_age}; HttpOnly; SameSite=Strict"
+        "{name}={value}; Path={path}; Max-Age={max_age}; HttpOnly; SameSite=Strict{secure}"
     ))
     .expect("cookie of hex and ASCII")
 }
@@ -277,6 +294,7 @@ struct HabisQuery {
 }
 
 async fn masuk_form(
+    headers: HeaderMap,
     axum::extract::Query(q): axum::extract::Query<HabisQuery>,
 ) -> Result<Response, Gagal> {
     let token = random_hex(32).map_err(internal)?;
@@ -285,8 +303,10 @@ async fn masuk_form(
         .is_some()
         .then_some("Sesi Anda sudah berakhir. Silakan masuk lagi.");
     let mut res = pages::masuk(&token, pesan, None).into_response();
-    res.headers_mut()
-        .append(SET_COOKIE, set_cookie(COOKIE_MASUK, &token, "/masuk", 3600));
+    res.headers_mut().append(
+        SET_COOKIE,
+        set_cookie(&headers, COOKIE_MASUK, &token, "/masuk", 3600),
+    );
     Ok(res)
 }
 
@@ -343,10 +363,12 @@ async fn masuk(
             let mut res = Redirect::to("/").into_response();
             res.headers_mut().append(
                 SET_COOKIE,
-                set_cookie(COOKIE_SESI, &token, "/", LAMA_SESI_JAM * 3600),
+                set_cookie(&headers, COOKIE_SESI, &token, "/", LAMA_SESI_JAM * 3600),
             );
-            res.headers_mut()
-                .append(SET_COOKIE, set_cookie(COOKIE_MASUK, "", "/masuk", 0));
+            res.headers_mut().append(
+                SET_COOKIE,
+                set_cookie(&headers, COOKIE_MASUK, "", "/masuk", 0),
+            );
             Ok(res)
         }
         Err(pesan) => {
@@ -357,8 +379,10 @@ async fn masuk(
                 pages::masuk(&token, Some(&pesan), Some(&nama)),
             )
                 .into_response();
-            res.headers_mut()
-                .append(SET_COOKIE, set_cookie(COOKIE_MASUK, &token, "/masuk", 3600));
+            res.headers_mut().append(
+                SET_COOKIE,
+                set_cookie(&headers, COOKIE_MASUK, &token, "/masuk", 3600),
+            );
             Ok(res)
         }
     }
@@ -386,7 +410,7 @@ async fn keluar(
     .await?;
     let mut res = Redirect::to("/masuk").into_response();
     res.headers_mut()
-        .append(SET_COOKIE, set_cookie(COOKIE_SESI, "", "/", 0));
+        .append(SET_COOKIE, set_cookie(&headers, COOKIE_SESI, "", "/", 0));
     Ok(res)
 }
 
@@ -1152,4 +1176,44 @@ async fn impor_laporan(
         bytes,
     )
         .into_response())
+}
+
+/// The Operator ticks the papers brought later (only while the request is at stage 1:
+/// the register refuses otherwise, in the SOP's words).
+async fn berkas(
+    State(app): State<App>,
+    Masuk(sesi): Masuk,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+    form: Result<Form<Vec<(String, String)>>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, Gagal> {
+    let pairs = form.map(|f| f.0).unwrap_or_default();
+    let csrf = pairs
+        .iter()
+        .find(|(k, _)| k == "csrf")
+        .map_or("", |(_, v)| v.as_str());
+    check_csrf(&sesi, csrf)?;
+    operator_only(&sesi)?;
+    let ticked: Vec<String> = pairs
+        .iter()
+        .filter(|(k, _)| k == "berkas")
+        .map(|(_, v)| v.clone())
+        .collect();
+    let now = (app.now)();
+    blocking(move || {
+        let (_, mut reg) = app.open().map_err(internal)?;
+        let p = reg.get(id).map_err(|e| refused(e.into()))?;
+        let missing: Vec<String> = p
+            .berkas
+            .iter()
+            .filter(|b| !ticked.contains(&b.kode))
+            .map(|b| b.kode.clone())
+            .collect();
+        reg.set_papers(id, &ticked, &missing, now)
+            .map_err(|e| match e {
+                RegisterError::UnknownPaper { .. } => gagal(StatusCode::CONFLICT, &e.to_string()),
+                other => refused(other.into()),
+            })
+    })
+    .await?;
+    Ok(Redirect::to(&format!("/permohonan/{id}")).into_response())
 }

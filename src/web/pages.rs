@@ -265,9 +265,23 @@ pub fn permohonan(
             @if p.berkas.is_empty() {
                 p { "Tidak tercatat (permohonan dari register lama)." }
             }
-            ul {
-                @for b in &p.berkas {
-                    li { (if b.ada { "[ada] " } else { "[belum] " }) (b.nama) @if !b.wajib { " (bersyarat)" } }
+            @if p.tahap == Tahap::Diajukan && sesi.pengguna.peran == PeranPengguna::Operator && !p.berkas.is_empty() {
+                // Papers brought later are ticked here, before the request is accepted.
+                form method="post" action={ "/permohonan/" (p.id) "/berkas" } {
+                    input type="hidden" name="csrf" value=(sesi.csrf);
+                    @for b in &p.berkas {
+                        label {
+                            input type="checkbox" name="berkas" value=(b.kode) checked[b.ada];
+                            " " (b.nama) @if !b.wajib { " (bila berlaku)" }
+                        }
+                    }
+                    p { button type="submit" { "Simpan berkas" } }
+                }
+            } @else {
+                ul {
+                    @for b in &p.berkas {
+                        li { (if b.ada { "[ada] " } else { "[belum] " }) (b.nama) @if !b.wajib { " (bersyarat)" } }
+                    }
                 }
             }
             @if let Some(s) = surat {

@@ -967,3 +967,90 @@ async fn an_upload_is_checked_first_then_imported_on_confirmation() {
         assert_eq!(res.status, StatusCode::NOT_FOUND);
     }
 }
+
+#[tokio::test]
+async fn papers_brought_later_are_ticked_before_the_request_is_accepted() {
+    let ws = Ws::init();
+    let p = ws.json(&[
+        "permohonan",
+        "baru",
+        "--jenis",
+        "sk-domisili",
+        "--nama",
+        "Siti Aminah",
+        "--nik",
+        crate::NIK_P,
+        "--berkas",
+        "pengantar-rt",
+    ]);
+    let id = p["id"].as_i64().unwrap().to_string();
+    account(&ws, "Rina Marlina", "operator", "sandi-operator-1");
+    let app = App::new(ws.dir.clone());
+    let op = login(&app, "Rina Marlina", "sandi-operator-1").await;
+    let page = send(&app, get(&format!("/permohonan/{id}"), Some(&op)))
+        .await
+        .body;
+    let csrf = csrf_of(&page);
+    // Accepting with a paper missing is refused by the SOP, in its words.
+    let res = send(
+        &app,
+        post(
+            &format!("/permohonan/{id}/lanjut"),
+            Some(&op),
+            &[("csrf", &csrf)],
+        ),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+    assert!(res.body.contains("berkas"), "{}", res.body);
+    let res = send(
+        &app,
+        post(
+            &format!("/permohonan/{id}/berkas"),
+            Some(&op),
+            &[
+                ("csrf", &csrf),
+                ("berkas", "pengantar-rt"),
+                ("berkas", "kk-ktp"),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let res = send(
+        &app,
+        post(
+            &format!("/permohonan/{id}/lanjut"),
+            Some(&op),
+            &[("csrf", &csrf)],
+        ),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert_eq!(ws.json(&["permohonan", "lihat", &id])["tahap"], "diterima");
+    // After stage 1 the checklist is the Operator's record and no longer changes.
+    let res = send(
+        &app,
+        post(
+            &format!("/permohonan/{id}/berkas"),
+            Some(&op),
+            &[("csrf", &csrf)],
+        ),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+}
+
+#[tokio::test]
+async fn cookies_are_secure_behind_a_tls_proxy() {
+    let ws = Ws::init();
+    let app = App::new(ws.dir.clone());
+    let plain = send(&app, get("/masuk", None)).await;
+    assert!(!plain.cookies[0].contains("Secure"), "{:?}", plain.cookies);
+    let req = Request::get("/masuk")
+        .header("x-forwarded-proto", "https")
+        .body(Body::empty())
+        .unwrap();
+    let tls = send(&app, req).await;
+    assert!(tls.cookies[0].ends_with("; Secure"), "{:?}", tls.cookies);
+}
