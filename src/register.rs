@@ -387,9 +387,7 @@ impl Register {
         let nomor = format_nomor_register(urut, tahun);
         let isian = serde_json::to_string(&baru.isian).expect("string map serializes");
         tx.execute(
-            "INSERT INTO permohonan (tahun, urut, nomor_register, jenis, tanggal, kanal, nama, nik,
-                 kk, alamat, rt, rw, telepon, keperluan, isian, tahap, dibuat)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+            INSERT_PERMOHONAN,
             params![
                 tahun,
                 urut,
@@ -1593,31 +1591,25 @@ fn import_one(
     let isian = serde_json::to_string(&row.isian).expect("string map serializes");
     // Inserts under this number; `false` when another request holds it.
     let insert = |tahun: i32, urut: i64| -> Result<bool> {
-        let done = tx
-            .prepare_cached(
-                "INSERT INTO permohonan (tahun, urut, nomor_register, jenis, tanggal, kanal, nama,
-                     nik, kk, alamat, rt, rw, telepon, keperluan, isian, tahap, dibuat)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
-            )?
-            .execute(params![
-                tahun,
-                urut,
-                format_nomor_register(urut, tahun),
-                row.jenis,
-                row.tanggal.to_string(),
-                row.kanal.kode(),
-                row.nama,
-                row.nik,
-                row.kk,
-                row.alamat,
-                row.rt,
-                row.rw,
-                row.telepon,
-                row.keperluan,
-                isian,
-                Tahap::Diajukan.kode(),
-                ts(at),
-            ]);
+        let done = tx.prepare_cached(INSERT_PERMOHONAN)?.execute(params![
+            tahun,
+            urut,
+            format_nomor_register(urut, tahun),
+            row.jenis,
+            row.tanggal.to_string(),
+            row.kanal.kode(),
+            row.nama,
+            row.nik,
+            row.kk,
+            row.alamat,
+            row.rt,
+            row.rw,
+            row.telepon,
+            row.keperluan,
+            isian,
+            Tahap::Diajukan.kode(),
+            ts(at),
+        ]);
         match done {
             Ok(_) => Ok(true),
             Err(e) if is_unique_violation(&e) => Ok(false),
@@ -1979,6 +1971,11 @@ fn insert_riwayat(
     ])?;
     Ok(())
 }
+
+/// A new request row, as both the counter (`create`) and the import write it.
+const INSERT_PERMOHONAN: &str = "INSERT INTO permohonan (tahun, urut, nomor_register, jenis, \
+    tanggal, kanal, nama, nik, kk, alamat, rt, rw, telepon, keperluan, isian, tahap, dibuat) \
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)";
 
 const PERMOHONAN_COLUMNS: &str = "p.id, p.nomor_register, p.jenis, p.tanggal, p.kanal, p.nama, \
     p.nik, p.kk, p.alamat, p.rt, p.rw, p.telepon, p.keperluan, p.isian, p.tahap";

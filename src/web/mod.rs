@@ -567,20 +567,7 @@ async fn surat_pdf(
     })
     .await?;
     let name = crate::numbering::file_stem(&nomor);
-    Ok((
-        [
-            (
-                axum::http::header::CONTENT_TYPE,
-                "application/pdf".to_string(),
-            ),
-            (
-                axum::http::header::CONTENT_DISPOSITION,
-                format!("inline; filename=\"{name}.pdf\""),
-            ),
-        ],
-        pdf,
-    )
-        .into_response())
+    Ok(pdf_response(&format!("{name}.pdf"), pdf))
 }
 
 /// Only the Operator registers a request (SOP step 2 starts at the counter).
