@@ -8,10 +8,11 @@ use std::process::Command;
 use std::time::Instant;
 
 use chrono::{Datelike, Duration, NaiveDate};
-use kelurahan::calendar::{self, WIB};
-use kelurahan::import::{self, Opsi};
-use kelurahan::register::{Penomoran, Register};
-use kelurahan::workspace::Workspace;
+use kelurahan::config::workspace::Workspace;
+use kelurahan::domain::calendar::{self, WIB};
+use kelurahan::domain::surat::Penomoran;
+use kelurahan::paper::import::{self, Opsi};
+use kelurahan::store::Register;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 
 const ROWS: usize = 100_000;
@@ -153,7 +154,7 @@ fn phase(name: &str, file: &Path, dir: &Path) {
         return;
     }
     let ws = Workspace::open(dir).unwrap();
-    let mut reg = Register::open(&ws.db_path()).unwrap();
+    let mut reg = Register::open(&ws.db_path(), ws.profil.tz()).unwrap();
     let peta = import::load_peta(&ws.dir, &ws.katalog, None).unwrap();
     let opsi = Opsi {
         peta: &peta,

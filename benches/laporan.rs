@@ -7,13 +7,13 @@ use std::process::Command;
 use std::time::Instant;
 
 use chrono::{Duration, NaiveDate};
-use kelurahan::calendar::{self, Bulan, WIB};
-use kelurahan::documents;
-use kelurahan::model::{Berkas, Kanal, Permohonan, Riwayat};
-use kelurahan::render::{Job, Renderer};
-use kelurahan::report::{self, Input};
-use kelurahan::workflow::{Peran, Tahap};
-use kelurahan::workspace::Profil;
+use kelurahan::config::workspace::Profil;
+use kelurahan::domain::calendar::{self, Bulan, WIB};
+use kelurahan::domain::permohonan::{Berkas, Kanal, Permohonan, Riwayat};
+use kelurahan::domain::workflow::{Peran, Tahap};
+use kelurahan::paper::documents;
+use kelurahan::paper::figures::{self, Input};
+use kelurahan::paper::render::{Job, Renderer};
 
 fn peak_rss_mb() -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
@@ -26,7 +26,7 @@ fn peak_rss_mb() -> f64 {
 }
 
 /// `n` requests dated in November 2026 with full histories, most finished.
-fn month(n: usize, katalog: &kelurahan::catalog::Katalog) -> Vec<Permohonan> {
+fn month(n: usize, katalog: &kelurahan::domain::katalog::Katalog) -> Vec<Permohonan> {
     let mut seed = 0x1234_5678u64;
     let mut rnd = |m: u64| {
         seed = seed
@@ -107,7 +107,7 @@ fn month(n: usize, katalog: &kelurahan::catalog::Katalog) -> Vec<Permohonan> {
 
 fn run(n: usize) {
     let profil = Profil::builtin();
-    let katalog = kelurahan::catalog::Katalog::builtin().unwrap();
+    let katalog = kelurahan::config::catalog::builtin().unwrap();
     let renderer = Renderer::new(None).unwrap();
     let requests = month(n, &katalog);
     let bulan: Bulan = "2026-11".parse().unwrap();
@@ -116,7 +116,7 @@ fn run(n: usize) {
     let per = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
 
     let start = Instant::now();
-    let f = report::figures(&Input {
+    let f = figures::figures(&Input {
         bulan,
         requests: &requests,
         previous: &[],
@@ -150,7 +150,8 @@ fn run(n: usize) {
         pages.push(pdf.len());
     }
     let t = Instant::now();
-    let xlsx = kelurahan::export::monthly_workbook(&f, "KELURAHAN RAWASARI", per, true).unwrap();
+    let xlsx =
+        kelurahan::paper::workbook::monthly_workbook(&f, "KELURAHAN RAWASARI", per, true).unwrap();
     times.push(("xlsx", t.elapsed()));
     let total = start.elapsed();
     println!(

@@ -9,11 +9,12 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use kelurahan::calendar::{self, Bulan};
+use kelurahan::config::workspace::Workspace;
 use kelurahan::demo::{self, DemoOptions};
-use kelurahan::register::{Register, Surat};
-use kelurahan::surat;
-use kelurahan::workspace::Workspace;
+use kelurahan::domain::calendar::{self, Bulan};
+use kelurahan::domain::surat::Surat;
+use kelurahan::services::surat;
+use kelurahan::store::Register;
 
 fn peak_rss_mb() -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
@@ -26,7 +27,7 @@ fn peak_rss_mb() -> f64 {
 }
 
 fn letters(ws: &Workspace) -> Vec<Surat> {
-    let reg = Register::open(&ws.db_path()).unwrap();
+    let reg = Register::open(&ws.db_path(), ws.profil.tz()).unwrap();
     let mut all = Vec::new();
     let mut m: Bulan = "2026-08".parse().unwrap();
     for _ in 0..5 {
@@ -40,7 +41,7 @@ fn letters(ws: &Workspace) -> Vec<Surat> {
 /// Renders `count` letters on `workers` threads, each written to `out`; returns the
 /// wall time.
 fn run(ws: &Workspace, letters: &[Surat], count: usize, workers: usize, out: &Path) -> Duration {
-    let renderer = surat::renderer(ws).unwrap();
+    let renderer = kelurahan::paper::render::for_workspace(ws).unwrap();
     // Warm up: fonts, parsed templates, first-use caches.
     for s in letters.iter().take(20) {
         surat::render_stored(ws, &renderer, s).unwrap();
@@ -59,7 +60,7 @@ fn run(ws: &Workspace, letters: &[Surat], count: usize, workers: usize, out: &Pa
                         }
                         let s = &letters[i % letters.len()];
                         let pdf = surat::render_stored(ws, &renderer, s).unwrap();
-                        kelurahan::files::write_atomic(&out.join(format!("{i}.pdf")), &pdf)
+                        kelurahan::util::files::write_atomic(&out.join(format!("{i}.pdf")), &pdf)
                             .unwrap();
                     }
                 })

@@ -8,13 +8,13 @@ use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, Timelike, Wee
 use chrono_tz::Tz;
 use serde::Serialize;
 
-use crate::calendar::{self, Bulan};
-use crate::catalog::TipeIsian;
-use crate::model::{self, Masukan};
-use crate::register::{Register, RegisterError, TahapCount};
-use crate::surat::{self, SuratError};
-use crate::workflow::Peran;
-use crate::workspace::{InitOutcome, Workspace, WorkspaceError};
+use crate::config::workspace::{InitOutcome, Workspace, WorkspaceError};
+use crate::domain::calendar::{self, Bulan};
+use crate::domain::katalog::TipeIsian;
+use crate::domain::permohonan::{self, Masukan};
+use crate::domain::workflow::Peran;
+use crate::services::surat::{self, SuratError};
+use crate::store::{Register, RegisterError, TahapCount};
 
 /// Marks a folder made by `demo`, which `demo` may wipe and make again.
 pub const MARKER: &str = ".kelurahan-demo";
@@ -34,7 +34,13 @@ pub enum DemoError {
     #[error(transparent)]
     Surat(#[from] SuratError),
     #[error(transparent)]
-    Mail(#[from] crate::mail::MailError),
+    Render(#[from] crate::paper::render::RenderError),
+    #[error(transparent)]
+    Paper(#[from] crate::paper::PaperError),
+    #[error(transparent)]
+    Laporan(#[from] crate::services::laporan::LaporanError),
+    #[error(transparent)]
+    Mail(#[from] crate::services::outbox::MailError),
     #[error("data demo ditolak oleh pemeriksaan ({0}); ini cacat program")]
     Generator(String),
 }
@@ -68,8 +74,8 @@ pub struct DemoSummary {
 /// Makes (or makes again) the demo workspace in `dir`.
 pub fn run(dir: &Path, opts: &DemoOptions) -> Result<DemoSummary, DemoError> {
     let io = |p: &Path, e| DemoError::Io(p.display().to_string(), e);
-    if dir.join(crate::workspace::PROFILE_FILE).exists()
-        || dir.join(crate::workspace::DATABASE_FILE).exists()
+    if dir.join(crate::config::workspace::PROFILE_FILE).exists()
+        || dir.join(crate::config::workspace::DATABASE_FILE).exists()
     {
         if !dir.join(MARKER).exists() {
             return Err(DemoError::RealWorkspace(dir.display().to_string()));
@@ -82,27 +88,28 @@ pub fn run(dir: &Path, opts: &DemoOptions) -> Result<DemoSummary, DemoError> {
                 _ => {}
             }
         }
-        let out = dir.join(crate::workspace::OUTPUT_DIR);
+        let out = dir.join(crate::config::workspace::OUTPUT_DIR);
         if out.exists() {
             std::fs::remove_dir_all(&out).map_err(|e| io(&out, e))?;
         }
-        std::fs::remove_file(dir.join(crate::workspace::PROFILE_FILE)).map_err(|e| io(dir, e))?;
+        std::fs::remove_file(dir.join(crate::config::workspace::PROFILE_FILE))
+            .map_err(|e| io(dir, e))?;
     }
     match Workspace::init(dir)? {
         InitOutcome::Created => {}
         InitOutcome::AlreadyExists(_) => unreachable!("cleared above"),
     }
-    crate::files::write_atomic(
+    crate::util::files::write_atomic(
         &dir.join(MARKER),
         b"Folder ini dibuat oleh `kelurahan demo`; `kelurahan demo` boleh menimpanya.\n",
     )
     .map_err(|e| io(dir, e))?;
     let ws = Workspace::open(dir)?;
-    let mut reg = Register::open(&ws.db_path())?;
+    let mut reg = Register::open(&ws.db_path(), ws.profil.tz())?;
     let tz = ws.profil.tz();
     let dari = opts.hingga - Duration::days(90);
     let plans = plan(&ws, tz, dari, opts);
-    let renderer = surat::LazyRenderer::new(&ws);
+    let renderer = crate::paper::render::LazyRenderer::new(&ws);
 
     let mut per_jenis: Vec<(String, String, usize)> = ws
         .katalog
@@ -116,7 +123,7 @@ pub fn run(dir: &Path, opts: &DemoOptions) -> Result<DemoSummary, DemoError> {
         if p.submitted > opts.cutoff {
             continue;
         }
-        let baru = model::periksa(&p.masukan, &ws.katalog, p.submitted.date_naive())
+        let baru = permohonan::periksa(&p.masukan, &ws.katalog, p.submitted.date_naive())
             .map_err(|e| DemoError::Generator(e.to_string()))?;
         let created = reg.create(&baru, &ws.profil.pejabat.operator.nama, p.submitted)?;
         made += 1;
@@ -163,12 +170,17 @@ pub fn run(dir: &Path, opts: &DemoOptions) -> Result<DemoSummary, DemoError> {
             }
         }
     }
-    let blanko = crate::blanko::all(&ws, renderer.get()?, &dir.join("output/blanko"))?.len();
+    let blanko = crate::paper::blanko::all(&ws, renderer.get()?, &dir.join("output/blanko"))?.len();
     let bulan = report_month(tz, opts);
-    let laporan = crate::laporan::monthly(&ws, &mut reg, renderer.get()?, bulan, opts.cutoff)?;
-    // The report's mail, left as an .eml in output/outbox/ by the file transport.
-    crate::laporan::queue_mail(&ws, &mut reg, &laporan, opts.cutoff)?;
-    crate::mail::send_due(&ws, &mut reg, opts.cutoff)?;
+    // The report's mail is left as an .eml in output/outbox/ by the file transport.
+    let (laporan, _) = crate::services::laporan::make_and_send(
+        &ws,
+        &mut reg,
+        renderer.get()?,
+        bulan,
+        opts.cutoff,
+        true,
+    )?;
     Ok(DemoSummary {
         dir: dir.to_path_buf(),
         surat: reg.count_letters()?,

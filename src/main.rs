@@ -3,6 +3,11 @@
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // A clock set by hand but mistyped must not silently become the real one.
+    if let Err(e) = kelurahan::domain::calendar::check_clock() {
+        eprintln!("galat: {e}");
+        return ExitCode::from(2);
+    }
     match kelurahan::cli::run(std::env::args_os()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {

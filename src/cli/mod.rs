@@ -12,16 +12,16 @@ use anyhow::{Context, Result};
 use clap::{CommandFactory, FromArgMatches};
 use serde::Serialize;
 
-use crate::blanko;
-use crate::calendar::{self, Bulan};
-use crate::catalog::CatalogError;
+use crate::config::catalog::CatalogError;
+use crate::config::toml_file::TomlError;
+use crate::config::workspace::{InitOutcome, PenandaTangan, Workspace, WorkspaceError};
 use crate::demo::{self, DemoOptions};
-use crate::model::{self, Masukan};
-use crate::register::{Filter, Register, RegisterError};
-use crate::surat;
-use crate::toml_file::TomlError;
-use crate::workflow::{Peran, Tahap};
-use crate::workspace::{InitOutcome, PenandaTangan, Workspace, WorkspaceError};
+use crate::domain::calendar::{self, Bulan};
+use crate::domain::permohonan::{self, Masukan};
+use crate::domain::workflow::{Peran, Tahap};
+use crate::paper::blanko;
+use crate::services::surat;
+use crate::store::{Filter, Register, RegisterError};
 use args::{Cli, Command, Format, PenandaTanganArg, PeranArg, PermohonanCmd};
 
 /// Wrong usage of the command line (exit code 2).
@@ -43,25 +43,27 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
             || c.is::<CatalogError>()
             || c.is::<TomlError>()
             || matches!(
-                c.downcast_ref::<crate::schedule::ScheduleError>(),
+                c.downcast_ref::<crate::services::jobs::JobError>(),
                 Some(
-                    crate::schedule::ScheduleError::Invalid { .. }
-                        | crate::schedule::ScheduleError::Toml(_)
-                        | crate::schedule::ScheduleError::UnknownJob(..)
-                        | crate::schedule::ScheduleError::BadPeriod { .. }
+                    crate::services::jobs::JobError::UnknownJob(..)
+                        | crate::services::jobs::JobError::BadPeriod { .. }
                 )
             )
+            || c.is::<crate::config::jadwal::ScheduleError>()
             || matches!(
-                c.downcast_ref::<crate::mail::MailError>(),
-                Some(crate::mail::MailError::Config(_))
+                c.downcast_ref::<crate::services::outbox::MailError>(),
+                Some(crate::services::outbox::MailError::Config(_))
             )
             || matches!(
                 c.downcast_ref::<RegisterError>(),
                 Some(RegisterError::NewerSchema { .. })
             )
             || matches!(
-                c.downcast_ref::<crate::import::ImportError>(),
-                Some(crate::import::ImportError::Peta(_) | crate::import::ImportError::PetaIo(..))
+                c.downcast_ref::<crate::paper::import::ImportError>(),
+                Some(
+                    crate::paper::import::ImportError::Peta(_)
+                        | crate::paper::import::ImportError::PetaIo(..)
+                )
             )
     });
     if config { 2 } else { 1 }
@@ -120,7 +122,7 @@ fn ekspor_register(dir: &Path, a: args::EksporRegisterArgs) -> Result<()> {
             a.tahun.map_or("semua".to_string(), |t| t.to_string())
         ))
     });
-    let n = crate::laporan::export_register(&ws, &reg, a.tahun, &out, today)?;
+    let n = crate::services::laporan::export_register(&ws, &reg, a.tahun, &out, today)?;
     println!("{n} permohonan diekspor ke {}", out.display());
     Ok(())
 }
@@ -154,7 +156,8 @@ fn read_password(from_stdin: bool) -> Result<String> {
 }
 
 fn pengguna_cmd(dir: &Path, cmd: args::PenggunaCmd) -> Result<()> {
-    use crate::pengguna::{self, PeranPengguna};
+    use crate::domain::pengguna::PeranPengguna;
+    use crate::services::pengguna;
     let (ws, mut reg) = open(dir)?;
     let now = calendar::now(ws.profil.tz());
     match cmd {
@@ -226,26 +229,23 @@ fn impor(dir: &Path, a: args::ImporArgs) -> Result<()> {
     no_csv(a.format)?;
     let (ws, mut reg) = open(dir)?;
     let now = calendar::now(ws.profil.tz());
-    let peta = crate::import::load_peta(&ws.dir, &ws.katalog, a.peta.as_deref())?;
-    let opsi = crate::import::Opsi {
+    let peta = crate::paper::import::load_peta(&ws.dir, &ws.katalog, a.peta.as_deref())?;
+    let opsi = crate::paper::import::Opsi {
         peta: &peta,
         katalog: &ws.katalog,
-        penomoran: crate::register::Penomoran {
-            pola: &ws.profil.penomoran.pola,
-            per_jenis: ws.profil.penomoran.lingkup == crate::workspace::LingkupNomor::Jenis,
-        },
+        penomoran: ws.profil.penomoran_surat(),
         oleh: &a.oleh,
         at: now,
         uji: a.uji,
     };
-    let r = crate::import::run(&mut reg, &a.berkas, &opsi)?;
+    let r = crate::paper::import::run(&mut reg, &a.berkas, &opsi)?;
     let laporan = a.laporan.clone().or_else(|| {
         a.uji
             .then(|| ws.dir.join("output/impor/laporan-impor-uji.xlsx"))
     });
     if let Some(path) = &laporan {
-        let xlsx = crate::export::import_report(&r, now.date_naive())?;
-        crate::files::write_atomic(path, &xlsx)
+        let xlsx = crate::paper::import::laporan::workbook(&r, now.date_naive())?;
+        crate::util::files::write_atomic(path, &xlsx)
             .with_context(|| format!("laporan impor {} tidak dapat ditulis", path.display()))?;
     }
     match a.format {
@@ -271,23 +271,22 @@ fn laporan_bulanan(dir: &Path, a: args::BulananArgs) -> Result<()> {
         Some(b) => b
             .parse::<Bulan>()
             .map_err(|e| UsageError(format!("--bulan: {e}")))?,
-        None => crate::laporan::default_month(&now),
+        None => crate::services::laporan::default_month(&now),
     };
-    if bulan > Bulan::of(now.date_naive()) {
-        return Err(UsageError(format!("--bulan: {} belum terjadi", bulan.nama())).into());
-    }
-    let r = surat::renderer(&ws)?;
-    let made = crate::laporan::monthly(&ws, &mut reg, &r, bulan, now)?;
-    let sent = if a.kirim {
-        let m = crate::laporan::queue_mail(&ws, &mut reg, &made, now)?;
-        Some((m, crate::mail::send_due(&ws, &mut reg, now)?))
-    } else {
-        None
-    };
+    let r = crate::paper::render::for_workspace(&ws)?;
+    let (made, sent) = crate::services::laporan::make_and_send(
+        &ws, &mut reg, &r, bulan, now, a.kirim,
+    )
+    .map_err(|e| match e {
+        crate::services::laporan::LaporanError::BelumTerjadi(_) => {
+            anyhow::Error::new(UsageError(format!("--bulan: {e}")))
+        }
+        e => e.into(),
+    })?;
     if a.format == Format::Json {
         let mut v = serde_json::to_value(&made).context("JSON")?;
-        if let Some((m, s)) = &sent {
-            v["surel"] = serde_json::json!({ "id": m.id, "pengiriman": s });
+        if let Some(d) = &sent {
+            v["surel"] = serde_json::json!({ "id": d.surel.id, "pengiriman": d.kirim });
         }
         return print_json(&v);
     }
@@ -306,19 +305,19 @@ fn laporan_bulanan(dir: &Path, a: args::BulananArgs) -> Result<()> {
     for b in &made.berkas {
         println!("{}", b.display());
     }
-    if let Some((m, s)) = sent {
+    if let Some(d) = sent {
         println!(
             "Surel {} ({}) diantrekan ke {}.",
-            m.id,
-            m.subjek,
-            m.kepada.join(", ")
+            d.surel.id,
+            d.surel.subjek,
+            d.surel.kepada.join(", ")
         );
-        print_send(&s);
+        print_send(&d.kirim);
     }
     Ok(())
 }
 
-fn print_send(s: &crate::mail::SendSummary) {
+fn print_send(s: &crate::services::outbox::SendSummary) {
     println!(
         "Pengiriman: {} terkirim, {} akan dicoba lagi, {} gagal.",
         s.terkirim, s.dicoba_lagi, s.gagal
@@ -332,7 +331,7 @@ fn kirim(dir: &Path, a: args::KirimArgs) -> Result<()> {
     no_csv(a.format)?;
     let (ws, mut reg) = open(dir)?;
     let now = calendar::now(ws.profil.tz());
-    let s = crate::mail::send_due(&ws, &mut reg, now)?;
+    let s = crate::services::outbox::send_due(&ws, &mut reg, now)?;
     if a.format == Format::Json {
         print_json(&s)?;
     } else {
@@ -346,43 +345,27 @@ fn kirim(dir: &Path, a: args::KirimArgs) -> Result<()> {
 
 fn jadwal_cmd(dir: &Path, cmd: args::JadwalCmd) -> Result<()> {
     let (ws, mut reg) = open(dir)?;
-    let jadwal = crate::schedule::load(&ws.dir)?;
+    let jadwal = crate::config::jadwal::load(&ws.dir)?;
     let now = calendar::now(ws.profil.tz());
     match cmd {
         args::JadwalCmd::Daftar(a) => {
             no_csv(a.format)?;
-            let mut rows = Vec::new();
-            let mut json = Vec::new();
-            for j in &jadwal {
-                let next: Vec<String> = j
-                    .next_times(&now, 2)
-                    .iter()
-                    .map(|t| calendar::waktu(&t.fixed_offset(), j.tz))
-                    .collect();
-                let last = reg.runs_of(&j.nama)?.into_iter().next();
-                let last_text = last.as_ref().map_or("-".to_string(), |r| {
-                    format!(
-                        "{} {}: {}",
-                        r.periode,
-                        r.status,
-                        r.hasil.clone().unwrap_or_default()
-                    )
-                });
-                rows.push(vec![
-                    j.nama.clone(),
-                    if j.aktif { "aktif" } else { "mati" }.into(),
-                    j.cron.clone(),
-                    next.join("; "),
-                    last_text,
-                ]);
-                json.push(serde_json::json!({
-                    "nama": j.nama, "berkas": j.file, "cron": j.cron, "aktif": j.aktif,
-                    "tugas": j.tugas, "berikutnya": next, "terakhir": last,
-                }));
-            }
+            let list = crate::services::jobs::overview(&ws, &reg, now)?;
             if a.format == Format::Json {
-                return print_json(&json);
+                return print_json(&list);
             }
+            let rows: Vec<Vec<String>> = list
+                .iter()
+                .map(|j| {
+                    vec![
+                        j.nama.clone(),
+                        if j.aktif { "aktif" } else { "mati" }.into(),
+                        j.cron.clone(),
+                        j.berikutnya.join("; "),
+                        j.terakhir_teks(),
+                    ]
+                })
+                .collect();
             print!(
                 "{}",
                 show::table(
@@ -396,7 +379,7 @@ fn jadwal_cmd(dir: &Path, cmd: args::JadwalCmd) -> Result<()> {
             let (reports, missed) = match &a.tugas {
                 Some(nama) => {
                     let j = jadwal.iter().find(|j| &j.nama == nama).ok_or_else(|| {
-                        crate::schedule::ScheduleError::UnknownJob(
+                        crate::services::jobs::JobError::UnknownJob(
                             nama.clone(),
                             jadwal
                                 .iter()
@@ -413,11 +396,11 @@ fn jadwal_cmd(dir: &Path, cmd: args::JadwalCmd) -> Result<()> {
                         },
                     };
                     (
-                        vec![crate::schedule::run(&ws, &mut reg, j, &periode, now)?],
+                        vec![crate::services::jobs::run(&ws, &mut reg, j, &periode, now)?],
                         vec![],
                     )
                 }
-                None => crate::schedule::run_due(&ws, &mut reg, &jadwal, now)?,
+                None => crate::services::jobs::run_due(&ws, &mut reg, &jadwal, now)?,
             };
             if a.format == Format::Json {
                 print_json(&serde_json::json!({ "dijalankan": reports, "terlewat": missed }))?;
@@ -442,7 +425,7 @@ fn jadwal_cmd(dir: &Path, cmd: args::JadwalCmd) -> Result<()> {
 
 fn layani(dir: &Path) -> Result<()> {
     let (ws, mut reg) = open(dir)?;
-    let jadwal = crate::schedule::load(&ws.dir)?;
+    let jadwal = crate::config::jadwal::load(&ws.dir)?;
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let flag = stop.clone();
     ctrlc::set_handler(move || flag.store(true, std::sync::atomic::Ordering::SeqCst))
@@ -452,7 +435,7 @@ fn layani(dir: &Path) -> Result<()> {
         // One line per event, with the time; no personal data is ever part of it.
         eprintln!("{} {line}", calendar::waktu(&calendar::now(tz), tz));
     };
-    crate::schedule::serve(&ws, &mut reg, &jadwal, &stop, &mut log)?;
+    crate::services::jobs::serve(&ws, &mut reg, &jadwal, &stop, &mut log)?;
     Ok(())
 }
 
@@ -473,10 +456,10 @@ fn surel_cmd(dir: &Path, cmd: args::SurelCmd) -> Result<()> {
         args::SurelCmd::Daftar(a) => {
             no_csv(a.format)?;
             let status = a.status.map(|s| match s {
-                args::StatusSurel::Antre => "antre",
-                args::StatusSurel::Mengirim => "mengirim",
-                args::StatusSurel::Terkirim => "terkirim",
-                args::StatusSurel::Gagal => "gagal",
+                args::StatusSurel::Antre => crate::domain::surel::StatusSurel::Antre,
+                args::StatusSurel::Mengirim => crate::domain::surel::StatusSurel::Mengirim,
+                args::StatusSurel::Terkirim => crate::domain::surel::StatusSurel::Terkirim,
+                args::StatusSurel::Gagal => crate::domain::surel::StatusSurel::Gagal,
             });
             let list = reg.list_mail(status)?;
             if a.format == Format::Json {
@@ -487,7 +470,7 @@ fn surel_cmd(dir: &Path, cmd: args::SurelCmd) -> Result<()> {
                 .map(|m| {
                     vec![
                         m.id.to_string(),
-                        m.status.clone(),
+                        m.status.to_string(),
                         m.percobaan.to_string(),
                         calendar::waktu(&m.dibuat, tz),
                         m.subjek.clone(),
@@ -519,8 +502,10 @@ fn blanko_cmd(dir: &Path, a: args::BlankoArgs) -> Result<()> {
         .keluar
         .clone()
         .unwrap_or_else(|| ws.dir.join("output/blanko"));
-    let r = surat::renderer(&ws)?;
-    let request = |id: &str| -> Result<crate::model::Permohonan> { Ok(reg.get(reg.resolve(id)?)?) };
+    let r = crate::paper::render::for_workspace(&ws)?;
+    let request = |id: &str| -> Result<crate::domain::permohonan::Permohonan> {
+        Ok(reg.get(reg.resolve(id)?)?)
+    };
     let printed = match (a.semua, a.bentuk, a.untuk.as_deref()) {
         (true, _, _) => blanko::all(&ws, &r, &out)?,
         (false, Some(BentukArg::Permohonan), Some(jenis)) => {
@@ -639,24 +624,15 @@ fn surat_cmd(dir: &Path, a: args::SuratArgs) -> Result<()> {
     match (&a.id, &a.bulan) {
         (Some(id), _) => {
             let id = reg.resolve(id)?;
-            let p = reg.get(id)?;
-            let s = match reg.letter_of(id)? {
-                Some(s) => s,
-                None => {
-                    return Err(match reg.legacy_letter_of(id)? {
-                        Some(l) => RegisterError::LegacyLetter(p.nomor_register.clone(), l.nomor),
-                        None => RegisterError::NoLetter(p.nomor_register.clone()),
-                    }
-                    .into());
-                }
-            };
-            let renderer = surat::renderer(&ws)?;
+            reg.get(id)?;
+            let s = reg.letter_to_print(id)?;
+            let renderer = crate::paper::render::for_workspace(&ws)?;
             let pdf = surat::print(&ws, &renderer, &s)?;
             let out = match &a.keluar {
                 Some(f) => f.clone(),
                 None => ws.dir.join(surat::print_path(&s)),
             };
-            crate::files::write_atomic(&out, &pdf)
+            crate::util::files::write_atomic(&out, &pdf)
                 .with_context(|| format!("{} tidak dapat ditulis", out.display()))?;
             if a.format == Format::Json {
                 print_json(&serde_json::json!({ "surat": s, "berkas": out }))?;
@@ -731,7 +707,7 @@ fn init(dir: &Path) -> Result<()> {
         }
         InitOutcome::Created => {
             let ws = Workspace::open(dir)?;
-            Register::open(&ws.db_path())?;
+            Register::open(&ws.db_path(), ws.profil.tz())?;
             println!(
                 "Folder kerja dibuat di {}: kelurahan.toml, kelurahan.db, output/.\n\
                  Sesuaikan kelurahan.toml (nama pejabat, NIP, kode unit), lalu jalankan `kelurahan periksa`.",
@@ -744,7 +720,7 @@ fn init(dir: &Path) -> Result<()> {
 
 fn open(dir: &Path) -> Result<(Workspace, Register)> {
     let ws = Workspace::open(dir)?;
-    let reg = Register::open(&ws.db_path())?;
+    let reg = Register::open(&ws.db_path(), ws.profil.tz())?;
     Ok((ws, reg))
 }
 
@@ -786,7 +762,7 @@ fn katalog(dir: &Path, a: args::KatalogArgs) -> Result<()> {
 
 fn run_demo(dir: &Path, a: args::DemoArgs) -> Result<()> {
     no_csv(a.format)?;
-    let tz = crate::workspace::Profil::builtin().tz();
+    let tz = crate::config::workspace::Profil::builtin().tz();
     let now = calendar::now(tz);
     let today = now.date_naive();
     let hingga = match &a.hingga {
@@ -857,7 +833,7 @@ fn permohonan(dir: &Path, cmd: PermohonanCmd) -> Result<()> {
                 berkas: a.berkas,
                 tanggal: a.tanggal,
             };
-            let baru = model::periksa(&masukan, &ws.katalog, now.date_naive())?;
+            let baru = permohonan::periksa(&masukan, &ws.katalog, now.date_naive())?;
             let oleh = a
                 .oleh
                 .unwrap_or_else(|| ws.profil.pejabat.operator.nama.clone());
@@ -946,7 +922,7 @@ fn permohonan(dir: &Path, cmd: PermohonanCmd) -> Result<()> {
         PermohonanCmd::Lanjut(a) => {
             no_csv(a.format)?;
             let id = reg.resolve(&a.id)?;
-            let renderer = surat::LazyRenderer::new(&ws);
+            let renderer = crate::paper::render::LazyRenderer::new(&ws);
             let p = surat::advance(
                 &mut reg,
                 &ws,

@@ -4,13 +4,13 @@ use std::fmt::Write;
 
 use chrono_tz::Tz;
 
-use crate::calendar;
-use crate::catalog::Katalog;
 use crate::demo::DemoSummary;
-use crate::identity;
-use crate::model::Permohonan;
-use crate::register::Surat;
-use crate::workflow::Tahap;
+use crate::domain::calendar;
+use crate::domain::identity;
+use crate::domain::katalog::Katalog;
+use crate::domain::permohonan::Permohonan;
+use crate::domain::surat::Surat;
+use crate::domain::workflow::Tahap;
 
 /// Left-aligned columns, widths by characters.
 pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
@@ -135,7 +135,7 @@ pub fn daftar_csv(list: &[Permohonan]) -> String {
 pub fn lihat(
     p: &Permohonan,
     surat: Option<&Surat>,
-    lama: Option<&crate::register::SuratLama>,
+    lama: Option<&crate::domain::surat::SuratLama>,
     katalog: &Katalog,
     tz: Tz,
 ) -> String {
@@ -383,8 +383,8 @@ pub fn demo(s: &DemoSummary) -> String {
 }
 
 /// The import's summary: per file, then reasons; every row read is accounted for.
-pub fn impor(r: &crate::import::Ringkasan, laporan: Option<&std::path::Path>) -> String {
-    use crate::import::alasan_label;
+pub fn impor(r: &crate::paper::import::Ringkasan, laporan: Option<&std::path::Path>) -> String {
+    use crate::paper::import::alasan_label;
     let mut out = String::new();
     if r.uji {
         out.push_str("UJI IMPOR: tidak ada yang ditulis ke register.\n\n");

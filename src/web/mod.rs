@@ -18,12 +18,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::{DateTime, Duration, FixedOffset};
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 
-use crate::calendar;
-use crate::pengguna::{self, PenggunaError};
-use crate::register::{Register, RegisterError, Sesi};
-use crate::workspace::{Workspace, WorkspaceError};
+use crate::config::workspace::{Workspace, WorkspaceError};
+use crate::domain::calendar;
+use crate::domain::pengguna::Sesi;
+use crate::services::akses::{self, Tindakan};
+use crate::services::pengguna::{self, PenggunaError};
+use crate::store::{Register, RegisterError};
 
 /// The session cookie: HttpOnly, SameSite=Strict, the whole site.
 pub const COOKIE_SESI: &str = "kelurahan_sesi";
@@ -42,8 +43,8 @@ pub enum WebError {
     Bind(String, std::io::Error),
     #[error("server web berhenti karena galat: {0}")]
     Serve(std::io::Error),
-    #[error("pembangkit acak sistem tidak dapat dipakai: {0}")]
-    Random(String),
+    #[error(transparent)]
+    Random(#[from] crate::util::acak::AcakError),
 }
 
 /// What every handler shares: where the workspace is. The workspace and the register
@@ -57,9 +58,12 @@ pub struct App {
 
 impl App {
     pub fn new(dir: PathBuf) -> App {
+        // The clock reads in the office's zone; a workspace that does not open yet is
+        // refused by each page in its own words.
+        let tz = Workspace::open(&dir).map_or(calendar::WIB, |ws| ws.profil.tz());
         App {
             dir: Arc::new(dir),
-            now: Arc::new(|| calendar::now(calendar::WIB)),
+            now: Arc::new(move || calendar::now(tz)),
         }
     }
 
@@ -76,7 +80,7 @@ impl App {
 
     fn open(&self) -> Result<(Workspace, Register), WebError> {
         let ws = Workspace::open(&self.dir)?;
-        let reg = Register::open(&ws.db_path())?;
+        let reg = Register::open(&ws.db_path(), ws.profil.tz())?;
         Ok((ws, reg))
     }
 }
@@ -153,7 +157,10 @@ async fn log_request(req: Request, next: Next) -> Response {
     let res = next.run(req).await;
     eprintln!(
         "{} {method} {path} {} {} ms",
-        calendar::now(calendar::WIB).format("%Y-%m-%d %H:%M:%S"),
+        // UTC, marked as such: the log is read beside other services' logs.
+        calendar::now(calendar::WIB)
+            .with_timezone(&chrono::Utc)
+            .format("%Y-%m-%dT%H:%M:%SZ"),
         res.status().as_u16(),
         start.elapsed().as_millis()
     );
@@ -161,16 +168,11 @@ async fn log_request(req: Request, next: Next) -> Response {
 }
 
 fn random_hex(bytes: usize) -> Result<String, WebError> {
-    let mut b = vec![0u8; bytes];
-    getrandom::fill(&mut b).map_err(|e| WebError::Random(e.to_string()))?;
-    Ok(b.iter().map(|x| format!("{x:02x}")).collect())
+    Ok(crate::util::acak::random_hex(bytes)?)
 }
 
 fn sha256_hex(s: &str) -> String {
-    Sha256::digest(s.as_bytes())
-        .iter()
-        .map(|x| format!("{x:02x}"))
-        .collect()
+    crate::util::acak::sha256_hex(s.as_bytes())
 }
 
 /// Compares two tokens in time that does not depend on where they differ.
@@ -419,7 +421,8 @@ async fn beranda(State(app): State<App>, Masuk(sesi): Masuk) -> Result<Response,
     let now = (app.now)();
     let page = blocking(move || {
         let (ws, reg) = app.open().map_err(internal)?;
-        let work = pages::Pekerjaan::of(&ws, &reg, &sesi, now).map_err(internal)?;
+        let work = crate::services::pekerjaan::Pekerjaan::of(&ws, &reg, sesi.pengguna.peran, now)
+            .map_err(internal)?;
         Ok(pages::beranda(&ws, &sesi, &work))
     })
     .await?;
@@ -428,8 +431,8 @@ async fn beranda(State(app): State<App>, Masuk(sesi): Masuk) -> Result<Response,
 
 /// What a library error means for the person at the screen: the rule's own words for a
 /// refused move (409) or an unknown request (404); anything else is the server's.
-fn refused(e: crate::surat::SuratError) -> Gagal {
-    use crate::surat::SuratError;
+fn refused(e: crate::services::surat::SuratError) -> Gagal {
+    use crate::services::surat::SuratError;
     match e {
         SuratError::Register(RegisterError::NotFound(n)) => gagal(
             StatusCode::NOT_FOUND,
@@ -445,7 +448,7 @@ fn refused(e: crate::surat::SuratError) -> Gagal {
 }
 
 /// The SOP role of the person logged in; an administrator has none.
-fn sop_role(sesi: &Sesi) -> Result<crate::workflow::Peran, Gagal> {
+fn sop_role(sesi: &Sesi) -> Result<crate::domain::workflow::Peran, Gagal> {
     sesi.pengguna.peran.sop().ok_or_else(|| {
         gagal(
             StatusCode::FORBIDDEN,
@@ -499,9 +502,9 @@ async fn lanjut(
     let now = (app.now)();
     blocking(move || {
         let (ws, mut reg) = app.open().map_err(internal)?;
-        let renderer = crate::surat::LazyRenderer::new(&ws);
+        let renderer = crate::paper::render::LazyRenderer::new(&ws);
         let catatan = catatan.trim();
-        crate::surat::advance(
+        crate::services::surat::advance(
             &mut reg,
             &ws,
             &renderer,
@@ -553,33 +556,20 @@ async fn surat_pdf(
 ) -> Result<Response, Gagal> {
     let (nomor, pdf) = blocking(move || {
         let (ws, reg) = app.open().map_err(internal)?;
-        let p = reg.get(id).map_err(|e| refused(e.into()))?;
-        let Some(s) = reg.letter_of(id).map_err(internal)? else {
-            let e = match reg.legacy_letter_of(id).map_err(internal)? {
-                Some(l) => RegisterError::LegacyLetter(p.nomor_register, l.nomor),
-                None => RegisterError::NoLetter(p.nomor_register),
-            };
-            return Err(refused(e.into()));
-        };
-        let renderer = crate::surat::renderer(&ws).map_err(internal)?;
-        let pdf = crate::surat::print(&ws, &renderer, &s).map_err(internal)?;
+        reg.get(id).map_err(|e| refused(e.into()))?;
+        let s = reg.letter_to_print(id).map_err(|e| refused(e.into()))?;
+        let renderer = crate::paper::render::for_workspace(&ws).map_err(internal)?;
+        let pdf = crate::services::surat::print(&ws, &renderer, &s).map_err(internal)?;
         Ok((s.nomor, pdf))
     })
     .await?;
-    let name = crate::numbering::file_stem(&nomor);
+    let name = crate::domain::numbering::file_stem(&nomor);
     Ok(pdf_response(&format!("{name}.pdf"), pdf))
 }
 
-/// Only the Operator registers a request (SOP step 2 starts at the counter).
-fn operator_only(sesi: &Sesi) -> Result<(), Gagal> {
-    if sesi.pengguna.peran == pengguna::PeranPengguna::Operator {
-        Ok(())
-    } else {
-        Err(gagal(
-            StatusCode::FORBIDDEN,
-            "Hanya Operator yang mencatat permohonan baru.",
-        ))
-    }
+/// Refuses what the person's role may not do (the rule is `services::akses`).
+fn allowed(sesi: &Sesi, t: Tindakan) -> Result<(), Gagal> {
+    akses::boleh(sesi.pengguna.peran, t).map_err(|e| gagal(StatusCode::FORBIDDEN, e.0))
 }
 
 #[derive(Deserialize)]
@@ -593,7 +583,7 @@ async fn baru_form(
     Masuk(sesi): Masuk,
     axum::extract::Query(q): axum::extract::Query<JenisQuery>,
 ) -> Result<Response, Gagal> {
-    operator_only(&sesi)?;
+    allowed(&sesi, Tindakan::CatatPermohonan)?;
     let now = (app.now)();
     let page = blocking(move || {
         let (ws, _) = app.open().map_err(internal)?;
@@ -624,7 +614,7 @@ async fn baru(
     };
     let f = pages::Isian::from_pairs(&pairs);
     check_csrf(&sesi, &f.csrf)?;
-    operator_only(&sesi)?;
+    allowed(&sesi, Tindakan::CatatPermohonan)?;
     let now = (app.now)();
     blocking(move || {
         let (ws, mut reg) = app.open().map_err(internal)?;
@@ -632,7 +622,7 @@ async fn baru(
             return Ok(pages::pilih_jenis(&ws, &sesi).into_response());
         };
         let today = now.with_timezone(&ws.profil.tz()).date_naive();
-        match crate::model::periksa(&f.masukan(), &ws.katalog, today) {
+        match crate::domain::permohonan::periksa(&f.masukan(), &ws.katalog, today) {
             Err(e) => Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
                 pages::baru(&sesi, jenis, &f, &e.0),
@@ -667,7 +657,7 @@ async fn register(
 ) -> Result<Response, Gagal> {
     let page = blocking(move || {
         let (ws, reg) = app.open().map_err(internal)?;
-        let filter = crate::register::Filter {
+        let filter = crate::store::Filter {
             tahap: q.tahap.parse().ok(),
             jenis: ws.katalog.jenis(&q.jenis).map(|j| j.kode.clone()),
             cari: Some(q.cari.clone()),
@@ -702,7 +692,7 @@ fn pdf_response(name: &str, pdf: Vec<u8>) -> Response {
 
 /// Prints through the same `blanko` functions as the command line (into
 /// `output/blanko/`), and serves the file written.
-fn printed(p: crate::blanko::Printed) -> Result<(String, Vec<u8>), Gagal> {
+fn printed(p: crate::paper::blanko::Printed) -> Result<(String, Vec<u8>), Gagal> {
     let name = p
         .berkas
         .file_name()
@@ -721,13 +711,13 @@ async fn formulir_terisi(
     let (name, pdf) = blocking(move || {
         let (ws, reg) = app.open().map_err(internal)?;
         let p = reg.get(id).map_err(|e| refused(e.into()))?;
-        let r = crate::surat::renderer(&ws).map_err(internal)?;
+        let r = crate::paper::render::for_workspace(&ws).map_err(internal)?;
         let out = ws.dir.join("output/blanko");
         let done = match bentuk.as_str() {
-            "tanda-terima.pdf" => crate::blanko::receipt(&ws, &r, Some(&p), &out),
+            "tanda-terima.pdf" => crate::paper::blanko::receipt(&ws, &r, Some(&p), &out),
             "lembar-kendali.pdf" => {
                 let s = reg.letter_of(id).map_err(internal)?;
-                crate::blanko::routing_slip(&ws, &r, Some((&p, s.as_ref())), &out)
+                crate::paper::blanko::routing_slip(&ws, &r, Some((&p, s.as_ref())), &out)
             }
             _ => return Err(gagal(StatusCode::NOT_FOUND, "Halaman ini tidak ada.")),
         }
@@ -756,13 +746,13 @@ async fn blanko_pdf(
 ) -> Result<Response, Gagal> {
     let (name, pdf) = blocking(move || {
         let (ws, _) = app.open().map_err(internal)?;
-        let r = crate::surat::renderer(&ws).map_err(internal)?;
+        let r = crate::paper::render::for_workspace(&ws).map_err(internal)?;
         let out = ws.dir.join("output/blanko");
         let not_found = || gagal(StatusCode::NOT_FOUND, "Blanko ini tidak ada.");
         let done = match berkas.as_str() {
-            "tanda-terima.pdf" => crate::blanko::receipt(&ws, &r, None, &out),
-            "lembar-kendali.pdf" => crate::blanko::routing_slip(&ws, &r, None, &out),
-            "buku-register.pdf" => crate::blanko::register_pages(&ws, &r, &out),
+            "tanda-terima.pdf" => crate::paper::blanko::receipt(&ws, &r, None, &out),
+            "lembar-kendali.pdf" => crate::paper::blanko::routing_slip(&ws, &r, None, &out),
+            "buku-register.pdf" => crate::paper::blanko::register_pages(&ws, &r, &out),
             other => {
                 let kode = other
                     .strip_prefix("permohonan-")
@@ -771,7 +761,7 @@ async fn blanko_pdf(
                 if ws.katalog.jenis(kode).is_none() {
                     return Err(not_found());
                 }
-                crate::blanko::application(&ws, &r, kode, &out)
+                crate::paper::blanko::application(&ws, &r, kode, &out)
             }
         }
         .map_err(internal)?;
@@ -804,8 +794,9 @@ async fn laporan_page(
     let page = blocking(move || {
         let (ws, reg) = app.open().map_err(internal)?;
         let months = reg.report_months().map_err(internal)?;
-        let default =
-            crate::laporan::default_month(&now.with_timezone(&ws.profil.tz()).fixed_offset());
+        let default = crate::services::laporan::default_month(
+            &now.with_timezone(&ws.profil.tz()).fixed_offset(),
+        );
         let list: Vec<(String, [String; 3])> = months
             .into_iter()
             .map(|b| {
@@ -842,34 +833,26 @@ async fn laporan_buat(
 ) -> Result<Response, Gagal> {
     let form = form.map(|f| f.0).ok();
     check_csrf(&sesi, form.as_ref().map_or("", |f| f.csrf.as_str()))?;
-    use pengguna::PeranPengguna as P;
-    if !matches!(sesi.pengguna.peran, P::Koordinator | P::Seklur | P::Admin) {
-        return Err(gagal(
-            StatusCode::FORBIDDEN,
-            "Laporan bulanan dibuat oleh Koordinator, Sekretaris Lurah atau pengelola program.",
-        ));
-    }
+    allowed(&sesi, Tindakan::BuatLaporan)?;
     let form = form.expect("checked by the CSRF step");
     let now = (app.now)();
     let bulan: calendar::Bulan = form
         .bulan
         .parse()
         .map_err(|e| gagal(StatusCode::UNPROCESSABLE_ENTITY, &format!("Bulan: {e}")))?;
-    if bulan > calendar::Bulan::of(now.date_naive()) {
-        return Err(gagal(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &format!("Bulan {} belum terjadi.", bulan.nama()),
-        ));
-    }
     let kirim = form.kirim.is_some();
     blocking(move || {
         let (ws, mut reg) = app.open().map_err(internal)?;
-        let r = crate::surat::renderer(&ws).map_err(internal)?;
-        let made = crate::laporan::monthly(&ws, &mut reg, &r, bulan, now).map_err(internal)?;
-        if kirim {
-            crate::laporan::queue_mail(&ws, &mut reg, &made, now).map_err(internal)?;
-            crate::mail::send_due(&ws, &mut reg, now).map_err(internal)?;
-        }
+        let r = crate::paper::render::for_workspace(&ws).map_err(internal)?;
+        crate::services::laporan::make_and_send(&ws, &mut reg, &r, bulan, now, kirim).map_err(
+            |e| match e {
+                crate::services::laporan::LaporanError::BelumTerjadi(b) => gagal(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    &format!("Bulan {b} belum terjadi."),
+                ),
+                e => internal(e),
+            },
+        )?;
         Ok(())
     })
     .await?;
@@ -915,20 +898,8 @@ async fn laporan_berkas(
         .into_response())
 }
 
-/// The outbox and the schedules with their last runs: the administrator's view.
-fn admin_only(sesi: &Sesi) -> Result<(), Gagal> {
-    if sesi.pengguna.peran == pengguna::PeranPengguna::Admin {
-        Ok(())
-    } else {
-        Err(gagal(
-            StatusCode::FORBIDDEN,
-            "Halaman ini untuk pengelola program.",
-        ))
-    }
-}
-
 async fn surel_page(State(app): State<App>, Masuk(sesi): Masuk) -> Result<Response, Gagal> {
-    admin_only(&sesi)?;
+    allowed(&sesi, Tindakan::KelolaProgram)?;
     let page = blocking(move || {
         let (ws, reg) = app.open().map_err(internal)?;
         let list = reg.list_mail(None).map_err(internal)?;
@@ -939,38 +910,23 @@ async fn surel_page(State(app): State<App>, Masuk(sesi): Masuk) -> Result<Respon
 }
 
 async fn jadwal_page(State(app): State<App>, Masuk(sesi): Masuk) -> Result<Response, Gagal> {
-    admin_only(&sesi)?;
+    allowed(&sesi, Tindakan::KelolaProgram)?;
     let now = (app.now)();
     let page = blocking(move || {
         let (ws, reg) = app.open().map_err(internal)?;
-        let jadwal = crate::schedule::load(&ws.dir).map_err(internal)?;
-        let mut rows = Vec::new();
-        for j in &jadwal {
-            let next: Vec<String> = j
-                .next_times(&now, 2)
-                .iter()
-                .map(|t| calendar::waktu(&t.fixed_offset(), j.tz))
-                .collect();
-            let last = reg
-                .runs_of(&j.nama)
-                .map_err(internal)?
-                .into_iter()
-                .next()
-                .map_or("-".to_string(), |r| {
-                    format!(
-                        "{} {}: {}",
-                        r.periode,
-                        r.status,
-                        r.hasil.unwrap_or_default()
-                    )
-                });
-            rows.push([
-                j.nama.clone(),
-                if j.aktif { "aktif" } else { "mati" }.to_string(),
-                next.join("; "),
-                last,
-            ]);
-        }
+        let rows: Vec<[String; 4]> = crate::services::jobs::overview(&ws, &reg, now)
+            .map_err(internal)?
+            .into_iter()
+            .map(|j| {
+                let last = j.terakhir_teks();
+                [
+                    j.nama,
+                    if j.aktif { "aktif" } else { "mati" }.to_string(),
+                    j.berikutnya.join("; "),
+                    last,
+                ]
+            })
+            .collect();
         Ok(pages::jadwal(&sesi, &rows))
     })
     .await?;
@@ -978,7 +934,7 @@ async fn jadwal_page(State(app): State<App>, Masuk(sesi): Masuk) -> Result<Respo
 }
 
 async fn impor_page(Masuk(sesi): Masuk) -> Result<Response, Gagal> {
-    admin_only(&sesi)?;
+    allowed(&sesi, Tindakan::Impor)?;
     Ok(pages::impor_form(&sesi).into_response())
 }
 
@@ -1008,18 +964,15 @@ fn upload_files(dir: &std::path::Path) -> Result<Vec<PathBuf>, Gagal> {
 
 fn import_opsi<'a>(
     ws: &'a Workspace,
-    peta: &'a crate::import::Peta,
+    peta: &'a crate::paper::import::Peta,
     oleh: &'a str,
     now: DateTime<FixedOffset>,
     uji: bool,
-) -> crate::import::Opsi<'a> {
-    crate::import::Opsi {
+) -> crate::paper::import::Opsi<'a> {
+    crate::paper::import::Opsi {
         peta,
         katalog: &ws.katalog,
-        penomoran: crate::register::Penomoran {
-            pola: &ws.profil.penomoran.pola,
-            per_jenis: ws.profil.penomoran.lingkup == crate::workspace::LingkupNomor::Jenis,
-        },
+        penomoran: ws.profil.penomoran_surat(),
         oleh,
         at: now,
         uji,
@@ -1033,7 +986,7 @@ async fn impor_uji(
     Masuk(sesi): Masuk,
     mut multipart: axum::extract::Multipart,
 ) -> Result<Response, Gagal> {
-    admin_only(&sesi)?;
+    allowed(&sesi, Tindakan::Impor)?;
     let mut csrf = String::new();
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     while let Some(field) = multipart
@@ -1084,18 +1037,22 @@ async fn impor_uji(
         let (ws, mut reg) = app.open().map_err(internal)?;
         let dir = upload_dir(&ws, &token)?;
         for (name, bytes) in &files {
-            crate::files::write_atomic(&dir.join(name), bytes).map_err(internal)?;
+            crate::util::files::write_atomic(&dir.join(name), bytes).map_err(internal)?;
         }
-        let peta = crate::import::load_peta(&ws.dir, &ws.katalog, None).map_err(internal)?;
+        let peta = crate::paper::import::load_peta(&ws.dir, &ws.katalog, None).map_err(internal)?;
         let paths = upload_files(&dir)?;
-        let r = crate::import::run(
+        let r = crate::paper::import::run(
             &mut reg,
             &paths,
             &import_opsi(&ws, &peta, &sesi.pengguna.nama, now, true),
         )
         .map_err(internal)?;
-        let xlsx = crate::export::import_report(&r, now.date_naive()).map_err(internal)?;
-        crate::files::write_atomic(&dir.join("laporan.xlsx"), &xlsx).map_err(internal)?;
+        let xlsx = crate::paper::import::laporan::workbook(
+            &r,
+            now.with_timezone(&ws.profil.tz()).date_naive(),
+        )
+        .map_err(internal)?;
+        crate::util::files::write_atomic(&dir.join("laporan.xlsx"), &xlsx).map_err(internal)?;
         Ok(pages::impor_hasil(&sesi, &r, Some(&token)))
     })
     .await?;
@@ -1114,7 +1071,7 @@ async fn impor_jalankan(
     Masuk(sesi): Masuk,
     form: Result<Form<JalankanForm>, axum::extract::rejection::FormRejection>,
 ) -> Result<Response, Gagal> {
-    admin_only(&sesi)?;
+    allowed(&sesi, Tindakan::Impor)?;
     let form = form.map(|f| f.0).ok();
     check_csrf(&sesi, form.as_ref().map_or("", |f| f.csrf.as_str()))?;
     let token = form.map(|f| f.token).unwrap_or_default();
@@ -1123,8 +1080,8 @@ async fn impor_jalankan(
         let (ws, mut reg) = app.open().map_err(internal)?;
         let dir = upload_dir(&ws, &token)?;
         let paths = upload_files(&dir)?;
-        let peta = crate::import::load_peta(&ws.dir, &ws.katalog, None).map_err(internal)?;
-        let r = crate::import::run(
+        let peta = crate::paper::import::load_peta(&ws.dir, &ws.katalog, None).map_err(internal)?;
+        let r = crate::paper::import::run(
             &mut reg,
             &paths,
             &import_opsi(&ws, &peta, &sesi.pengguna.nama, now, false),
@@ -1141,7 +1098,7 @@ async fn impor_laporan(
     Masuk(sesi): Masuk,
     axum::extract::Path(token): axum::extract::Path<String>,
 ) -> Result<Response, Gagal> {
-    admin_only(&sesi)?;
+    allowed(&sesi, Tindakan::Impor)?;
     let bytes = blocking(move || {
         let (ws, _) = app.open().map_err(internal)?;
         let dir = upload_dir(&ws, &token)?;
@@ -1179,7 +1136,7 @@ async fn berkas(
         .find(|(k, _)| k == "csrf")
         .map_or("", |(_, v)| v.as_str());
     check_csrf(&sesi, csrf)?;
-    operator_only(&sesi)?;
+    allowed(&sesi, Tindakan::CatatPermohonan)?;
     let ticked: Vec<String> = pairs
         .iter()
         .filter(|(k, _)| k == "berkas")

@@ -2,17 +2,16 @@
 //! layout, the login form, error pages, today's work.
 
 use axum::http::StatusCode;
-use chrono::{DateTime, FixedOffset};
 use maud::{DOCTYPE, Markup, html};
 
-use crate::calendar;
-use crate::catalog::{JenisSurat, TipeIsian};
-use crate::model::{Masalah, Masukan, Permohonan};
-use crate::pengguna::PeranPengguna;
-use crate::register::{Filter, Register, RegisterError, Sesi};
-use crate::register::{Surat, SuratLama};
-use crate::workflow::Tahap;
-use crate::workspace::Workspace;
+use crate::config::workspace::Workspace;
+use crate::domain::calendar;
+use crate::domain::katalog::{JenisSurat, TipeIsian};
+use crate::domain::pengguna::PeranPengguna;
+use crate::domain::pengguna::Sesi;
+use crate::domain::permohonan::{Masalah, Masukan, Permohonan};
+use crate::domain::surat::{Surat, SuratLama};
+use crate::domain::workflow::Tahap;
 
 const CSS: &str = "
 body{font-family:system-ui,sans-serif;margin:0;color:#1d2330;background:#f6f7f9}
@@ -70,14 +69,7 @@ fn layout(judul: &str, sesi: Option<&Sesi>, body: Markup) -> Markup {
 }
 
 pub fn peran_label(p: PeranPengguna) -> &'static str {
-    match p {
-        PeranPengguna::Operator => "Operator",
-        PeranPengguna::Kasi => "Kasi Pem & Pelum",
-        PeranPengguna::Koordinator => "Koordinator",
-        PeranPengguna::Seklur => "Sekretaris Lurah",
-        PeranPengguna::Lurah => "Lurah",
-        PeranPengguna::Admin => "Pengelola program",
-    }
+    p.label()
 }
 
 pub fn masuk(csrf: &str, pesan: Option<&str>, nama: Option<&str>) -> Markup {
@@ -114,73 +106,7 @@ pub fn galat(status: StatusCode, pesan: &str) -> Markup {
     )
 }
 
-/// One request waiting for this person.
-pub struct Menunggu {
-    pub p: Permohonan,
-    /// Working days in its current stage.
-    pub hari_di_tahap: i64,
-    /// Working days since it was received, against the type's standard.
-    pub hari_sejak_masuk: i64,
-    pub standar_hari: u32,
-    pub jenis_nama: String,
-}
-
-/// What waits for a role today.
-pub struct Pekerjaan {
-    /// The stages this role moves requests on from, with their labels.
-    pub tahap: Vec<Tahap>,
-    pub daftar: Vec<Menunggu>,
-}
-
-impl Pekerjaan {
-    pub fn of(
-        ws: &Workspace,
-        reg: &Register,
-        sesi: &Sesi,
-        now: DateTime<FixedOffset>,
-    ) -> Result<Pekerjaan, RegisterError> {
-        let tz = ws.profil.tz();
-        let today = now.with_timezone(&tz).date_naive();
-        let libur = ws.profil.holidays();
-        let tahap: Vec<Tahap> = match sesi.pengguna.peran.sop() {
-            Some(peran) => Tahap::ALL
-                .into_iter()
-                .filter(|t| t.next().is_some_and(|(_, by)| by == peran))
-                .collect(),
-            None => Vec::new(),
-        };
-        let mut daftar = Vec::new();
-        for t in &tahap {
-            for p in reg.list(&Filter {
-                tahap: Some(*t),
-                ..Filter::default()
-            })? {
-                let entered = p
-                    .riwayat
-                    .last()
-                    .map(|r| r.waktu.with_timezone(&tz).date_naive())
-                    .unwrap_or(p.tanggal);
-                let jenis = ws.katalog.jenis(&p.jenis);
-                daftar.push(Menunggu {
-                    hari_di_tahap: calendar::working_days_between(entered, today, &libur),
-                    hari_sejak_masuk: calendar::working_days_between(p.tanggal, today, &libur),
-                    standar_hari: jenis.map_or(1, |j| j.standar_layanan_hari),
-                    jenis_nama: jenis.map_or(p.jenis.clone(), |j| j.nama.clone()),
-                    p,
-                });
-            }
-        }
-        // The longest waits first.
-        daftar.sort_by(|a, b| {
-            b.hari_sejak_masuk
-                .cmp(&a.hari_sejak_masuk)
-                .then(a.p.id.cmp(&b.p.id))
-        });
-        Ok(Pekerjaan { tahap, daftar })
-    }
-}
-
-pub fn beranda(ws: &Workspace, sesi: &Sesi, w: &Pekerjaan) -> Markup {
+pub fn beranda(ws: &Workspace, sesi: &Sesi, w: &crate::services::pekerjaan::Pekerjaan) -> Markup {
     layout(
         "Pekerjaan hari ini",
         Some(sesi),
@@ -299,7 +225,7 @@ pub fn permohonan(
                 li { a href={ "/permohonan/" (p.id) "/tanda-terima.pdf" } { "Tanda terima berkas (PDF)" } }
                 li { a href={ "/permohonan/" (p.id) "/lembar-kendali.pdf" } { "Lembar kendali (PDF)" } }
             }
-            @if let Some((href, what)) = wa_link(p, jenis.map_or(p.jenis.as_str(), |j| j.nama.as_str()), &ws.profil.kantor.kelurahan, surat) {
+            @if let Some((href, what)) = crate::services::whatsapp::wa_link(p, jenis.map_or(p.jenis.as_str(), |j| j.nama.as_str()), &ws.profil.kantor.kelurahan, surat) {
                 p { a href=(href) target="_blank" rel="noopener noreferrer" { (what) " lewat WhatsApp" } }
             }
             @if let Some((ke, _)) = next {
@@ -498,92 +424,6 @@ pub fn baru(sesi: &Sesi, j: &JenisSurat, f: &Isian, masalah: &[Masalah]) -> Mark
     )
 }
 
-/// Percent-encoding for a URL's query value (RFC 3986 unreserved characters kept).
-fn url_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() * 3);
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-/// An Indonesian mobile number in WhatsApp's international form: `0812…` and `+62812…`
-/// become `62812…`.
-pub fn wa_number(telepon: &str) -> Option<String> {
-    let digits: String = telepon.chars().filter(char::is_ascii_digit).collect();
-    let n = if let Some(rest) = digits.strip_prefix('0') {
-        format!("62{rest}")
-    } else if digits.starts_with("62") {
-        digits
-    } else if digits.starts_with('8') {
-        format!("62{digits}")
-    } else {
-        return None;
-    };
-    (10..=15).contains(&n.len()).then_some(n)
-}
-
-/// The ready message for an applicant who asked over WhatsApp, fitting where the
-/// request stands, as a `wa.me` link the clerk opens on their own phone or computer.
-/// Nothing is sent by the program and nothing is stored outside the register.
-pub fn wa_link(
-    p: &Permohonan,
-    jenis_nama: &str,
-    kelurahan: &str,
-    surat: Option<&Surat>,
-) -> Option<(String, &'static str)> {
-    if p.kanal != crate::model::Kanal::Whatsapp {
-        return None;
-    }
-    let nomor = wa_number(p.telepon.as_deref()?)?;
-    let kurang = p.berkas_kurang();
-    let (text, what) = match (p.tahap, surat) {
-        (Tahap::Ditolak, _) => (
-            format!(
-                "Yth. {}, mohon maaf, permohonan {jenis_nama} Anda (No. {}) di {kelurahan} tidak dapat kami proses: {}.",
-                p.nama,
-                p.nomor_register,
-                p.riwayat
-                    .last()
-                    .and_then(|r| r.catatan.clone())
-                    .unwrap_or_else(|| "lihat keterangan petugas".into())
-            ),
-            "Kabari: ditolak",
-        ),
-        (_, Some(s)) if s.batal.is_none() => (
-            format!(
-                "Yth. {}, surat {jenis_nama} Anda (No. {}) sudah selesai dan dapat diambil di kantor {kelurahan} pada jam kerja dengan membawa KTP asli. Terima kasih.",
-                p.nama, s.nomor
-            ),
-            "Kabari: surat siap diambil",
-        ),
-        (Tahap::Diajukan, _) if !kurang.is_empty() => (
-            format!(
-                "Yth. {}, permohonan {jenis_nama} Anda (No. {}) di {kelurahan} belum dapat diproses karena berkas berikut belum ada: {}. Mohon dilengkapi. Terima kasih.",
-                p.nama,
-                p.nomor_register,
-                kurang.join(", ")
-            ),
-            "Kabari: berkas kurang",
-        ),
-        _ => (
-            format!(
-                "Yth. {}, permohonan {jenis_nama} Anda sudah kami terima di {kelurahan} dengan nomor register {}. Kami kabari lagi bila surat sudah siap. Terima kasih.",
-                p.nama, p.nomor_register
-            ),
-            "Kabari: permohonan diterima",
-        ),
-    };
-    Some((
-        format!("https://wa.me/{nomor}?text={}", url_encode(&text)),
-        what,
-    ))
-}
-
 pub fn register(
     ws: &Workspace,
     sesi: &Sesi,
@@ -627,7 +467,7 @@ pub fn register(
                                 td { (calendar::tanggal(p.tanggal)) }
                                 td { (p.nama) }
                                 // A list is seen over a shoulder: the NIK masked, in full on the request's page.
-                                td { (crate::identity::mask(&p.nik)) }
+                                td { (crate::domain::identity::mask(&p.nik)) }
                                 td { (ws.katalog.jenis(&p.jenis).map_or(p.jenis.as_str(), |j| j.nama.as_str())) }
                                 td { (p.tahap.label()) }
                             }
@@ -703,7 +543,7 @@ pub fn laporan(
     )
 }
 
-pub fn surel(sesi: &Sesi, list: &[crate::register::Surel], tz: chrono_tz::Tz) -> Markup {
+pub fn surel(sesi: &Sesi, list: &[crate::domain::surel::Surel], tz: chrono_tz::Tz) -> Markup {
     layout(
         "Kotak keluar",
         Some(sesi),
@@ -767,7 +607,11 @@ pub fn impor_form(sesi: &Sesi) -> Markup {
 }
 
 /// The summary of a dry run (with the button to import) or of an import.
-pub fn impor_hasil(sesi: &Sesi, r: &crate::import::Ringkasan, token: Option<&str>) -> Markup {
+pub fn impor_hasil(
+    sesi: &Sesi,
+    r: &crate::paper::import::Ringkasan,
+    token: Option<&str>,
+) -> Markup {
     let j = &r.jumlah;
     layout(
         "Hasil impor",
@@ -795,7 +639,7 @@ pub fn impor_hasil(sesi: &Sesi, r: &crate::import::Ringkasan, token: Option<&str
             @for (title, map) in [("Ditolak", &j.ditolak_per_alasan), ("Ditandai (tetap diimpor)", &j.ditandai_per_alasan), ("Dilewati", &j.dilewati_per_alasan)] {
                 @if !map.is_empty() {
                     h2 { (title) }
-                    ul { @for (kode, n) in map { li { (n) " — " (crate::import::alasan_label(kode)) } } }
+                    ul { @for (kode, n) in map { li { (n) " — " (crate::paper::import::alasan_label(kode)) } } }
                 }
             }
             @for b in &r.berkas {

@@ -5,13 +5,14 @@
 use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
-use kelurahan::calendar::{self, Bulan, WIB};
-use kelurahan::model::{self, Masukan};
-use kelurahan::register::{Filter, Register};
-use kelurahan::report::{self, Input};
-use kelurahan::surat::{self, LazyRenderer};
-use kelurahan::workflow::{Peran, Tahap};
-use kelurahan::workspace::Workspace;
+use kelurahan::config::workspace::Workspace;
+use kelurahan::domain::calendar::{self, Bulan, WIB};
+use kelurahan::domain::permohonan::{self, Masukan};
+use kelurahan::domain::workflow::{Peran, Tahap};
+use kelurahan::paper::figures::{self, Input};
+use kelurahan::paper::render::LazyRenderer;
+use kelurahan::services::surat;
+use kelurahan::store::{Filter, Register};
 
 use crate::{NIK_L, NIK_P, Ws};
 
@@ -29,7 +30,7 @@ fn request(
     moves: &[(&str, u32)],
     tolak: Option<&str>,
 ) -> i64 {
-    let baru = model::periksa(
+    let baru = permohonan::periksa(
         &Masukan {
             jenis: "sk-domisili".into(),
             nama: format!("Pemohon {tanggal}"),
@@ -67,7 +68,7 @@ fn request(
 fn december_worked_out_by_hand() {
     let w = Ws::init();
     let ws = Workspace::open(&w.dir).unwrap();
-    let mut reg = Register::open(&ws.db_path()).unwrap();
+    let mut reg = Register::open(&ws.db_path(), ws.profil.tz()).unwrap();
     let r = LazyRenderer::new(&ws);
 
     // November: one letter the same day.
@@ -159,7 +160,7 @@ fn december_worked_out_by_hand() {
         .unwrap();
     let letters = reg.letters_in(bulan).unwrap();
     let libur: BTreeSet<NaiveDate> = [d("2026-12-25"), d("2027-01-01")].into();
-    let f = report::figures(&Input {
+    let f = figures::figures(&Input {
         bulan,
         requests: &requests,
         previous: &previous,

@@ -1,11 +1,9 @@
-//! Mail against a real SMTP server on 127.0.0.1 (aiosmtpd, started by each test, with a
-//! certificate made in the test): STARTTLS and AUTH, attachments byte for byte,
-//! transient and permanent failures, a killed sender, plaintext AUTH refused.
+//! Mail against a real SMTP server on 127.0.0.1 (`smtp_server`, started in this process by
+//! each test, with a certificate made in the test): STARTTLS and AUTH, attachments byte
+//! for byte, transient and permanent failures, a killed sender, plaintext AUTH refused.
 
-use std::io::{BufRead, BufReader};
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use mail_parser::MimeHeaders;
@@ -14,22 +12,16 @@ use serde_json::Value;
 
 use crate::Ws;
 use crate::letters::issue;
+use crate::smtp_server::{self, SmtpServer};
 
 const USER: &str = "kantor";
 const PASSWORD: &str = "sandi-aplikasi-uji";
 
 struct Server {
-    child: Child,
+    _smtp: SmtpServer,
     port: u16,
     inbox: PathBuf,
     ca: PathBuf,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 impl Server {
@@ -45,45 +37,21 @@ impl Server {
         let key = KeyPair::generate().unwrap();
         let params = CertificateParams::new(vec!["localhost".to_string()]).unwrap();
         let cert = params.signed_by(&key, &issuer).unwrap();
-        let (ca, cert_path, key_path) = (
-            dir.join("ca.pem"),
-            dir.join("server.pem"),
-            dir.join("server.key"),
-        );
+        let ca = dir.join("ca.pem");
         std::fs::write(&ca, ca_cert.pem()).unwrap();
-        std::fs::write(&cert_path, cert.pem()).unwrap();
-        std::fs::write(&key_path, key.serialize_pem()).unwrap();
         let inbox = dir.join("kotak-masuk");
         std::fs::create_dir_all(&inbox).unwrap();
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/smtp_server.py");
-        let mut child = Command::new("python3")
-            .arg(script)
-            .args([
-                &port.to_string(),
-                cert_path.to_str().unwrap(),
-                key_path.to_str().unwrap(),
-                inbox.to_str().unwrap(),
-                mode,
-                USER,
-                PASSWORD,
-            ])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("python3 with aiosmtpd (pip install aiosmtpd; .ci/run does)");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        assert_eq!(line.trim(), "siap", "the SMTP server did not start");
+        let smtp = SmtpServer::start(smtp_server::Config {
+            cert_pem: &cert.pem(),
+            key_pem: &key.serialize_pem(),
+            inbox: &inbox,
+            mode,
+            user: USER,
+            password: PASSWORD,
+        });
         Server {
-            child,
-            port,
+            port: smtp.port(),
+            _smtp: smtp,
             inbox,
             ca,
         }

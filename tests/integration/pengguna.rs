@@ -2,18 +2,18 @@
 //! passwords never shown, lock-out after repeated failures.
 
 use std::io::Write;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 use chrono::Duration;
-use kelurahan::calendar::{self, WIB};
-use kelurahan::pengguna::{self, PenggunaError};
-use kelurahan::register::Register;
+use kelurahan::domain::calendar::{self, WIB};
+use kelurahan::services::pengguna::{self, PenggunaError};
+use kelurahan::store::Register;
 
-use crate::{BIN, Ws};
+use crate::Ws;
 
 /// Runs `kelurahan` with `input` on its standard input.
 fn with_stdin(ws: &Ws, args: &[&str], input: &str) -> std::process::Output {
-    let mut child = Command::new(BIN)
+    let mut child = crate::bin()
         .arg("--dir")
         .arg(&ws.dir)
         .args(args)
@@ -100,17 +100,21 @@ fn a_login_checks_the_password_and_locks_after_five_failures() {
             .status
             .success()
     );
-    let mut reg = Register::open(&ws.dir.join("kelurahan.db")).unwrap();
-    let now = calendar::at(
-        WIB,
-        chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(),
-        9,
-        0,
-    );
+    let mut reg = Register::open(
+        &ws.dir.join("kelurahan.db"),
+        kelurahan::domain::calendar::WIB,
+    )
+    .unwrap();
+    // The program's own clock: `pengguna daftar` below runs as a child on that clock, and
+    // must see the lock this test sets.
+    let now = calendar::now(WIB);
 
     let p = pengguna::masuk(&mut reg, "andi saputra", "jembatan-gantung-7", now).unwrap();
     assert_eq!(p.nama, "Andi Saputra");
-    assert_eq!(p.peran.sop(), Some(kelurahan::workflow::Peran::Koordinator));
+    assert_eq!(
+        p.peran.sop(),
+        Some(kelurahan::domain::workflow::Peran::Koordinator)
+    );
 
     // A wrong password and an unknown name read the same.
     let wrong = pengguna::masuk(&mut reg, "Andi Saputra", "salah-sandinya", now).unwrap_err();

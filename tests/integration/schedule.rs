@@ -171,7 +171,7 @@ fn the_service_catches_up_and_stops_cleanly_on_sigterm() {
     use std::process::{Command, Stdio};
     let ws = Ws::init();
     ws.baru("Siti Aminah");
-    let mut child = Command::new(crate::BIN)
+    let mut child = crate::bin()
         .arg("--dir")
         .arg(&ws.dir)
         .arg("layani")

@@ -76,9 +76,14 @@ fn csrf_of(page: &str) -> String {
 }
 
 fn account(ws: &Ws, nama: &str, peran: &str, sandi: &str) {
-    let mut reg = kelurahan::register::Register::open(&ws.dir.join("kelurahan.db")).unwrap();
-    let now = kelurahan::calendar::now(kelurahan::calendar::WIB);
-    kelurahan::pengguna::tambah(&mut reg, nama, peran.parse().unwrap(), sandi, now).unwrap();
+    let mut reg = kelurahan::store::Register::open(
+        &ws.dir.join("kelurahan.db"),
+        kelurahan::domain::calendar::WIB,
+    )
+    .unwrap();
+    let now = kelurahan::domain::calendar::now(kelurahan::domain::calendar::WIB);
+    kelurahan::services::pengguna::tambah(&mut reg, nama, peran.parse().unwrap(), sandi, now)
+        .unwrap();
 }
 
 /// Logs in and returns the session cookie header.
@@ -263,7 +268,7 @@ async fn logout_needs_the_session_token_and_sessions_expire() {
 
     // Twelve hours on, the session is over.
     let later = App::with_clock(ws.dir.clone(), || {
-        kelurahan::calendar::now(kelurahan::calendar::WIB) + Duration::hours(13)
+        kelurahan::domain::calendar::now(kelurahan::domain::calendar::WIB) + Duration::hours(13)
     });
     let res = send(&later, get("/", Some(&sesi))).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
@@ -416,7 +421,7 @@ async fn a_request_goes_from_the_operator_to_the_letter_under_each_name() {
         .to_string();
     let nomor = v["surat"]["nomor"].as_str().unwrap();
     assert!(
-        disposition.contains(&kelurahan::numbering::file_stem(nomor)),
+        disposition.contains(&kelurahan::domain::numbering::file_stem(nomor)),
         "{disposition}"
     );
     assert!(!disposition.contains("Siti"));

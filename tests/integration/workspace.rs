@@ -22,7 +22,7 @@ fn init_twice_changes_nothing_and_says_so() {
 #[test]
 fn the_dir_comes_from_the_environment_too() {
     let ws = Ws::init();
-    let out = std::process::Command::new(crate::BIN)
+    let out = crate::bin()
         .args(["permohonan", "daftar", "--format", "json"])
         .env("KELURAHAN_DIR", &ws.dir)
         .current_dir(std::env::temp_dir())

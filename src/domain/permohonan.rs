@@ -1,0 +1,490 @@
+//! The register's records as plain data (a request, its checklist, its history), and
+//! the intake check that turns what the Operator typed into a valid new request. Pure.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::domain::calendar;
+use crate::domain::identity;
+use crate::domain::katalog::{Katalog, TipeIsian};
+use crate::domain::workflow::{Peran, Tahap};
+
+/// How the request reached the office.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kanal {
+    Langsung,
+    Whatsapp,
+}
+
+impl Kanal {
+    pub fn kode(self) -> &'static str {
+        match self {
+            Kanal::Langsung => "langsung",
+            Kanal::Whatsapp => "whatsapp",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Kanal::Langsung => "Datang langsung",
+            Kanal::Whatsapp => "WhatsApp",
+        }
+    }
+}
+
+impl fmt::Display for Kanal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.kode())
+    }
+}
+
+impl FromStr for Kanal {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim() {
+            "langsung" => Ok(Kanal::Langsung),
+            "whatsapp" | "wa" => Ok(Kanal::Whatsapp),
+            other => Err(format!(
+                "kanal `{other}` tidak dikenal; pilihan: langsung, whatsapp"
+            )),
+        }
+    }
+}
+
+/// One paper on a request's checklist.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Berkas {
+    pub kode: String,
+    pub nama: String,
+    pub wajib: bool,
+    pub ada: bool,
+}
+
+/// One entry of a request's history: append-only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Riwayat {
+    pub dari: Option<Tahap>,
+    pub ke: Tahap,
+    pub peran: Peran,
+    pub oleh: String,
+    pub waktu: DateTime<FixedOffset>,
+    pub catatan: Option<String>,
+}
+
+/// A request as the register holds it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Permohonan {
+    pub id: i64,
+    /// `0042/2026`
+    pub nomor_register: String,
+    pub jenis: String,
+    pub tanggal: NaiveDate,
+    pub kanal: Kanal,
+    pub nama: String,
+    pub nik: String,
+    pub kk: Option<String>,
+    pub alamat: Option<String>,
+    pub rt: Option<String>,
+    pub rw: Option<String>,
+    pub telepon: Option<String>,
+    pub keperluan: Option<String>,
+    pub isian: BTreeMap<String, String>,
+    pub tahap: Tahap,
+    pub berkas: Vec<Berkas>,
+    pub riwayat: Vec<Riwayat>,
+}
+
+impl Permohonan {
+    /// Names of required papers not yet present.
+    pub fn berkas_kurang(&self) -> Vec<String> {
+        self.berkas
+            .iter()
+            .filter(|b| b.wajib && !b.ada)
+            .map(|b| b.nama.clone())
+            .collect()
+    }
+}
+
+/// `0042/2026` from its parts.
+pub fn format_nomor_register(urut: i64, tahun: i32) -> String {
+    format!("{urut:04}/{tahun}")
+}
+
+/// What the Operator typed for a new request, before any check.
+#[derive(Debug, Clone, Default)]
+pub struct Masukan {
+    pub jenis: String,
+    pub nama: String,
+    pub nik: String,
+    pub kk: Option<String>,
+    pub alamat: Option<String>,
+    pub rt: Option<String>,
+    pub rw: Option<String>,
+    pub telepon: Option<String>,
+    pub kanal: Option<String>,
+    pub keperluan: Option<String>,
+    /// `nama=nilai` pairs.
+    pub isian: Vec<(String, String)>,
+    /// Codes of papers brought.
+    pub berkas: Vec<String>,
+    /// `YYYY-MM-DD`; today when absent.
+    pub tanggal: Option<String>,
+}
+
+/// A checked new request, ready for the register.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PermohonanBaru {
+    pub jenis: String,
+    pub tanggal: NaiveDate,
+    pub kanal: Kanal,
+    pub nama: String,
+    pub nik: String,
+    pub kk: Option<String>,
+    pub alamat: Option<String>,
+    pub rt: Option<String>,
+    pub rw: Option<String>,
+    pub telepon: Option<String>,
+    pub keperluan: Option<String>,
+    pub isian: BTreeMap<String, String>,
+    pub berkas: Vec<Berkas>,
+}
+
+/// A request read from an old register workbook, cleaned and checked by `import`,
+/// ready for the register. It keeps its original numbers where the file had them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PermohonanImpor {
+    /// Where it came from: `register-2022.xls, lembar Januari, baris 12`.
+    pub asal: String,
+    /// The original register number (sequence, year), when the file had one.
+    pub nomor_register: Option<(i64, i32)>,
+    pub jenis: String,
+    pub tanggal: NaiveDate,
+    pub kanal: Kanal,
+    pub nama: String,
+    pub nik: String,
+    pub kk: Option<String>,
+    pub alamat: Option<String>,
+    pub rt: Option<String>,
+    pub rw: Option<String>,
+    pub telepon: Option<String>,
+    pub keperluan: Option<String>,
+    pub isian: BTreeMap<String, String>,
+    /// The stage the old register's status (or its data) supports.
+    pub tahap: Tahap,
+    /// The day the request was finished (letter date or "selesai"), when known.
+    pub selesai: Option<NaiveDate>,
+    /// The status as written in the file, kept in the history.
+    pub status_asal: Option<String>,
+    /// The letter number the office gave it, and the letter's date.
+    pub nomor_surat: Option<String>,
+    pub tanggal_surat: Option<NaiveDate>,
+}
+
+/// One thing wrong with the input, naming the field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Masalah {
+    pub field: String,
+    pub pesan: String,
+}
+
+/// Everything wrong with a new request's input, so the Operator fixes it in one go.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("permohonan tidak dicatat:{}", .0.iter().map(|m| format!("\n  - {}: {}", m.field, m.pesan)).collect::<String>())]
+pub struct InputError(pub Vec<Masalah>);
+
+fn clean(s: &Option<String>) -> Option<String> {
+    s.as_ref()
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+}
+
+fn has_control(s: &str) -> bool {
+    s.chars().any(|c| c.is_control())
+}
+
+/// Checks the input against the catalog; `today` is the office's date.
+pub fn periksa(
+    m: &Masukan,
+    katalog: &Katalog,
+    today: NaiveDate,
+) -> Result<PermohonanBaru, InputError> {
+    let mut err = Vec::new();
+    let mut bad = |field: &str, pesan: String| {
+        err.push(Masalah {
+            field: field.to_string(),
+            pesan,
+        })
+    };
+
+    let jenis = katalog.jenis(m.jenis.trim());
+    if jenis.is_none() {
+        bad(
+            "jenis",
+            format!(
+                "jenis surat `{}` tidak ada di katalog; pilihan: {}",
+                m.jenis,
+                katalog.kode_list()
+            ),
+        );
+    }
+
+    let nama = m.nama.trim().to_string();
+    if nama.is_empty() {
+        bad("nama", "nama pemohon wajib diisi".into());
+    } else if nama.chars().count() > 120 || has_control(&nama) {
+        bad(
+            "nama",
+            "nama terlalu panjang atau memuat karakter kendali".into(),
+        );
+    }
+
+    let nik = match identity::parse_nik(&m.nik, today) {
+        Ok(info) => info.nik,
+        Err(e) => {
+            bad("nik", e.to_string());
+            String::new()
+        }
+    };
+    let kk = match clean(&m.kk) {
+        Some(k) => match identity::parse_kk(&k) {
+            Ok(k) => Some(k),
+            Err(e) => {
+                bad("kk", e.to_string());
+                None
+            }
+        },
+        None => None,
+    };
+
+    let tanggal = match &m.tanggal {
+        Some(t) => match calendar::parse_tanggal(t) {
+            Ok(d) if d > today => {
+                bad(
+                    "tanggal",
+                    format!("tanggal {} ada di masa depan", calendar::tanggal(d)),
+                );
+                today
+            }
+            Ok(d) => d,
+            Err(e) => {
+                bad("tanggal", e.to_string());
+                today
+            }
+        },
+        None => today,
+    };
+
+    let kanal = match &m.kanal {
+        Some(k) => k.parse().unwrap_or_else(|e| {
+            bad("kanal", e);
+            Kanal::Langsung
+        }),
+        None => Kanal::Langsung,
+    };
+
+    let mut rt_rw = |field: &str, v: &Option<String>| -> Option<String> {
+        let v = clean(v)?;
+        match v.parse::<u32>() {
+            Ok(n) if (1..=999).contains(&n) && v.len() <= 3 => Some(format!("{n:03}")),
+            _ => {
+                bad(field, format!("`{v}` harus nomor 1 sampai 999"));
+                None
+            }
+        }
+    };
+    let rt = rt_rw("rt", &m.rt);
+    let rw = rt_rw("rw", &m.rw);
+
+    let telepon = clean(&m.telepon).and_then(|t| {
+        let digits: String = t
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')'))
+            .collect();
+        let body = digits.strip_prefix('+').unwrap_or(&digits);
+        if body.chars().all(|c| c.is_ascii_digit()) && (8..=15).contains(&body.len()) {
+            Some(digits)
+        } else {
+            bad(
+                "telepon",
+                format!("`{t}` bukan nomor telepon (8 sampai 15 angka)"),
+            );
+            None
+        }
+    });
+
+    let alamat = clean(&m.alamat);
+    let keperluan = clean(&m.keperluan);
+    for (field, v) in [("alamat", &alamat), ("keperluan", &keperluan)] {
+        if v.as_deref().is_some_and(has_control) {
+            bad(field, "memuat karakter kendali".into());
+        }
+    }
+
+    let mut isian = BTreeMap::new();
+    let mut berkas = Vec::new();
+    if let Some(j) = jenis {
+        for (k, v) in &m.isian {
+            let k = k.trim();
+            let field = format!("isian {k}");
+            let Some(def) = j.isian(k) else {
+                bad(
+                    &field,
+                    format!(
+                        "isian `{k}` tidak dikenal untuk {}; yang dikenal: {}",
+                        j.kode,
+                        j.isian
+                            .iter()
+                            .map(|i| i.kunci.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                );
+                continue;
+            };
+            let v = v.trim();
+            if v.is_empty() {
+                continue;
+            }
+            if isian.contains_key(k) {
+                bad(&field, "ditulis dua kali".into());
+                continue;
+            }
+            let value = match def.tipe {
+                TipeIsian::Teks if has_control(v) => {
+                    bad(&field, "memuat karakter kendali".into());
+                    continue;
+                }
+                TipeIsian::Teks => v.to_string(),
+                TipeIsian::Tanggal => match calendar::parse_tanggal(v) {
+                    Ok(d) => d.to_string(),
+                    Err(e) => {
+                        bad(&field, e.to_string());
+                        continue;
+                    }
+                },
+                TipeIsian::Nik => match identity::parse_nik(v, today) {
+                    Ok(i) => i.nik,
+                    Err(e) => {
+                        bad(&field, e.to_string());
+                        continue;
+                    }
+                },
+                TipeIsian::Angka => match v.parse::<u64>() {
+                    Ok(n) => n.to_string(),
+                    Err(_) => {
+                        bad(&field, format!("`{v}` harus bilangan bulat"));
+                        continue;
+                    }
+                },
+            };
+            isian.insert(k.to_string(), value);
+        }
+        for def in j.isian.iter().filter(|i| i.wajib) {
+            if !isian.contains_key(&def.kunci) {
+                bad(
+                    &format!("isian {}", def.kunci),
+                    format!(
+                        "{} wajib diisi untuk {} (--isian {}=...)",
+                        def.label, j.nama, def.kunci
+                    ),
+                );
+            }
+        }
+        for kode in &m.berkas {
+            let kode = kode.trim();
+            if !kode.is_empty() && !j.berkas.iter().any(|b| b.kode == kode) {
+                bad(
+                    "berkas",
+                    format!(
+                        "berkas `{kode}` bukan persyaratan {}; yang dikenal: {}",
+                        j.kode,
+                        j.berkas
+                            .iter()
+                            .map(|b| b.kode.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                );
+            }
+        }
+        berkas = j
+            .berkas
+            .iter()
+            .map(|b| Berkas {
+                kode: b.kode.clone(),
+                nama: b.nama.clone(),
+                wajib: b.wajib,
+                ada: m.berkas.iter().any(|k| k.trim() == b.kode),
+            })
+            .collect();
+    }
+
+    if !err.is_empty() {
+        return Err(InputError(err));
+    }
+    let jenis = jenis.expect("checked above");
+    Ok(PermohonanBaru {
+        jenis: jenis.kode.clone(),
+        tanggal,
+        kanal,
+        nama,
+        nik,
+        kk,
+        alamat,
+        rt,
+        rw,
+        telepon,
+        keperluan,
+        isian,
+        berkas,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 29).unwrap()
+    }
+
+    fn base() -> Masukan {
+        Masukan {
+            jenis: "sk-domisili".into(),
+            nama: "Siti Aminah".into(),
+            nik: "1571094506900003".into(),
+            berkas: vec!["pengantar-rt".into()],
+            rt: Some("9".into()),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn valid_input() {
+        let k = crate::config::catalog::builtin().unwrap();
+        let p = periksa(&base(), &k, today()).unwrap();
+        assert_eq!(p.rt.as_deref(), Some("009"));
+        assert_eq!(p.tanggal, today());
+        assert_eq!(p.berkas.iter().filter(|b| b.ada).count(), 1);
+    }
+
+    #[test]
+    fn all_problems_are_listed() {
+        let k = crate::config::catalog::builtin().unwrap();
+        let mut m = base();
+        m.jenis = "sk-usaha".into();
+        m.nik = "123".into();
+        m.tanggal = Some("2026-13-01".into());
+        m.isian = vec![("warna".into(), "biru".into())];
+        let e = periksa(&m, &k, today()).unwrap_err();
+        let fields: Vec<_> = e.0.iter().map(|m| m.field.as_str()).collect();
+        assert!(fields.contains(&"nik"));
+        assert!(fields.contains(&"tanggal"));
+        assert!(fields.contains(&"isian warna"));
+        assert!(fields.contains(&"isian nama_usaha"));
+    }
+}

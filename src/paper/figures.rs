@@ -1,0 +1,413 @@
+//! The monthly figures, computed from register records: requests by type and channel,
+//! outcomes, time per SOP stage in working days against each type's service standard,
+//! letters issued and voided, the previous month and the twelve-month trend. Pure.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::NaiveDate;
+use chrono_tz::Tz;
+use serde::Serialize;
+
+use crate::domain::calendar::{self, Bulan};
+use crate::domain::identity;
+use crate::domain::katalog::Katalog;
+use crate::domain::permohonan::Permohonan;
+use crate::domain::surat::Surat;
+use crate::domain::workflow::Tahap;
+
+/// What the figures are computed from.
+pub struct Input<'a> {
+    pub bulan: Bulan,
+    /// Requests dated in the month, with their history.
+    pub requests: &'a [Permohonan],
+    /// Requests dated in the month before.
+    pub previous: &'a [Permohonan],
+    /// Requests per month for the twelve months ending with this one, oldest first.
+    pub trend: &'a [(Bulan, i64)],
+    /// Letters dated in the month.
+    pub letters: &'a [Surat],
+    pub katalog: &'a Katalog,
+    pub libur: &'a BTreeSet<NaiveDate>,
+    pub tz: Tz,
+    /// The day the figures are as of: open requests have waited until this day.
+    pub per: NaiveDate,
+}
+
+/// Median and 90th percentile of a set of durations in working days.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Stat {
+    pub n: usize,
+    pub median: Option<f64>,
+    pub p90: Option<f64>,
+}
+
+impl Stat {
+    pub fn of(mut v: Vec<i64>) -> Stat {
+        v.sort_unstable();
+        let n = v.len();
+        if n == 0 {
+            return Stat {
+                n,
+                median: None,
+                p90: None,
+            };
+        }
+        let median = if n % 2 == 1 {
+            v[n / 2] as f64
+        } else {
+            (v[n / 2 - 1] + v[n / 2]) as f64 / 2.0
+        };
+        // Nearest rank: the smallest value with at least 90% of values at or below it.
+        let rank = (0.9 * n as f64).ceil() as usize;
+        Stat {
+            n,
+            median: Some(median),
+            p90: Some(v[rank.max(1) - 1] as f64),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PerJenis {
+    pub kode: String,
+    pub nama: String,
+    pub jumlah: usize,
+    pub surat_terbit: usize,
+    pub ditolak: usize,
+    pub diproses: usize,
+    pub standar_hari: u32,
+    pub waktu: Stat,
+    pub lewat_standar: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PerTahap {
+    pub tahap: Tahap,
+    pub label: String,
+    pub jumlah: usize,
+}
+
+/// Time spent in one SOP step: from entering `dari` to entering `ke`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WaktuTahap {
+    pub dari: Tahap,
+    pub ke: Tahap,
+    pub label: String,
+    pub waktu: Stat,
+}
+
+/// One request in the month's detail table.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Rincian {
+    pub nomor_register: String,
+    pub tanggal: NaiveDate,
+    pub nama: String,
+    pub nik_samaran: String,
+    /// Full NIK and KK: for the office's own workbook only, never serialized into a
+    /// document's data.
+    #[serde(skip)]
+    pub nik: String,
+    #[serde(skip)]
+    pub kk: Option<String>,
+    pub jenis: String,
+    pub jenis_nama: String,
+    pub kanal: String,
+    pub tahap: Tahap,
+    pub tahap_label: String,
+    /// Short form for narrow table columns: "4 Surat terbit".
+    pub tahap_singkat: String,
+    /// Working days from request to letter; for an open request, waited so far.
+    pub hari: Option<i64>,
+    pub selesai: bool,
+    pub standar_hari: u32,
+    pub lewat_standar: bool,
+    pub nomor_surat: Option<String>,
+    pub alasan_tolak: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Ringkas {
+    pub bulan: Bulan,
+    pub jumlah: usize,
+    pub surat_terbit: usize,
+    pub ditolak: usize,
+    pub waktu_median: Option<f64>,
+    /// Share of issued letters within the standard, 0..=100.
+    pub tepat_waktu_persen: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Figures {
+    pub bulan: Bulan,
+    pub bulan_nama: String,
+    pub per: NaiveDate,
+    pub ringkas: Ringkas,
+    pub per_jenis: Vec<PerJenis>,
+    pub per_kanal: Vec<(String, usize)>,
+    pub per_tahap: Vec<PerTahap>,
+    pub alasan_tolak: Vec<(String, usize)>,
+    /// Request to letter (stage 1 to stage 4).
+    pub waktu_layanan: Stat,
+    pub waktu_tahap: Vec<WaktuTahap>,
+    /// The step with the longest median wait.
+    pub tahap_terlama: Option<WaktuTahap>,
+    pub surat_terbit: usize,
+    pub surat_batal: usize,
+    pub lewat_standar: Vec<Rincian>,
+    pub bulan_lalu: Ringkas,
+    pub tren: Vec<(Bulan, i64)>,
+    pub rincian: Vec<Rincian>,
+}
+
+fn entered(p: &Permohonan, t: Tahap, tz: Tz) -> Option<NaiveDate> {
+    p.riwayat
+        .iter()
+        .find(|r| r.ke == t)
+        .map(|r| r.waktu.with_timezone(&tz).date_naive())
+}
+
+fn rincian(p: &Permohonan, input: &Input) -> Rincian {
+    let jenis = input.katalog.jenis(&p.jenis);
+    let standar = jenis.map_or(1, |j| j.standar_layanan_hari);
+    let start = entered(p, Tahap::Diajukan, input.tz).unwrap_or(p.tanggal);
+    // The letter's day: entering stage 4, or for a request imported from the old
+    // register (which jumps there in one entry), the first entry at stage 4 or beyond.
+    let issued = p
+        .riwayat
+        .iter()
+        .find(|r| r.ke.nomor().is_some_and(|n| n >= 4))
+        .map(|r| r.waktu.with_timezone(&input.tz).date_naive());
+    let hari = match (issued, p.tahap) {
+        (Some(end), _) => Some(calendar::working_days_between(start, end, input.libur)),
+        (None, Tahap::Ditolak) => None,
+        (None, _) => Some(calendar::working_days_between(
+            start,
+            input.per,
+            input.libur,
+        )),
+    };
+    Rincian {
+        nomor_register: p.nomor_register.clone(),
+        tanggal: p.tanggal,
+        nama: p.nama.clone(),
+        nik_samaran: identity::mask(&p.nik),
+        nik: p.nik.clone(),
+        kk: p.kk.clone(),
+        jenis: p.jenis.clone(),
+        jenis_nama: jenis.map_or(p.jenis.clone(), |j| j.nama.clone()),
+        kanal: p.kanal.label().to_string(),
+        tahap: p.tahap,
+        tahap_label: p.tahap.label().to_string(),
+        tahap_singkat: match p.tahap {
+            Tahap::Diajukan => "1 Diajukan",
+            Tahap::Diterima => "2 Diterima",
+            Tahap::Diteruskan => "3 Diteruskan",
+            Tahap::Ditindaklanjuti => "4 Surat terbit",
+            Tahap::DilaporkanKeSeklur => "5 Ke Seklur",
+            Tahap::DilaporkanKeLurah => "6 Selesai",
+            Tahap::Ditolak => "Ditolak",
+        }
+        .to_string(),
+        hari,
+        selesai: issued.is_some(),
+        standar_hari: standar,
+        lewat_standar: hari.is_some_and(|h| h > standar as i64),
+        nomor_surat: input
+            .letters
+            .iter()
+            .find(|s| s.permohonan_id == p.id)
+            .map(|s| s.nomor.clone()),
+        alasan_tolak: (p.tahap == Tahap::Ditolak)
+            .then(|| p.riwayat.last().and_then(|r| r.catatan.clone()))
+            .flatten(),
+    }
+}
+
+fn ringkas(bulan: Bulan, rows: &[Rincian]) -> Ringkas {
+    let done: Vec<&Rincian> = rows.iter().filter(|r| r.selesai).collect();
+    Ringkas {
+        bulan,
+        jumlah: rows.len(),
+        surat_terbit: done.len(),
+        ditolak: rows.iter().filter(|r| r.tahap == Tahap::Ditolak).count(),
+        waktu_median: Stat::of(done.iter().filter_map(|r| r.hari).collect()).median,
+        tepat_waktu_persen: (!done.is_empty()).then(|| {
+            let ok = done.iter().filter(|r| !r.lewat_standar).count();
+            (ok as f64 * 1000.0 / done.len() as f64).round() / 10.0
+        }),
+    }
+}
+
+/// The month's figures.
+pub fn figures(input: &Input) -> Figures {
+    let rows: Vec<Rincian> = input.requests.iter().map(|p| rincian(p, input)).collect();
+    let prev_input = Input {
+        bulan: input.bulan.prev(),
+        requests: input.previous,
+        ..*input
+    };
+    let prev_rows: Vec<Rincian> = input
+        .previous
+        .iter()
+        .map(|p| rincian(p, &prev_input))
+        .collect();
+
+    let per_jenis = input
+        .katalog
+        .jenis
+        .iter()
+        .map(|j| {
+            let mine: Vec<&Rincian> = rows.iter().filter(|r| r.jenis == j.kode).collect();
+            PerJenis {
+                kode: j.kode.clone(),
+                nama: j.nama.clone(),
+                jumlah: mine.len(),
+                surat_terbit: mine.iter().filter(|r| r.selesai).count(),
+                ditolak: mine.iter().filter(|r| r.tahap == Tahap::Ditolak).count(),
+                diproses: mine
+                    .iter()
+                    .filter(|r| !r.selesai && r.tahap != Tahap::Ditolak)
+                    .count(),
+                standar_hari: j.standar_layanan_hari,
+                waktu: Stat::of(
+                    mine.iter()
+                        .filter(|r| r.selesai)
+                        .filter_map(|r| r.hari)
+                        .collect(),
+                ),
+                lewat_standar: mine.iter().filter(|r| r.lewat_standar).count(),
+            }
+        })
+        .collect();
+
+    let mut per_kanal = vec![
+        ("Datang langsung".to_string(), 0),
+        ("WhatsApp".to_string(), 0),
+    ];
+    for r in &rows {
+        if let Some(k) = per_kanal.iter_mut().find(|k| k.0 == r.kanal) {
+            k.1 += 1;
+        }
+    }
+    let per_tahap = Tahap::ALL
+        .into_iter()
+        .map(|t| PerTahap {
+            tahap: t,
+            label: t.label().to_string(),
+            jumlah: rows.iter().filter(|r| r.tahap == t).count(),
+        })
+        .collect();
+    let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
+    for r in rows.iter().filter(|r| r.tahap == Tahap::Ditolak) {
+        *reasons
+            .entry(
+                r.alasan_tolak
+                    .clone()
+                    .unwrap_or_else(|| "(tanpa alasan)".into()),
+            )
+            .or_default() += 1;
+    }
+    let mut alasan_tolak: Vec<(String, usize)> = reasons.into_iter().collect();
+    alasan_tolak.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+
+    let steps = [
+        (
+            Tahap::Diajukan,
+            Tahap::Diterima,
+            "Pemeriksaan berkas oleh Operator",
+        ),
+        (
+            Tahap::Diterima,
+            Tahap::Diteruskan,
+            "Diteruskan oleh Kasi Pem & Pelum",
+        ),
+        (
+            Tahap::Diteruskan,
+            Tahap::Ditindaklanjuti,
+            "Tindak lanjut Koordinator",
+        ),
+        (
+            Tahap::Ditindaklanjuti,
+            Tahap::DilaporkanKeSeklur,
+            "Laporan Koordinator ke Seklur",
+        ),
+        (
+            Tahap::DilaporkanKeSeklur,
+            Tahap::DilaporkanKeLurah,
+            "Laporan Seklur ke Lurah",
+        ),
+    ];
+    let waktu_tahap: Vec<WaktuTahap> = steps
+        .iter()
+        .map(|(dari, ke, label)| WaktuTahap {
+            dari: *dari,
+            ke: *ke,
+            label: label.to_string(),
+            waktu: Stat::of(
+                input
+                    .requests
+                    .iter()
+                    .filter_map(|p| {
+                        let a = entered(p, *dari, input.tz)?;
+                        let b = entered(p, *ke, input.tz)?;
+                        Some(calendar::working_days_between(a, b, input.libur))
+                    })
+                    .collect(),
+            ),
+        })
+        .collect();
+    // The reports' own steps (5 and 6) wait for the month's end by design: the longest
+    // wait is looked for among the steps that serve the applicant.
+    let tahap_terlama = waktu_tahap[..3]
+        .iter()
+        .filter(|w| w.waktu.median.is_some())
+        .max_by(|a, b| {
+            (a.waktu.median, a.waktu.p90)
+                .partial_cmp(&(b.waktu.median, b.waktu.p90))
+                .unwrap_or(std::cmp::Ordering::Equal)
+        })
+        .cloned();
+
+    let waktu_layanan = Stat::of(
+        rows.iter()
+            .filter(|r| r.selesai)
+            .filter_map(|r| r.hari)
+            .collect(),
+    );
+    let lewat_standar = rows.iter().filter(|r| r.lewat_standar).cloned().collect();
+    Figures {
+        bulan: input.bulan,
+        bulan_nama: input.bulan.nama(),
+        per: input.per,
+        ringkas: ringkas(input.bulan, &rows),
+        per_jenis,
+        per_kanal,
+        per_tahap,
+        alasan_tolak,
+        waktu_layanan,
+        waktu_tahap,
+        tahap_terlama,
+        surat_terbit: input.letters.len(),
+        surat_batal: input.letters.iter().filter(|s| s.batal.is_some()).count(),
+        lewat_standar,
+        bulan_lalu: ringkas(input.bulan.prev(), &prev_rows),
+        tren: input.trend.to_vec(),
+        rincian: rows,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn median_and_p90() {
+        let s = Stat::of(vec![0, 1, 1, 2, 5, 0, 3, 1, 1, 9]);
+        assert_eq!(s.n, 10);
+        assert_eq!(s.median, Some(1.0));
+        assert_eq!(s.p90, Some(5.0));
+        assert_eq!(Stat::of(vec![4]).p90, Some(4.0));
+        assert_eq!(Stat::of(vec![1, 2]).median, Some(1.5));
+        assert_eq!(Stat::of(vec![]).median, None);
+    }
+}

@@ -1,0 +1,602 @@
+//! Importing the office's old Excel registers (xls, xlsx, xlsb, ods): each file read
+//! whole, its register sheets found, every row accounted for (imported, flagged,
+//! rejected with a reason, duplicate, or skipped as not data), and the good rows
+//! written through the register, one transaction per file.
+
+pub mod laporan;
+pub mod peta;
+pub mod read;
+pub mod sheet;
+pub mod value;
+
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, FixedOffset};
+use serde::Serialize;
+
+pub use peta::Peta;
+pub use read::Nilai;
+
+use crate::domain::katalog::Katalog;
+use crate::domain::permohonan::PermohonanImpor;
+use crate::domain::surat::{HasilImpor, Penomoran};
+use crate::store::{Register, RegisterError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error(transparent)]
+    Register(#[from] RegisterError),
+    #[error(transparent)]
+    Peta(#[from] crate::config::toml_file::TomlError),
+    #[error("berkas peta {0} tidak dapat dibaca: {1}")]
+    PetaIo(String, std::io::Error),
+}
+
+/// Counts of what became of the rows.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct Jumlah {
+    pub dibaca: usize,
+    pub diimpor: usize,
+    /// Imported, with something to check (a subset of `diimpor`).
+    pub ditandai: usize,
+    pub ditolak: usize,
+    pub ganda: usize,
+    pub dilewati: usize,
+    pub ditolak_per_alasan: BTreeMap<String, usize>,
+    pub ditandai_per_alasan: BTreeMap<String, usize>,
+    pub dilewati_per_alasan: BTreeMap<String, usize>,
+}
+
+impl Jumlah {
+    fn add(&mut self, o: &Jumlah) {
+        self.dibaca += o.dibaca;
+        self.diimpor += o.diimpor;
+        self.ditandai += o.ditandai;
+        self.ditolak += o.ditolak;
+        self.ganda += o.ganda;
+        self.dilewati += o.dilewati;
+        for (a, b) in [
+            (&mut self.ditolak_per_alasan, &o.ditolak_per_alasan),
+            (&mut self.ditandai_per_alasan, &o.ditandai_per_alasan),
+            (&mut self.dilewati_per_alasan, &o.dilewati_per_alasan),
+        ] {
+            for (k, v) in b {
+                *a.entry(k.clone()).or_default() += v;
+            }
+        }
+    }
+}
+
+/// One sheet of a file: read as a register, or skipped and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct InfoLembar {
+    pub nama: String,
+    /// 1-based row of the header's last line, for a register sheet.
+    pub baris_judul: Option<u32>,
+    pub dibaca: usize,
+    /// `bukan_register`, `kosong`, `tersembunyi`.
+    pub dilewati: Option<String>,
+    pub alasan: Option<String>,
+}
+
+/// What became of one file.
+#[derive(Debug, Clone, Serialize)]
+pub struct HasilBerkas {
+    pub berkas: String,
+    /// `diimpor`, `uji` (dry run) or `ditolak` (the whole file).
+    pub status: String,
+    pub galat: Option<String>,
+    pub jumlah: Jumlah,
+    pub lembar: Vec<InfoLembar>,
+}
+
+/// A row a clerk should look at: rejected, flagged, or a duplicate.
+#[derive(Debug, Clone, Serialize)]
+pub struct CatatanBaris {
+    pub berkas: String,
+    pub lembar: String,
+    /// The Excel row number (1-based).
+    pub baris: u32,
+    /// `ditolak`, `ditandai` or `ganda`.
+    pub hasil: String,
+    pub kode: String,
+    pub alasan: String,
+    /// The register number it got (imported) or duplicates (ganda).
+    pub nomor_register: Option<String>,
+    /// The row's cells as they were, by column letter; for the error report only.
+    #[serde(skip)]
+    pub asli: Vec<(String, Nilai)>,
+}
+
+/// The whole run.
+#[derive(Debug, Clone, Serialize)]
+pub struct Ringkasan {
+    pub uji: bool,
+    pub berkas: Vec<HasilBerkas>,
+    pub jumlah: Jumlah,
+    pub baris: Vec<CatatanBaris>,
+}
+
+impl Ringkasan {
+    /// Files refused whole.
+    pub fn refused(&self) -> usize {
+        self.berkas.iter().filter(|b| b.status == "ditolak").count()
+    }
+}
+
+/// Words for a reason code.
+pub fn alasan_label(kode: &str) -> &'static str {
+    match kode {
+        "nama_kosong" => "nama kosong",
+        "nik_kosong" => "NIK kosong",
+        "nik_bentuk" => "NIK salah bentuk",
+        "nik_provinsi" => "NIK dengan kode provinsi tak dikenal",
+        "nik_tanggal_lahir" => "NIK dengan tanggal lahir mustahil",
+        "tanggal_kosong" => "tanggal kosong",
+        "tanggal_tidak_sah" => "tanggal mustahil atau tak terbaca",
+        "jenis_kosong" => "jenis surat kosong",
+        "jenis_tidak_dikenal" => "jenis surat tak dikenal",
+        "galat_sel" => "sel berisi galat",
+        "nik_presisi_hilang" => "NIK tersimpan sebagai angka (angka ke-16 hilang)",
+        "selesai_sebelum_masuk" => "selesai sebelum masuk",
+        "kk_tidak_sah" => "nomor KK tidak sah (tidak diimpor)",
+        "kanal_tidak_dikenal" => "kanal tak dikenal",
+        "status_tidak_dikenal" => "status tak dikenal",
+        "tanggal_lain_tidak_sah" => "tanggal selesai/surat tak terbaca",
+        "nomor_register_terpakai" => "nomor register sudah dipakai (diberi nomor baru)",
+        "nomor_surat_terpakai" => "nomor surat sudah dipakai (tidak disimpan)",
+        "bukan_register" => "bukan register (tidak ada judul kolom nama dan NIK)",
+        "kosong" => "kosong",
+        "tersembunyi" => "lembar tersembunyi",
+        other => sheet::lewati_label(other),
+    }
+}
+
+/// Loads the import map: built in, the workspace's `peta-impor.toml`, then `--peta`.
+pub fn load_peta(dir: &Path, katalog: &Katalog, extra: Option<&Path>) -> Result<Peta, ImportError> {
+    let mut files: Vec<(PathBuf, String)> = Vec::new();
+    let ws = dir.join(peta::WORKSPACE_FILE);
+    if ws.exists() {
+        let t = std::fs::read_to_string(&ws)
+            .map_err(|e| ImportError::PetaIo(ws.display().to_string(), e))?;
+        files.push((ws, t));
+    }
+    if let Some(p) = extra {
+        let t = std::fs::read_to_string(p)
+            .map_err(|e| ImportError::PetaIo(p.display().to_string(), e))?;
+        files.push((p.to_path_buf(), t));
+    }
+    let refs: Vec<(&Path, String)> = files
+        .iter()
+        .map(|(p, t)| (p.as_path(), t.clone()))
+        .collect();
+    Ok(Peta::load(katalog, &refs)?)
+}
+
+/// How the run is done.
+pub struct Opsi<'a> {
+    pub peta: &'a Peta,
+    pub katalog: &'a Katalog,
+    pub penomoran: Penomoran<'a>,
+    /// Who imports: named in the history.
+    pub oleh: &'a str,
+    pub at: DateTime<FixedOffset>,
+    /// Dry run: nothing is written.
+    pub uji: bool,
+}
+
+/// A flag on an imported row: code and words.
+type Tanda = (&'static str, String);
+
+/// The cells of a row as they were, by column letter.
+type Asli = Vec<(String, Nilai)>;
+
+/// A file read and checked, before the register sees it. The workbook itself is not
+/// kept: the original cells of rejected and flagged rows are copied out while reading.
+struct Dibaca {
+    berkas: String,
+    path: PathBuf,
+    digest: [u8; 32],
+    lembar: Vec<InfoLembar>,
+    calon: Vec<PermohonanImpor>,
+    calon_asal: Vec<Asal>,
+    tolak: Vec<Tolak>,
+    jumlah: Jumlah,
+}
+
+/// Where a candidate came from, and its flags (with its cells when flagged).
+struct Asal {
+    lembar: usize,
+    row: u32,
+    tanda: Vec<Tanda>,
+    asli: Asli,
+}
+
+struct Tolak {
+    lembar: usize,
+    row: u32,
+    kode: &'static str,
+    pesan: String,
+    asli: Asli,
+}
+
+fn column_letter(mut c: u32) -> String {
+    let mut s = Vec::new();
+    loop {
+        s.push(b'A' + (c % 26) as u8);
+        if c < 26 {
+            break;
+        }
+        c = c / 26 - 1;
+    }
+    s.reverse();
+    String::from_utf8(s).expect("ascii")
+}
+
+fn originals(l: &read::Lembar, row: u32) -> Asli {
+    let Some(((_, c0), (_, c1))) = l.bounds() else {
+        return Vec::new();
+    };
+    (c0..=c1)
+        .map(|c| (column_letter(c), l.get(row, c)))
+        .collect()
+}
+
+fn bar(len: u64, msg: String) -> Option<indicatif::ProgressBar> {
+    (len > 5_000 && std::io::stderr().is_terminal()).then(|| {
+        let b = indicatif::ProgressBar::new(len);
+        b.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{msg} [{bar:30}] {pos}/{len} baris ({eta} lagi)",
+            )
+            .expect("valid template")
+            .progress_chars("=> "),
+        );
+        b.set_message(msg);
+        b
+    })
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+/// The workbook, and a digest of the bytes it was read from.
+fn open_whole(path: &Path) -> Result<(read::Buku, [u8; 32]), String> {
+    use sha2::Digest;
+    let bytes =
+        std::fs::read(path).map_err(|e| read::Refusal::Unreadable(e.to_string()).to_string())?;
+    let digest: [u8; 32] = sha2::Sha256::digest(&bytes).into();
+    Ok((read::read(bytes).map_err(|e| e.to_string())?, digest))
+}
+
+fn read_file(path: &Path, opsi: &Opsi) -> Result<Dibaca, String> {
+    let berkas = file_name(path);
+    let (buku, digest) = open_whole(path)?;
+    let mut d = Dibaca {
+        berkas: berkas.clone(),
+        path: path.to_path_buf(),
+        digest,
+        lembar: Vec::new(),
+        calon: Vec::new(),
+        calon_asal: Vec::new(),
+        tolak: Vec::new(),
+        jumlah: Jumlah::default(),
+    };
+    let ctx = sheet::Ctx {
+        peta: opsi.peta,
+        katalog: opsi.katalog,
+        today: opsi.at.date_naive(),
+        berkas: &berkas,
+    };
+    let total_rows: u64 = buku
+        .lembar
+        .iter()
+        .filter_map(|l| l.bounds())
+        .map(|((r0, _), (r1, _))| (r1 - r0 + 1) as u64)
+        .sum();
+    let progress = bar(total_rows, format!("memeriksa {berkas}"));
+    for (i, l) in buku.lembar.iter().enumerate() {
+        let skip = |kode: &str| InfoLembar {
+            nama: l.nama.clone(),
+            baris_judul: None,
+            dibaca: 0,
+            dilewati: Some(kode.to_string()),
+            alasan: Some(alasan_label(kode).to_string()),
+        };
+        if l.tersembunyi {
+            d.lembar.push(skip("tersembunyi"));
+            continue;
+        }
+        if l.bounds().is_none() {
+            d.lembar.push(skip("kosong"));
+            continue;
+        }
+        let Some(h) = sheet::find_header(l, opsi.peta) else {
+            d.lembar.push(skip("bukan_register"));
+            continue;
+        };
+        let mut info = InfoLembar {
+            nama: l.nama.clone(),
+            baris_judul: Some(h.last_row + 1),
+            dibaca: 0,
+            dilewati: None,
+            alasan: None,
+        };
+        sheet::rows(l, &h, &ctx, |row, hasil| {
+            info.dibaca += 1;
+            d.jumlah.dibaca += 1;
+            if let Some(b) = &progress
+                && d.jumlah.dibaca.is_multiple_of(1024)
+            {
+                b.set_position(d.jumlah.dibaca as u64);
+            }
+            match hasil {
+                sheet::Hasil::Lewati(kode) => {
+                    d.jumlah.dilewati += 1;
+                    *d.jumlah.dilewati_per_alasan.entry(kode.into()).or_default() += 1;
+                }
+                sheet::Hasil::Tolak { kode, pesan } => {
+                    d.jumlah.ditolak += 1;
+                    *d.jumlah.ditolak_per_alasan.entry(kode.into()).or_default() += 1;
+                    d.tolak.push(Tolak {
+                        lembar: i,
+                        row,
+                        kode,
+                        pesan,
+                        asli: originals(l, row),
+                    });
+                }
+                sheet::Hasil::Calon { p, tanda } => {
+                    d.calon.push(*p);
+                    let asli = if tanda.is_empty() {
+                        Vec::new()
+                    } else {
+                        originals(l, row)
+                    };
+                    d.calon_asal.push(Asal {
+                        lembar: i,
+                        row,
+                        tanda,
+                        asli,
+                    });
+                }
+            }
+        });
+        d.lembar.push(info);
+    }
+    if let Some(b) = progress {
+        b.finish_and_clear();
+    }
+    Ok(d)
+}
+
+/// Hands rows to the register, with a progress bar on big files.
+fn write(
+    reg: &mut Register,
+    rows: &[PermohonanImpor],
+    opsi: &Opsi,
+    simpan: bool,
+) -> Result<Vec<HasilImpor>, ImportError> {
+    let progress = bar(rows.len() as u64, "menulis ke register".into());
+    let out = reg.import(
+        rows,
+        opsi.oleh,
+        opsi.at,
+        opsi.penomoran,
+        simpan,
+        &mut |done| {
+            if let Some(b) = &progress {
+                b.set_position(done as u64);
+            }
+        },
+    )?;
+    if let Some(b) = progress {
+        b.finish_and_clear();
+    }
+    Ok(out)
+}
+
+/// Imports the files (or, with `uji`, checks them and writes nothing): every file is
+/// read whole first; a file that cannot be is refused and writes no row.
+pub fn run(reg: &mut Register, files: &[PathBuf], opsi: &Opsi) -> Result<Ringkasan, ImportError> {
+    let mut read_files: Vec<Result<Dibaca, (String, String)>> = Vec::new();
+    for f in files {
+        read_files.push(read_file(f, opsi).map_err(|e| (file_name(f), e)));
+    }
+
+    // A dry run checks all files in one rolled-back transaction, so duplicates across
+    // files are found as a real run would find them; a real run commits file by file.
+    let mut results: Vec<Vec<HasilImpor>> = Vec::new();
+    if opsi.uji {
+        let mut all: Vec<PermohonanImpor> = Vec::new();
+        let mut sizes = Vec::new();
+        for d in read_files.iter_mut().filter_map(|r| r.as_mut().ok()) {
+            sizes.push(d.calon.len());
+            all.append(&mut d.calon);
+        }
+        let mut out = write(reg, &all, opsi, false)?.into_iter();
+        for n in sizes {
+            results.push(out.by_ref().take(n).collect());
+        }
+    } else {
+        for d in read_files.iter_mut().filter_map(|r| r.as_mut().ok()) {
+            let calon = std::mem::take(&mut d.calon);
+            results.push(write(reg, &calon, opsi, true)?);
+        }
+    }
+
+    let mut ringkasan = Ringkasan {
+        uji: opsi.uji,
+        berkas: Vec::new(),
+        jumlah: Jumlah::default(),
+        baris: Vec::new(),
+    };
+    let mut results = results.into_iter();
+    for r in read_files {
+        let d = match r {
+            Err((berkas, galat)) => {
+                ringkasan.berkas.push(HasilBerkas {
+                    berkas,
+                    status: "ditolak".into(),
+                    galat: Some(galat),
+                    jumlah: Jumlah::default(),
+                    lembar: Vec::new(),
+                });
+                continue;
+            }
+            Ok(d) => d,
+        };
+        let hasil = results.next().expect("one result per file read");
+        let (jumlah, baris) = account(&d, hasil);
+        ringkasan.baris.extend(baris);
+        ringkasan.jumlah.add(&jumlah);
+        ringkasan.berkas.push(HasilBerkas {
+            berkas: d.berkas,
+            status: if opsi.uji { "uji" } else { "diimpor" }.into(),
+            galat: None,
+            jumlah,
+            lembar: d.lembar,
+        });
+    }
+    Ok(ringkasan)
+}
+
+/// One file's counts and noted rows, once the register has said what became of each.
+fn account(d: &Dibaca, hasil: Vec<HasilImpor>) -> (Jumlah, Vec<CatatanBaris>) {
+    let mut jumlah = d.jumlah.clone();
+    // (sheet, row, note): sorted into the file's order at the end.
+    let mut baris: Vec<(usize, u32, CatatanBaris)> = Vec::new();
+    let note = |lembar: usize,
+                row: u32,
+                hasil: &str,
+                kode: &str,
+                alasan: String,
+                nomor: Option<String>,
+                asli: Asli| {
+        (
+            lembar,
+            row,
+            CatatanBaris {
+                berkas: d.berkas.clone(),
+                lembar: d.lembar[lembar].nama.clone(),
+                baris: row + 1,
+                hasil: hasil.into(),
+                kode: kode.into(),
+                alasan,
+                nomor_register: nomor,
+                asli,
+            },
+        )
+    };
+    for t in &d.tolak {
+        baris.push(note(
+            t.lembar,
+            t.row,
+            "ditolak",
+            t.kode,
+            t.pesan.clone(),
+            None,
+            t.asli.clone(),
+        ));
+    }
+    // Rows the register flagged that had no flag of their own: their cells are read
+    // again from the file (rare: a number already taken).
+    let mut missing = Vec::new();
+    for (a, h) in d.calon_asal.iter().zip(hasil) {
+        match h {
+            HasilImpor::Ganda { nomor_register } => {
+                jumlah.ganda += 1;
+                baris.push(note(
+                    a.lembar,
+                    a.row,
+                    "ganda",
+                    "ganda",
+                    format!(
+                        "sama NIK, tanggal dan jenis suratnya dengan permohonan {nomor_register} yang sudah ada di register"
+                    ),
+                    Some(nomor_register),
+                    Vec::new(),
+                ));
+            }
+            HasilImpor::Diimpor {
+                nomor_register,
+                nomor_asal_terpakai,
+                nomor_surat_terpakai,
+            } => {
+                jumlah.diimpor += 1;
+                let mut flags: Vec<Tanda> = a.tanda.clone();
+                if let Some(n) = nomor_asal_terpakai {
+                    flags.push((
+                        "nomor_register_terpakai",
+                        format!(
+                            "nomor register {n} sudah dipakai permohonan lain; diberi nomor {nomor_register}"
+                        ),
+                    ));
+                }
+                if let Some(n) = nomor_surat_terpakai {
+                    flags.push((
+                        "nomor_surat_terpakai",
+                        format!(
+                            "nomor surat {n} sudah dipakai surat lain; tidak disimpan untuk permohonan ini"
+                        ),
+                    ));
+                }
+                if !flags.is_empty() {
+                    jumlah.ditandai += 1;
+                }
+                for (kode, pesan) in flags {
+                    *jumlah.ditandai_per_alasan.entry(kode.into()).or_default() += 1;
+                    if a.asli.is_empty() {
+                        missing.push(baris.len());
+                    }
+                    baris.push(note(
+                        a.lembar,
+                        a.row,
+                        "ditandai",
+                        kode,
+                        pesan,
+                        Some(nomor_register.clone()),
+                        a.asli.clone(),
+                    ));
+                }
+            }
+        }
+    }
+    if !missing.is_empty() {
+        // Should the file have changed since it was read, the rows are reported
+        // without their cells rather than with someone else's.
+        if let Ok((buku, digest)) = open_whole(&d.path)
+            && digest == d.digest
+        {
+            for i in missing {
+                let (lembar, row, _) = &baris[i];
+                if let Some(l) = buku.lembar.get(*lembar) {
+                    let cells = originals(l, *row);
+                    baris[i].2.asli = cells;
+                }
+            }
+        }
+    }
+    baris.sort_by_key(|(l, r, _)| (*l, *r));
+    (jumlah, baris.into_iter().map(|(_, _, b)| b).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn column_letters() {
+        assert_eq!(column_letter(0), "A");
+        assert_eq!(column_letter(25), "Z");
+        assert_eq!(column_letter(26), "AA");
+        assert_eq!(column_letter(27), "AB");
+        assert_eq!(column_letter(701), "ZZ");
+        assert_eq!(column_letter(702), "AAA");
+    }
+}

@@ -1,0 +1,12 @@
+//! Layer 5, the use cases both faces call: issue, reprint and void a letter; make and
+//! send the reports; the outbox; the scheduler's jobs; accounts and the login check;
+//! who may do what; a role's worklist; the WhatsApp texts.
+
+pub mod akses;
+pub mod jobs;
+pub mod laporan;
+pub mod outbox;
+pub mod pekerjaan;
+pub mod pengguna;
+pub mod surat;
+pub mod whatsapp;

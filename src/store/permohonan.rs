@@ -1,0 +1,339 @@
+//! Requests (`permohonan`) with their checklist (`berkas`) and history (`riwayat`):
+//! new entries with the next register number, look-ups, lists, stage moves.
+
+use super::surat::issue_letter;
+use super::*;
+
+/// Filters for listing the register.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub tahap: Option<Tahap>,
+    pub jenis: Option<String>,
+    /// By the request's date.
+    pub bulan: Option<Bulan>,
+    pub tahun: Option<i32>,
+    /// A name (any part), a register number, a letter number, or a whole NIK (a NIK is
+    /// only ever matched exactly, so a search cannot fish for NIKs by their digits).
+    pub cari: Option<String>,
+}
+
+/// How many requests stand at each stage.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TahapCount {
+    pub tahap: Tahap,
+    pub jumlah: i64,
+}
+
+impl Register {
+    /// Writes a new request with the next register number of its year, its checklist
+    /// and its first history entry, in one transaction.
+    pub fn create(
+        &mut self,
+        baru: &PermohonanBaru,
+        pencatat: &str,
+        at: DateTime<FixedOffset>,
+    ) -> Result<Permohonan> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tahun = baru.tanggal.year();
+        let urut: i64 = tx.query_row(
+            "SELECT COALESCE(MAX(urut), 0) + 1 FROM permohonan WHERE tahun = ?1",
+            [tahun],
+            |r| r.get(0),
+        )?;
+        let nomor = format_nomor_register(urut, tahun);
+        let isian = serde_json::to_string(&baru.isian).expect("string map serializes");
+        tx.execute(
+            INSERT_PERMOHONAN,
+            params![
+                tahun,
+                urut,
+                nomor,
+                baru.jenis,
+                baru.tanggal.to_string(),
+                baru.kanal.kode(),
+                baru.nama,
+                baru.nik,
+                baru.kk,
+                baru.alamat,
+                baru.rt,
+                baru.rw,
+                baru.telepon,
+                baru.keperluan,
+                isian,
+                Tahap::Diajukan.kode(),
+                ts(&at),
+            ],
+        )?;
+        let id = tx.last_insert_rowid();
+        for (i, b) in baru.berkas.iter().enumerate() {
+            tx.execute(
+                "INSERT INTO berkas (permohonan_id, urutan, kode, nama, wajib, ada, diperbarui)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![id, i as i64, b.kode, b.nama, b.wajib, b.ada, ts(&at)],
+            )?;
+        }
+        let catatan = format!(
+            "{}; dicatat oleh {pencatat} (Operator)",
+            match baru.kanal {
+                Kanal::Langsung => "diajukan langsung di kantor",
+                Kanal::Whatsapp => "diajukan melalui WhatsApp",
+            }
+        );
+        insert_riwayat(
+            &tx,
+            id,
+            None,
+            Tahap::Diajukan,
+            Peran::Pemohon,
+            &baru.nama,
+            &at,
+            Some(&catatan),
+        )?;
+        let p = load(&tx, id, self.tz)?;
+        tx.commit()?;
+        Ok(p)
+    }
+
+    /// Resolves what a user typed: a register number (`0042/2026`, `42/2026`) or an id.
+    pub fn resolve(&self, text: &str) -> Result<i64> {
+        let t = text.trim();
+        let found: Option<i64> = if let Some((u, y)) = t.split_once('/') {
+            let (Ok(urut), Ok(tahun)) = (u.parse::<i64>(), y.parse::<i32>()) else {
+                return Err(RegisterError::BadId(text.to_string()));
+            };
+            self.conn
+                .query_row(
+                    "SELECT id FROM permohonan WHERE tahun = ?1 AND urut = ?2",
+                    params![tahun, urut],
+                    |r| r.get(0),
+                )
+                .optional()?
+        } else {
+            let id: i64 = t
+                .parse()
+                .map_err(|_| RegisterError::BadId(text.to_string()))?;
+            self.conn
+                .query_row("SELECT id FROM permohonan WHERE id = ?1", [id], |r| {
+                    r.get(0)
+                })
+                .optional()?
+        };
+        found.ok_or_else(|| RegisterError::NotFound(t.to_string()))
+    }
+
+    /// One request with its checklist and full history.
+    pub fn get(&self, id: i64) -> Result<Permohonan> {
+        load(&self.conn, id, self.tz)
+    }
+
+    /// Requests matching `f`, oldest first, each with checklist and history.
+    pub fn list(&self, f: &Filter) -> Result<Vec<Permohonan>> {
+        let mut clauses = Vec::new();
+        let mut args: Vec<String> = Vec::new();
+        if let Some(t) = f.tahap {
+            args.push(t.kode().into());
+            clauses.push(format!("p.tahap = ?{}", args.len()));
+        }
+        if let Some(j) = &f.jenis {
+            args.push(j.clone());
+            clauses.push(format!("p.jenis = ?{}", args.len()));
+        }
+        if let Some(b) = f.bulan {
+            args.push(b.first_day().to_string());
+            args.push(b.next().first_day().to_string());
+            clauses.push(format!(
+                "p.tanggal >= ?{} AND p.tanggal < ?{}",
+                args.len() - 1,
+                args.len()
+            ));
+        }
+        if let Some(y) = f.tahun {
+            args.push(y.to_string());
+            clauses.push(format!("p.tahun = CAST(?{} AS INTEGER)", args.len()));
+        }
+        if let Some(c) = f.cari.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+            let like = format!(
+                "%{}%",
+                c.replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_")
+            );
+            // "42/2026" finds 0042/2026.
+            let exact = match c.split_once('/') {
+                Some((u, y)) if u.parse::<i64>().is_ok() && y.parse::<i32>().is_ok() => {
+                    format_nomor_register(u.parse().unwrap_or(0), y.parse().unwrap_or(0))
+                }
+                _ => c.to_string(),
+            };
+            args.push(like);
+            args.push(exact);
+            args.push(c.to_string());
+            let (l, e, raw) = (args.len() - 2, args.len() - 1, args.len());
+            clauses.push(format!(
+                "(p.nama LIKE ?{l} ESCAPE '\\' OR p.nomor_register = ?{e} OR p.nik = ?{raw}
+                  OR p.id IN (SELECT permohonan_id FROM surat WHERE nomor = ?{raw})
+                  OR p.id IN (SELECT permohonan_id FROM surat_lama WHERE nomor = ?{raw}))"
+            ));
+        }
+        let filter = if clauses.is_empty() {
+            "1".to_string()
+        } else {
+            clauses.join(" AND ")
+        };
+        let mut out: Vec<Permohonan> = Vec::new();
+        let mut index = BTreeMap::new();
+        {
+            let sql = format!(
+                "SELECT {PERMOHONAN_COLUMNS} FROM permohonan p WHERE {filter} ORDER BY p.tahun, p.urut"
+            );
+            let mut st = self.conn.prepare(&sql)?;
+            let mut rows = st.query(rusqlite::params_from_iter(args.iter()))?;
+            while let Some(r) = rows.next()? {
+                let p = permohonan_from_row(r)?;
+                index.insert(p.id, out.len());
+                out.push(p);
+            }
+        }
+        {
+            let sql = format!(
+                "SELECT b.permohonan_id, {BERKAS_COLUMNS} FROM berkas b JOIN permohonan p ON p.id = b.permohonan_id
+                 WHERE {filter} ORDER BY b.permohonan_id, b.urutan"
+            );
+            let mut st = self.conn.prepare(&sql)?;
+            let mut rows = st.query(rusqlite::params_from_iter(args.iter()))?;
+            while let Some(r) = rows.next()? {
+                let id: i64 = r.get(0)?;
+                if let Some(&i) = index.get(&id) {
+                    out[i].berkas.push(berkas_from_row(r, 1)?);
+                }
+            }
+        }
+        {
+            let sql = format!(
+                "SELECT r.permohonan_id, {RIWAYAT_COLUMNS} FROM riwayat r JOIN permohonan p ON p.id = r.permohonan_id
+                 WHERE {filter} ORDER BY r.permohonan_id, r.id"
+            );
+            let mut st = self.conn.prepare(&sql)?;
+            let mut rows = st.query(rusqlite::params_from_iter(args.iter()))?;
+            while let Some(r) = rows.next()? {
+                let id: i64 = r.get(0)?;
+                if let Some(&i) = index.get(&id) {
+                    out[i].riwayat.push(riwayat_from_row(r, 1, id, self.tz)?);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Requests per stage, every stage listed.
+    pub fn count_by_tahap(&self) -> Result<Vec<TahapCount>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT tahap, COUNT(*) FROM permohonan GROUP BY tahap")?;
+        let counts: BTreeMap<String, i64> = st
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(Tahap::ALL
+            .into_iter()
+            .map(|t| TahapCount {
+                tahap: t,
+                jumlah: counts.get(t.kode()).copied().unwrap_or(0),
+            })
+            .collect())
+    }
+
+    /// Marks papers as brought (`ada`) or not. Only while the request is `diajukan`.
+    pub fn set_papers(
+        &mut self,
+        id: i64,
+        ada: &[String],
+        tidak_ada: &[String],
+        at: DateTime<FixedOffset>,
+    ) -> Result<Permohonan> {
+        if let Some(k) = ada.iter().find(|k| tidak_ada.contains(k)) {
+            return Err(RegisterError::PaperBothWays(k.clone()));
+        }
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let p = load(&tx, id, self.tz)?;
+        workflow::check_papers_editable(&state(&p))?;
+        for (kode, value) in ada
+            .iter()
+            .map(|k| (k, true))
+            .chain(tidak_ada.iter().map(|k| (k, false)))
+        {
+            let n = tx.execute(
+                "UPDATE berkas SET ada = ?1, diperbarui = ?2 WHERE permohonan_id = ?3 AND kode = ?4",
+                params![value, ts(&at), id, kode.trim()],
+            )?;
+            if n == 0 {
+                return Err(RegisterError::UnknownPaper {
+                    nomor: p.nomor_register.clone(),
+                    kode: kode.clone(),
+                    known: p
+                        .berkas
+                        .iter()
+                        .map(|b| b.kode.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                });
+            }
+        }
+        let p = load(&tx, id, self.tz)?;
+        tx.commit()?;
+        Ok(p)
+    }
+
+    /// Moves a request one stage forward, if the SOP lets `peran` do it now. The move to
+    /// stage 4 issues the letter: `issue` numbers it, renders it and writes its file
+    /// inside the same transaction, so a failure leaves neither a move nor a number.
+    pub fn advance(
+        &mut self,
+        id: i64,
+        peran: Peran,
+        oleh: &str,
+        catatan: Option<&str>,
+        at: DateTime<FixedOffset>,
+        issue: Option<&mut Issue<'_>>,
+    ) -> Result<Permohonan> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let p = load(&tx, id, self.tz)?;
+        let ke = workflow::advance(&state(&p), peran)?;
+        apply_move(&tx, &p, ke, peran, oleh, catatan, &at)?;
+        if ke == Tahap::Ditindaklanjuti {
+            let issue = issue.ok_or_else(|| {
+                RegisterError::Issue("penerbitan surat tidak disiapkan oleh pemanggil".into())
+            })?;
+            let p = load(&tx, id, self.tz)?;
+            issue_letter(&tx, &p, at, issue)?;
+        }
+        let p = load(&tx, id, self.tz)?;
+        tx.commit()?;
+        Ok(p)
+    }
+
+    /// Refuses a request (`ditolak`) with a reason, if the SOP still allows it.
+    pub fn reject(
+        &mut self,
+        id: i64,
+        peran: Peran,
+        oleh: &str,
+        alasan: &str,
+        at: DateTime<FixedOffset>,
+    ) -> Result<Permohonan> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let p = load(&tx, id, self.tz)?;
+        let ke = workflow::reject(&state(&p), peran, alasan)?;
+        apply_move(&tx, &p, ke, peran, oleh, Some(alasan), &at)?;
+        let p = load(&tx, id, self.tz)?;
+        tx.commit()?;
+        Ok(p)
+    }
+}
