@@ -147,11 +147,13 @@ pub fn run(dir: &Path, opts: &DemoOptions) -> Result<DemoSummary, DemoError> {
                     oleh,
                     catatan,
                 } => {
+                    let dari = reg.get(created.id)?.tahap;
                     surat::advance(
                         &mut reg,
                         &ws,
                         &renderer,
                         created.id,
+                        dari,
                         peran,
                         &oleh,
                         catatan.as_deref(),

@@ -2,7 +2,13 @@
 
 use std::path::PathBuf;
 
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::config::workspace::PenandaTangan;
+use crate::domain::pengguna::PeranPengguna;
+use crate::domain::surel::StatusSurel;
+use crate::domain::workflow::{Peran, Tahap};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -20,12 +26,102 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// `--format` of a command that prints one thing: a table or JSON.
+#[derive(Debug, Args)]
+pub struct Keluaran {
+    /// Bentuk keluaran.
+    #[arg(long, value_enum, default_value_t = Format::Tabel)]
+    pub format: Format,
+}
+
+impl Keluaran {
+    pub fn json(&self) -> bool {
+        self.format == Format::Json
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Tabel untuk dibaca orang.
+    Tabel,
+    /// Satu nilai JSON untuk skrip.
+    Json,
+}
+
+/// `--format` of a command that prints a list scripts may also want as CSV.
+#[derive(Debug, Args)]
+pub struct KeluaranDaftar {
+    /// Bentuk keluaran.
+    #[arg(long, value_enum, default_value_t = FormatDaftar::Tabel)]
+    pub format: FormatDaftar,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatDaftar {
+    /// Tabel untuk dibaca orang.
+    Tabel,
+    /// Satu nilai JSON untuk skrip.
+    Json,
+    /// CSV (RFC 4180) untuk lembar kerja dan skrip.
+    Csv,
+}
+
+/// A value parser accepting exactly the codes of `values` (listed in `--help` and in the
+/// refusal), giving back the value whose code was typed.
+fn codes<T>(
+    values: impl IntoIterator<Item = T>,
+    kode: fn(T) -> &'static str,
+) -> impl TypedValueParser<Value = T>
+where
+    T: Copy + Send + Sync + 'static,
+{
+    let values: Vec<T> = values.into_iter().collect();
+    let parser = PossibleValuesParser::new(values.iter().map(|v| kode(*v)));
+    parser.map(move |s| {
+        *values
+            .iter()
+            .find(|v| kode(**v) == s)
+            .expect("clap accepts only the listed codes")
+    })
+}
+
+/// The SOP roles a person acts in (not `pemohon`, who does not use the program).
+fn peran_sop() -> impl TypedValueParser<Value = Peran> {
+    codes(
+        Peran::ALL.into_iter().filter(|p| *p != Peran::Pemohon),
+        Peran::kode,
+    )
+}
+
+fn tahap() -> impl TypedValueParser<Value = Tahap> {
+    codes(Tahap::ALL, Tahap::kode)
+}
+
+fn peran_pengguna() -> impl TypedValueParser<Value = PeranPengguna> {
+    codes(PeranPengguna::ALL, PeranPengguna::kode)
+}
+
+fn status_surel() -> impl TypedValueParser<Value = StatusSurel> {
+    codes(StatusSurel::ALL, StatusSurel::kode)
+}
+
+fn penanda_tangan() -> impl TypedValueParser<Value = PenandaTangan> {
+    // `PenandaTangan` has no `ALL` yet; these are its two values.
+    codes(
+        [PenandaTangan::Lurah, PenandaTangan::Seklur],
+        PenandaTangan::kode,
+    )
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Membuat folder kerja baru: kelurahan.toml, basis data, output/.
     Init,
     /// Memeriksa kelurahan.toml, katalog jenis surat dan basis data.
     Periksa,
+    /// Mencatat nomor surat di arsip (output/surat/) yang tidak ada di register, setelah
+    /// cadangan dipulihkan atau basis data hilang, agar tidak ada nomor yang terbit dua kali.
+    Pulihkan(PulihkanArgs),
     /// Membuat folder kerja contoh (bawaan ./demo) berisi ±300 permohonan tiga bulan terakhir.
     Demo(DemoArgs),
     /// Mencatat dan memproses permohonan surat pengantar.
@@ -75,9 +171,8 @@ pub enum JadwalCmd {
 
 #[derive(Debug, Args)]
 pub struct JadwalDaftarArgs {
-    /// Bentuk keluaran.
-    #[arg(long, value_enum, default_value_t = Format::Tabel)]
-    pub format: Format,
+    #[command(flatten)]
+    pub keluaran: Keluaran,
 }
 
 #[derive(Debug, Args)]
@@ -88,16 +183,14 @@ pub struct JalankanArgs {
     /// Periode yang dijalankan (bulan TAHUN-BULAN untuk laporan, tanggal untuk cadangan).
     #[arg(long, value_name = "PERIODE", requires = "tugas")]
     pub periode: Option<String>,
-    /// Bentuk keluaran.
-    #[arg(long, value_enum, default_value_t = Format::Tabel)]
-    pub format: Format,
+    #[command(flatten)]
+    pub keluaran: Keluaran,
 }
 
 #[derive(Debug, Args)]
 pub struct KirimArgs {
-    /// Bentuk keluaran.
-    #[arg(long, value_enum, default_value_t = Format::Tabel)]
-    pub format: Format,
+    #[command(flatten)]
+    pub keluaran: Keluaran,
 }
 
 #[derive(Debug, Subcommand)]
@@ -108,22 +201,13 @@ pub enum SurelCmd {
     Ulang(SurelUlangArgs),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum StatusSurel {
-    Antre,
-    Mengirim,
-    Terkirim,
-    Gagal,
-}
-
 #[derive(Debug, Args)]
 pub struct SurelDaftarArgs {
     /// Hanya surel berstatus ini.
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = status_surel())]
     pub status: Option<StatusSurel>,
-    /// Bentuk keluaran.
-    #[arg(long, value_enum, default_value_t = Format::Tabel)]
-    pub format: Format,
+    #[command(flatten)]
+    pub keluaran: Keluaran,
 }
 
 #[derive(Debug, Args)]
@@ -169,24 +253,14 @@ pub enum PenggunaCmd {
     Aktif(PenggunaNamaArgs),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum PeranPenggunaArg {
-    Operator,
-    Kasi,
-    Koordinator,
-    Seklur,
-    Lurah,
-    Admin,
-}
-
 #[derive(Debug, Args)]
 pub struct PenggunaTambahArgs {
     /// Nama lengkap; dipakai untuk masuk dan tercatat di riwayat.
     #[arg(long, value_name = "NAMA")]
     pub nama: String,
     /// Peran orang ini.
-    #[arg(long, value_enum)]
-    pub peran: PeranPenggunaArg,
+    #[arg(long, value_parser = peran_pengguna())]
+    pub peran: PeranPengguna,
     /// Baca kata sandi dari baris pertama masukan standar (untuk skrip).
     #[arg(long)]
     pub sandi_stdin: bool,
@@ -204,9 +278,8 @@ pub struct PenggunaNamaArgs {
 
 #[derive(Debug, Args)]
 pub struct PenggunaDaftarArgs {
-    /// Bentuk keluaran.
-    #[arg(long, value_enum, default_value_t = Format::Tabel)]
-    pub format: Format,
+    #[command(flatten)]
+    pub keluaran: Keluaran,
 }
 
 #[derive(Debug, Args)]
@@ -231,9 +304,8 @@ pub struct ImporArgs {
         default_value = "Operator (impor register lama)"
     )]
     pub oleh: String,
-    /// Bentuk keluaran.
-    #[arg(long, value_enum, default_value_t = Format::Tabel)]
-    pub format: Format,
+    #[command(flatten)]
+    pub keluaran: Keluaran,
 }
 
 #[derive(Debug, Subcommand)]
@@ -251,9 +323,8 @@ pub struct BulananArgs {
     /// Antrekan laporan di kotak keluar surel ke alamat kantor, lalu kirim.
     #[arg(long)]
     pub kirim: bool,
-    /// Bentuk keluaran.
-    #[arg(long, value_enum, default_value_t = Format::Tabel)]
-    pub format: Format,
+    #[command(flatten)]
+    pub keluaran: Keluaran,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -282,9 +353,8 @@ pub struct BlankoArgs {
     /// Folder tujuan. Bawaan: output/blanko di folder kerja.
     #[arg(long, value_name = "FOLDER")]
     pub keluar: Option<PathBuf>,
-    /// Bentuk keluaran.
-    #[arg(long, value_enum, default_value_t = Format::Tabel)]
-    pub format: Format,
+    #[command(flatten)]
+    pub keluaran: Keluaran,
 }
 
 #[derive(Debug, Args)]
@@ -303,9 +373,8 @@ pub struct SuratArgs {
     /// Jumlah pekerja untuk --bulan. Bawaan: jumlah inti prosesor.
     #[arg(long, value_name = "N")]
     pub pekerja: Option<usize>,
-    /// Bentuk keluaran.
-    #[arg(long, value_enum, default_value_t = Format::Tabel)]
-    pub format: Format,
+    #[command(flatten)]
+    pub keluaran: Keluaran,
 }
 
 #[derive(Debug, Subcommand)]
@@ -324,9 +393,8 @@ pub struct BatalArgs {
     /// Nama petugas yang membatalkan.
     #[arg(long, value_name = "NAMA")]
     pub oleh: String,
-    /// Bentuk keluaran.
-    #[arg(long, value_enum, default_value_t = Format::Tabel)]
-    pub format: Format,
+    #[command(flatten)]
+    pub keluaran: Keluaran,
 }
 
 #[derive(Debug, Args)]
@@ -337,15 +405,8 @@ pub struct VerifikasiArgs {
     /// Kode verifikasi yang tercetak pada surat.
     #[arg(long, value_name = "KODE")]
     pub kode: Option<String>,
-    /// Bentuk keluaran.
-    #[arg(long, value_enum, default_value_t = Format::Tabel)]
-    pub format: Format,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum PenandaTanganArg {
-    Lurah,
-    Seklur,
+    #[command(flatten)]
+    pub keluaran: Keluaran,
 }
 
 #[derive(Debug, Args)]
@@ -356,37 +417,16 @@ pub struct DemoArgs {
     /// Jumlah permohonan yang dibuat.
     #[arg(long, default_value_t = 300, value_name = "N")]
     pub jumlah: usize,
-    /// Bentuk keluaran.
-    #[arg(long, value_enum, default_value_t = Format::Tabel)]
-    pub format: Format,
+    #[command(flatten)]
+    pub keluaran: Keluaran,
 }
 
 #[derive(Debug, Args)]
 pub struct KatalogArgs {
     /// Kode jenis surat, misalnya sk-usaha.
     pub kode: Option<String>,
-    /// Bentuk keluaran.
-    #[arg(long, value_enum, default_value_t = Format::Tabel)]
-    pub format: Format,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// Tabel untuk dibaca orang.
-    Tabel,
-    /// Satu nilai JSON untuk skrip.
-    Json,
-    /// CSV (hanya untuk daftar).
-    Csv,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum PeranArg {
-    Operator,
-    Kasi,
-    Koordinator,
-    Seklur,
-    Lurah,
+    #[command(flatten)]
+    pub keluaran: Keluaran,
 }
 
 #[derive(Debug, Subcommand)]
@@ -449,9 +489,8 @@ pub struct BaruArgs {
     /// Petugas yang mencatat. Bawaan: Operator di kelurahan.toml.
     #[arg(long, value_name = "NAMA")]
     pub oleh: Option<String>,
-    /// Bentuk keluaran.
-    #[arg(long, value_enum, default_value_t = Format::Tabel)]
-    pub format: Format,
+    #[command(flatten)]
+    pub keluaran: Keluaran,
 }
 
 #[derive(Debug, Args)]
@@ -468,18 +507,16 @@ pub struct DaftarArgs {
     /// Cari nama (sebagian), nomor register, nomor surat, atau NIK (hanya NIK utuh).
     #[arg(long, value_name = "TEKS")]
     pub cari: Option<String>,
-    /// Bentuk keluaran.
-    #[arg(long, value_enum, default_value_t = Format::Tabel)]
-    pub format: Format,
+    #[command(flatten)]
+    pub keluaran: KeluaranDaftar,
 }
 
 #[derive(Debug, Args)]
 pub struct LihatArgs {
     /// Nomor register (0042/2026) atau id permohonan.
     pub id: String,
-    /// Bentuk keluaran.
-    #[arg(long, value_enum, default_value_t = Format::Tabel)]
-    pub format: Format,
+    #[command(flatten)]
+    pub keluaran: Keluaran,
 }
 
 #[derive(Debug, Args)]
@@ -492,9 +529,8 @@ pub struct BerkasArgs {
     /// Kode berkas yang tidak ada, dipisah koma.
     #[arg(long = "tidak-ada", value_name = "KODE,...", value_delimiter = ',')]
     pub tidak_ada: Vec<String>,
-    /// Bentuk keluaran.
-    #[arg(long, value_enum, default_value_t = Format::Tabel)]
-    pub format: Format,
+    #[command(flatten)]
+    pub keluaran: Keluaran,
 }
 
 #[derive(Debug, Args)]
@@ -502,8 +538,13 @@ pub struct LanjutArgs {
     /// Nomor register (0042/2026) atau id permohonan.
     pub id: String,
     /// Peran yang melakukan langkah ini.
-    #[arg(long, value_enum)]
-    pub peran: PeranArg,
+    #[arg(long, value_parser = peran_sop())]
+    pub peran: Peran,
+    /// Tahap permohonan yang Anda lihat. Bawaan: tahap yang dimajukan peran ini
+    /// (Koordinator: diteruskan; laporan ke Seklur dengan --dari ditindaklanjuti).
+    /// Permohonan yang sudah berpindah ditolak, jadi langkah tidak terulang.
+    #[arg(long, value_name = "TAHAP", value_parser = tahap())]
+    pub dari: Option<Tahap>,
     /// Nama petugas yang melakukan langkah ini.
     #[arg(long, value_name = "NAMA")]
     pub oleh: String,
@@ -511,11 +552,10 @@ pub struct LanjutArgs {
     #[arg(long)]
     pub catatan: Option<String>,
     /// Penanda tangan surat yang terbit pada langkah ini. Bawaan: dari kelurahan.toml.
-    #[arg(long = "penanda-tangan", value_enum)]
-    pub penanda_tangan: Option<PenandaTanganArg>,
-    /// Bentuk keluaran.
-    #[arg(long, value_enum, default_value_t = Format::Tabel)]
-    pub format: Format,
+    #[arg(long = "penanda-tangan", value_parser = penanda_tangan())]
+    pub penanda_tangan: Option<PenandaTangan>,
+    #[command(flatten)]
+    pub keluaran: Keluaran,
 }
 
 #[derive(Debug, Args)]
@@ -523,15 +563,20 @@ pub struct TolakArgs {
     /// Nomor register (0042/2026) atau id permohonan.
     pub id: String,
     /// Peran yang menolak.
-    #[arg(long, value_enum)]
-    pub peran: PeranArg,
+    #[arg(long, value_parser = peran_sop())]
+    pub peran: Peran,
     /// Nama petugas yang menolak.
     #[arg(long, value_name = "NAMA")]
     pub oleh: String,
     /// Alasan penolakan (wajib).
     #[arg(long)]
     pub alasan: String,
-    /// Bentuk keluaran.
-    #[arg(long, value_enum, default_value_t = Format::Tabel)]
-    pub format: Format,
+    #[command(flatten)]
+    pub keluaran: Keluaran,
+}
+
+#[derive(Debug, Args)]
+pub struct PulihkanArgs {
+    #[command(flatten)]
+    pub keluaran: Keluaran,
 }

@@ -458,3 +458,17 @@ pub fn impor(r: &crate::paper::import::Ringkasan, laporan: Option<&std::path::Pa
     }
     out
 }
+
+/// What one round of sending the outbox did, with a line per message that needs attention.
+pub fn pengiriman(s: &crate::services::outbox::SendSummary) -> String {
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "Pengiriman: {} terkirim, {} akan dicoba lagi, {} gagal.",
+        s.terkirim, s.dicoba_lagi, s.gagal
+    );
+    for p in &s.pesan {
+        let _ = writeln!(o, "  {p}");
+    }
+    o
+}

@@ -133,6 +133,22 @@ pub fn file_stem(nomor: &str) -> String {
         .collect()
 }
 
+/// The sequence number and year of a letter from its file's stem (what [`file_stem`]
+/// made of its number under `pola`): the pattern's literals are spelled as `file_stem`
+/// spells them, its fields are read as [`parse_nomor`] reads them.
+pub fn parse_file_stem(pola: &str, stem: &str) -> Option<(i64, i32)> {
+    let mut spelled = String::new();
+    let mut rest = pola;
+    while let Some(start) = rest.find('{') {
+        spelled.push_str(&file_stem(&rest[..start]));
+        let end = rest[start..].find('}')? + start;
+        spelled.push_str(&rest[start..=end]);
+        rest = &rest[end + 1..];
+    }
+    spelled.push_str(&file_stem(rest));
+    parse_nomor(&spelled, stem)
+}
+
 /// 32 symbols without 0/O and 1/I, so a code read off paper is typed back right.
 const ALPHABET: &[u8; 32] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
 
@@ -175,6 +191,15 @@ pub fn normalize_code(typed: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_stem_gives_back_its_number() {
+        let pola = "{kode_klasifikasi}/{urut:03}/{kode_unit}/{bulan_romawi}/{tahun}";
+        let stem = file_stem("400.12.3.2/260/RWS/XI/2026");
+        assert_eq!(stem, "400.12.3.2-260-RWS-XI-2026");
+        assert_eq!(parse_file_stem(pola, &stem), Some((260, 2026)));
+        assert_eq!(parse_file_stem(pola, "laporan-2026-11"), None);
+    }
 
     #[test]
     fn the_default_pattern() {

@@ -79,3 +79,13 @@ pub enum HasilImpor {
     /// earlier in this import): not imported again.
     Ganda { nomor_register: String },
 }
+
+/// A letter number found in the archive that the register did not hold.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NomorDitemukan {
+    pub tahun: i32,
+    pub urut: i64,
+    /// The file, relative to the workspace.
+    pub berkas: String,
+    pub sha256: String,
+}

@@ -156,6 +156,14 @@ impl Peran {
         }
     }
 
+    /// The stage this role moves a request on from by hand (the Koordinator's second
+    /// step, the report to the Seklur, is made by the monthly report).
+    pub fn langkah(self) -> Option<Tahap> {
+        Tahap::ALL
+            .into_iter()
+            .find(|t| t.next().is_some_and(|(_, by)| by == self))
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Peran::Pemohon => "Pemohon",
@@ -195,6 +203,8 @@ pub struct State<'a> {
     pub tahap: Tahap,
     /// Names of required papers not yet marked present.
     pub berkas_kurang: Vec<String>,
+    /// Who made the latest move and when, in words: what a refused repeat tells.
+    pub terakhir: Option<(String, String)>,
 }
 
 /// A move the SOP does not allow.
@@ -233,6 +243,35 @@ pub enum MoveError {
         "permohonan {nomor} sudah tahap {tahap}; daftar berkas hanya dapat diubah pada tahap diajukan"
     )]
     PapersLocked { nomor: String, tahap: Tahap },
+    #[error(
+        "permohonan {nomor} tidak lagi tahap {dari}: sudah {sekarang} oleh {oleh} pada {waktu}; langkah ini tidak diulang"
+    )]
+    Moved {
+        nomor: String,
+        dari: Tahap,
+        sekarang: Tahap,
+        oleh: String,
+        waktu: String,
+    },
+}
+
+/// The move from `dari` by `peran`: refused when the request is no longer at `dari`
+/// (someone else moved it first, e.g. a second click), so a move happens once.
+pub fn advance_from(state: &State, peran: Peran, dari: Tahap) -> Result<Tahap, MoveError> {
+    // Only a move this role could make from where the request stands now would carry it
+    // a stage further than meant; any other case is refused by the SOP in its own words.
+    let would_go_on = state.tahap.next().is_some_and(|(_, by)| by == peran);
+    if state.tahap != dari && would_go_on {
+        let (oleh, waktu) = state.terakhir.clone().unwrap_or_default();
+        return Err(MoveError::Moved {
+            nomor: state.nomor_register.to_string(),
+            dari,
+            sekarang: state.tahap,
+            oleh,
+            waktu,
+        });
+    }
+    advance(state, peran)
 }
 
 /// The stage a request moves to when `peran` moves it forward.
@@ -305,6 +344,7 @@ mod tests {
             nomor_register: "0042/2026",
             tahap,
             berkas_kurang: vec![],
+            terakhir: None,
         }
     }
 

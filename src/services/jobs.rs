@@ -10,6 +10,7 @@ use serde::Serialize;
 use crate::config::jadwal::{Jadwal, ScheduleError, Tugas};
 use crate::config::workspace::Workspace;
 use crate::domain::calendar::{self, Bulan};
+use crate::domain::jalan::StatusJalan;
 use crate::store::{Register, RegisterError};
 use crate::util::files;
 
@@ -107,16 +108,58 @@ pub fn run(
     periode: &str,
     now: DateTime<FixedOffset>,
 ) -> Result<RunReport> {
+    run_with(ws, reg, j, periode, now, true)
+}
+
+/// One run; `by_hand` retries a failed run at once instead of after its pause.
+fn run_with(
+    ws: &Workspace,
+    reg: &mut Register,
+    j: &Jadwal,
+    periode: &str,
+    now: DateTime<FixedOffset>,
+    by_hand: bool,
+) -> Result<RunReport> {
     check_period(j, periode)?;
-    let Some(id) = reg.claim_run(&j.nama, periode, now, LEASE_SECONDS)? else {
+    let Some(id) = reg.claim_run(&j.nama, periode, now, LEASE_SECONDS, by_hand)? else {
+        // Say how the run stands, not merely that it is not run now.
+        let tz = ws.profil.tz();
+        let (status, hasil) = match reg.run_of(&j.nama, periode)? {
+            Some(r) if r.status == StatusJalan::Gagal => (
+                "gagal",
+                format!(
+                    "gagal pada percobaan ke-{} ({}); dicoba lagi otomatis setelah jedanya, atau sekarang dengan `kelurahan jadwal jalankan --tugas {} --periode {periode}`",
+                    r.percobaan,
+                    r.hasil.unwrap_or_default(),
+                    j.nama
+                ),
+            ),
+            Some(r) if r.status == StatusJalan::Berjalan => (
+                "sudah",
+                format!(
+                    "sedang dijalankan proses lain sejak {}",
+                    calendar::waktu(&r.mulai, tz)
+                ),
+            ),
+            Some(r) => (
+                "sudah",
+                format!(
+                    "sudah dijalankan untuk periode ini{}",
+                    r.selesai
+                        .map(|t| format!(" ({})", calendar::waktu(&t, tz)))
+                        .unwrap_or_default()
+                ),
+            ),
+            None => ("sudah", "sudah dijalankan untuk periode ini".to_string()),
+        };
         return Ok(RunReport {
             jadwal: j.nama.clone(),
             periode: periode.to_string(),
-            status: "sudah".into(),
-            hasil: "sudah dijalankan untuk periode ini".into(),
+            status: status.into(),
+            hasil,
         });
     };
-    let result = execute(ws, reg, &j.tugas, periode, now);
+    let result = execute(ws, reg, &j.tugas, periode, now, id);
     let (ok, hasil) = match result {
         Ok(h) => (true, h),
         Err(e) => (false, e),
@@ -201,6 +244,7 @@ fn execute(
     tugas: &Tugas,
     periode: &str,
     now: DateTime<FixedOffset>,
+    run_id: i64,
 ) -> std::result::Result<String, String> {
     match tugas {
         Tugas::LaporanBulanan { kirim } => {
@@ -239,7 +283,9 @@ fn execute(
             let path = dir.join(format!("kelurahan-{day}.db"));
             let tmp = dir.join(format!(".kelurahan-{day}.db.tmp"));
             let _ = std::fs::remove_file(&tmp);
-            reg.backup_to(&tmp).map_err(|e| e.to_string())?;
+            let copy_says = format!("cadangan ini ({day})");
+            reg.backup_to(&tmp, Some((run_id, &copy_says, now)))
+                .map_err(|e| e.to_string())?;
             std::fs::rename(&tmp, &path).map_err(|e| format!("{}: {e}", path.display()))?;
             #[cfg(unix)]
             {
@@ -294,16 +340,25 @@ pub fn run_due(
         let due = j.due(&now);
         let Some(latest) = due.last() else { continue };
         let periode = j.tugas.period(latest);
-        let r = run(ws, reg, j, &periode, now)?;
+        let r = run_with(ws, reg, j, &periode, now, false)?;
         let done_before: Vec<String> = reg
             .runs_of(&j.nama)?
             .into_iter()
-            .filter(|x| x.status == crate::domain::jalan::StatusJalan::Selesai)
+            .filter(|x| x.status == StatusJalan::Selesai)
             .map(|x| x.periode)
             .collect();
+        // A month whose report was made by hand is not a missed month.
+        let reported = match j.tugas {
+            Tugas::LaporanBulanan { .. } => reg.report_months()?,
+            _ => Vec::new(),
+        };
         for t in &due[..due.len() - 1] {
             let p = j.tugas.period(t);
-            if p != periode && !done_before.contains(&p) && !matches!(j.tugas, Tugas::KirimUlang) {
+            if p != periode
+                && !done_before.contains(&p)
+                && !reported.contains(&p)
+                && !matches!(j.tugas, Tugas::KirimUlang)
+            {
                 missed.push(format!(
                     "{}: periode {p} terlewat dan tidak dijalankan otomatis; jalankan `kelurahan jadwal jalankan --tugas {} --periode {p}` bila perlu",
                     j.nama, j.nama

@@ -3,6 +3,7 @@
 //! who may do what; a role's worklist; the WhatsApp texts.
 
 pub mod akses;
+pub mod arsip;
 pub mod jobs;
 pub mod laporan;
 pub mod outbox;

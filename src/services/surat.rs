@@ -36,6 +36,14 @@ pub enum SuratError {
     Io(String, std::io::Error),
     #[error("data surat {0} yang tersimpan tidak dapat dibaca: {1}")]
     StoredData(String, String),
+    #[error(
+        "berkas {berkas} (nomor {nomor}) sudah ada di arsip surat, padahal register tidak mencatat nomor itu. Register ini tampaknya lebih lama dari arsipnya (cadangan yang dipulihkan, atau basis data yang hilang). Jalankan `kelurahan pulihkan` agar nomor-nomor di arsip dicatat dan nomor berikutnya melanjutkannya"
+    )]
+    ArchiveAhead { berkas: String, nomor: String },
+    #[error(
+        "surat tidak diterbitkan: basis data rusak ({0}). Jalankan `kelurahan periksa`, lalu pulihkan basis data dari cadangan di output/cadangan/"
+    )]
+    Damaged(String),
 }
 
 type Result<T> = std::result::Result<T, SuratError>;
@@ -80,14 +88,17 @@ fn render_data(
     })?)
 }
 
-/// Moves a request forward. The move to stage 4 issues its letter: numbered, rendered,
-/// written to `output/surat/` and recorded in one transaction.
+/// Moves a request forward from `dari`, the stage the person saw (a request that has
+/// moved on since is refused, so a double click moves it once). The move to stage 4
+/// issues its letter: numbered, rendered, written to `output/surat/` and recorded in one
+/// transaction.
 #[allow(clippy::too_many_arguments)]
 pub fn advance(
     reg: &mut Register,
     ws: &Workspace,
     renderer: &LazyRenderer,
     id: i64,
+    dari: Tahap,
     peran: Peran,
     oleh: &str,
     catatan: Option<&str>,
@@ -95,16 +106,22 @@ pub fn advance(
     penanda_tangan: Option<PenandaTangan>,
 ) -> Result<Permohonan> {
     let p = reg.get(id)?;
-    let issuing = p.tahap.next().map(|(t, _)| t) == Some(Tahap::Ditindaklanjuti);
+    let issuing = dari == Tahap::Diteruskan && p.tahap == dari;
     if !issuing {
-        return Ok(reg.advance(id, peran, oleh, catatan, at, None)?);
+        return Ok(reg.advance(id, dari, peran, oleh, catatan, at, None)?);
     }
     let jenis = ws
         .katalog
         .jenis(&p.jenis)
         .ok_or_else(|| SuratError::UnknownType(p.jenis.clone()))?;
+    // A letter is evidence: never issued into a register that SQLite finds damaged.
+    if let Some(damage) = reg.quick_check()? {
+        return Err(SuratError::Damaged(damage));
+    }
     let r = renderer.get()?;
     let who = penanda_tangan.unwrap_or(ws.profil.dokumen.penanda_tangan);
+    // The file this call wrote, removed again if the move does not commit.
+    let mut written: Option<PathBuf> = None;
     let mut produce =
         |p: &Permohonan,
          s: &SuratBaru|
@@ -123,8 +140,15 @@ pub fn advance(
             let pdf = render_data(ws, r, &data, &p.jenis)?;
             let rel = letter_path(&s.nomor, s.tanggal);
             let path = ws.dir.join(&rel);
-            files::write_atomic(&path, &pdf)
-                .map_err(|e| SuratError::Io(path.display().to_string(), e))?;
+            // Never over a file that is there: it is a letter someone holds.
+            files::write_new(&path, &pdf).map_err(|e| match e.kind() {
+                std::io::ErrorKind::AlreadyExists => SuratError::ArchiveAhead {
+                    berkas: rel.clone(),
+                    nomor: s.nomor.clone(),
+                },
+                _ => SuratError::Io(path.display().to_string(), e),
+            })?;
+            written = Some(path);
             Ok(Terbitan {
                 data: serde_json::to_string(&data).expect("letter data serializes"),
                 sha256: sha256_hex(&pdf),
@@ -143,7 +167,13 @@ pub fn advance(
         penanda_tangan: who.kode(),
         produce: &mut produce,
     };
-    Ok(reg.advance(id, peran, oleh, catatan, at, Some(&mut issue))?)
+    let moved = reg.advance(id, dari, peran, oleh, catatan, at, Some(&mut issue));
+    if moved.is_err()
+        && let Some(path) = written
+    {
+        let _ = std::fs::remove_file(path);
+    }
+    Ok(moved?)
 }
 
 /// The letter as printed now: the original bytes for a valid letter (from its file if

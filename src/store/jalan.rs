@@ -5,13 +5,16 @@ use super::*;
 
 impl Register {
     /// Claims the run of `tugas` for `periode`: a new run, a failed one being retried, or
-    /// one whose claimant died (lease expired). `None` when it is done or held by another.
+    /// one whose claimant died (lease expired). `None` when it is done, held by another,
+    /// or failed and still in its pause before a retry; `by_hand` (someone asked for this
+    /// run now) skips that pause.
     pub fn claim_run(
         &mut self,
         tugas: &str,
         periode: &str,
         now: DateTime<FixedOffset>,
         lease_seconds: i64,
+        by_hand: bool,
     ) -> Result<Option<i64>> {
         let tx = self
             .conn
@@ -39,9 +42,10 @@ impl Register {
             )?;
             let expired = lease.is_some_and(|l| l <= ts(&now));
             // A failed run is tried again after a growing pause, not on every tick.
-            let retry_due = ended
-                .and_then(|e| parse_time(&e, self.tz).ok())
-                .is_none_or(|e| e + backoff(tries) <= now);
+            let retry_due = by_hand
+                || ended
+                    .and_then(|e| parse_time(&e, self.tz).ok())
+                    .is_none_or(|e| e + backoff(tries) <= now);
             if (status == "gagal" && retry_due) || (status == "berjalan" && expired) {
                 tx.execute(
                     "UPDATE jalan SET status = 'berjalan', percobaan = percobaan + 1,
@@ -116,10 +120,32 @@ impl Register {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// A consistent copy of the whole database at `path` (SQLite's `VACUUM INTO`).
-    pub fn backup_to(&self, path: &Path) -> Result<()> {
+    /// A consistent copy of the whole database at `path` (SQLite's `VACUUM INTO`). When
+    /// the copy is made by a run (`run_id`), that run is marked done in the copy: a
+    /// restored backup must not carry a run forever `berjalan`.
+    pub fn backup_to(
+        &self,
+        path: &Path,
+        run_id: Option<(i64, &str, DateTime<FixedOffset>)>,
+    ) -> Result<()> {
         self.conn
             .execute("VACUUM INTO ?1", [path.to_string_lossy()])?;
+        if let Some((id, hasil, at)) = run_id {
+            let copy = Connection::open(path)?;
+            copy.execute(
+                "UPDATE jalan SET status = 'selesai', hasil = ?1, selesai = ?2, klaim_sampai = NULL
+                 WHERE id = ?3",
+                params![hasil, ts(&at), id],
+            )?;
+        }
         Ok(())
+    }
+
+    /// The run of `tugas` for `periode`, if there is one.
+    pub fn run_of(&self, tugas: &str, periode: &str) -> Result<Option<Jalan>> {
+        Ok(self
+            .runs_of(tugas)?
+            .into_iter()
+            .find(|r| r.periode == periode))
     }
 }

@@ -80,7 +80,7 @@ impl Register {
         let note = format!("{catatan} (rujukan {rujukan})");
         for id in &ids {
             let p = load(&tx, *id, self.tz)?;
-            let ke = workflow::advance(&state(&p), peran)?;
+            let ke = workflow::advance(&state(&p, self.tz), peran)?;
             apply_move(&tx, &p, ke, peran, oleh, Some(&note), &at)?;
         }
         tx.commit()?;

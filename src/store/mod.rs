@@ -32,7 +32,9 @@ use crate::domain::pengguna::{Pengguna, PeranPengguna, Sesi};
 use crate::domain::permohonan::{
     Berkas, Kanal, Permohonan, PermohonanBaru, PermohonanImpor, Riwayat, format_nomor_register,
 };
-use crate::domain::surat::{Batal, HasilImpor, Penomoran, Surat, SuratBaru, SuratLama, Terbitan};
+use crate::domain::surat::{
+    Batal, HasilImpor, NomorDitemukan, Penomoran, Surat, SuratBaru, SuratLama, Terbitan,
+};
 use crate::domain::surel::{StatusSurel, Surel, SurelBaru, backoff};
 use crate::domain::workflow::{self, MoveError, Peran, State, Tahap};
 use crate::util::acak::{self, AcakError};
@@ -50,6 +52,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0007_pengguna.sql"),
     include_str!("migrations/0008_sesi.sql"),
     include_str!("migrations/0009_waktu_utc.sql"),
+    include_str!("migrations/0010_nomor_ditemukan.sql"),
 ];
 
 /// The schema version this program writes.
@@ -193,11 +196,17 @@ fn apply_move(
     Ok(())
 }
 
-fn state(p: &Permohonan) -> State<'_> {
+fn state(p: &Permohonan, tz: Tz) -> State<'_> {
     State {
         nomor_register: &p.nomor_register,
         tahap: p.tahap,
         berkas_kurang: p.berkas_kurang(),
+        terakhir: p.riwayat.last().map(|r| {
+            (
+                format!("{} ({})", r.oleh, r.peran.label()),
+                crate::domain::calendar::waktu(&r.waktu, tz),
+            )
+        }),
     }
 }
 

@@ -259,7 +259,7 @@ impl Register {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let p = load(&tx, id, self.tz)?;
-        workflow::check_papers_editable(&state(&p))?;
+        workflow::check_papers_editable(&state(&p, self.tz))?;
         for (kode, value) in ada
             .iter()
             .map(|k| (k, true))
@@ -290,9 +290,11 @@ impl Register {
     /// Moves a request one stage forward, if the SOP lets `peran` do it now. The move to
     /// stage 4 issues the letter: `issue` numbers it, renders it and writes its file
     /// inside the same transaction, so a failure leaves neither a move nor a number.
+    #[allow(clippy::too_many_arguments)]
     pub fn advance(
         &mut self,
         id: i64,
+        dari: Tahap,
         peran: Peran,
         oleh: &str,
         catatan: Option<&str>,
@@ -303,7 +305,7 @@ impl Register {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let p = load(&tx, id, self.tz)?;
-        let ke = workflow::advance(&state(&p), peran)?;
+        let ke = workflow::advance_from(&state(&p, self.tz), peran, dari)?;
         apply_move(&tx, &p, ke, peran, oleh, catatan, &at)?;
         if ke == Tahap::Ditindaklanjuti {
             let issue = issue.ok_or_else(|| {
@@ -330,7 +332,7 @@ impl Register {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let p = load(&tx, id, self.tz)?;
-        let ke = workflow::reject(&state(&p), peran, alasan)?;
+        let ke = workflow::reject(&state(&p, self.tz), peran, alasan)?;
         apply_move(&tx, &p, ke, peran, oleh, Some(alasan), &at)?;
         let p = load(&tx, id, self.tz)?;
         tx.commit()?;

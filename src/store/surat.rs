@@ -176,10 +176,12 @@ pub(super) fn issue_letter(
 ) -> Result<()> {
     let tanggal = at.date_naive();
     let tahun = tanggal.year();
-    // The next number after both the program's letters and the imported ones.
+    // The next number after the program's letters, the imported ones, and those found in
+    // the archive (in any scope: a found file does not say which sequence it took).
     let mut urut: i64 = tx.query_row(
         "SELECT MAX(COALESCE((SELECT MAX(urut) FROM surat WHERE tahun = ?1 AND lingkup = ?2), 0),
-                    COALESCE((SELECT MAX(urut) FROM surat_lama WHERE tahun = ?1 AND lingkup = ?2), 0)) + 1",
+                    COALESCE((SELECT MAX(urut) FROM surat_lama WHERE tahun = ?1 AND lingkup = ?2), 0),
+                    COALESCE((SELECT MAX(urut) FROM nomor_ditemukan WHERE tahun = ?1), 0)) + 1",
         params![tahun, issue.lingkup],
         |r| r.get(0),
     )?;
@@ -243,4 +245,72 @@ pub(super) fn issue_letter(
         ],
     )?;
     Ok(())
+}
+
+impl Register {
+    /// Every letter file the register knows of, relative to the workspace: issued letters
+    /// and numbers found in the archive.
+    pub fn known_letter_files(&self) -> Result<std::collections::BTreeSet<String>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT berkas FROM surat UNION SELECT berkas FROM nomor_ditemukan")?;
+        let rows = st.query_map([], |r| r.get::<_, String>(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Every issued letter's file and fingerprint, to compare with the archive.
+    pub fn letter_fingerprints(&self) -> Result<Vec<(String, String, String)>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT nomor, berkas, sha256 FROM surat ORDER BY id")?;
+        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Records numbers found in the archive, in one transaction; a file already recorded
+    /// is skipped. Returns how many were new.
+    pub fn record_found_numbers(
+        &mut self,
+        found: &[NomorDitemukan],
+        at: DateTime<FixedOffset>,
+    ) -> Result<usize> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut n = 0;
+        for f in found {
+            n += tx.execute(
+                "INSERT INTO nomor_ditemukan (tahun, urut, berkas, sha256, dicatat)
+                 SELECT ?1, ?2, ?3, ?4, ?5
+                 WHERE NOT EXISTS (SELECT 1 FROM surat WHERE berkas = ?3)
+                 ON CONFLICT (berkas) DO NOTHING",
+                params![f.tahun, f.urut, f.berkas, f.sha256, ts(&at)],
+            )?;
+        }
+        tx.commit()?;
+        Ok(n)
+    }
+
+    /// SQLite's quick check of the file (`PRAGMA quick_check`): `None` when whole, else
+    /// what it found, in its words.
+    pub fn quick_check(&self) -> Result<Option<String>> {
+        self.check("PRAGMA quick_check")
+    }
+
+    /// SQLite's full check (`PRAGMA integrity_check`), slower: also every index's rows.
+    pub fn integrity_check(&self) -> Result<Option<String>> {
+        self.check("PRAGMA integrity_check")
+    }
+
+    fn check(&self, pragma: &str) -> Result<Option<String>> {
+        let mut st = self.conn.prepare(pragma)?;
+        let rows: Vec<String> = st
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(if rows.len() == 1 && rows[0] == "ok" {
+            None
+        } else {
+            Some(rows.into_iter().take(10).collect::<Vec<_>>().join("; "))
+        })
+    }
 }

@@ -4,6 +4,7 @@
 
 mod pages;
 
+use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -39,6 +40,8 @@ pub enum WebError {
     Workspace(#[from] WorkspaceError),
     #[error(transparent)]
     Register(#[from] RegisterError),
+    #[error(transparent)]
+    Arsip(#[from] crate::services::arsip::ArsipError),
     #[error("alamat {0} tidak dapat dipakai: {1}")]
     Bind(String, std::io::Error),
     #[error("server web berhenti karena galat: {0}")]
@@ -80,7 +83,7 @@ impl App {
 
     fn open(&self) -> Result<(Workspace, Register), WebError> {
         let ws = Workspace::open(&self.dir)?;
-        let reg = Register::open(&ws.db_path(), ws.profil.tz())?;
+        let reg = crate::services::arsip::open_register(&ws)?;
         Ok((ws, reg))
     }
 }
@@ -130,7 +133,10 @@ pub fn serve(dir: PathBuf, alamat: SocketAddr) -> Result<(), WebError> {
         let listener = tokio::net::TcpListener::bind(alamat)
             .await
             .map_err(|e| WebError::Bind(alamat.to_string(), e))?;
-        eprintln!("kelurahan web: melayani http://{alamat}/ (berhenti dengan Ctrl-C)");
+        let _ = writeln!(
+            std::io::stderr(),
+            "kelurahan web: melayani http://{alamat}/ (berhenti dengan Ctrl-C)"
+        );
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let tx = std::sync::Mutex::new(Some(tx));
         // The same handler as `layani`: SIGTERM and Ctrl-C.
@@ -155,7 +161,9 @@ async fn log_request(req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
     let start = std::time::Instant::now();
     let res = next.run(req).await;
-    eprintln!(
+    // Never a panic over a closed stderr: the request is served whatever the log does.
+    let _ = writeln!(
+        std::io::stderr(),
         "{} {method} {path} {} {} ms",
         // UTC, marked as such: the log is read beside other services' logs.
         calendar::now(calendar::WIB)
@@ -240,7 +248,7 @@ fn gagal(status: StatusCode, pesan: &str) -> Gagal {
 
 /// A server-side failure: logged in full (it names no person), shown in general words.
 fn internal(e: impl std::fmt::Display) -> Gagal {
-    eprintln!("galat server: {e}");
+    let _ = writeln!(std::io::stderr(), "galat server: {e}");
     gagal(
         StatusCode::INTERNAL_SERVER_ERROR,
         "Terjadi galat di server. Coba lagi; bila berulang, hubungi pengelola program.",
@@ -255,9 +263,9 @@ async fn blocking<T: Send + 'static>(
 }
 
 /// The logged-in person of a request; without a live session, the login page.
-pub struct Masuk(pub Sesi);
+pub struct SesiAktif(pub Sesi);
 
-impl FromRequestParts<App> for Masuk {
+impl FromRequestParts<App> for SesiAktif {
     type Rejection = Gagal;
 
     async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
@@ -272,7 +280,7 @@ impl FromRequestParts<App> for Masuk {
         })
         .await?;
         match sesi {
-            Some(s) => Ok(Masuk(s)),
+            Some(s) => Ok(SesiAktif(s)),
             None => Err(Gagal::Ke("/masuk?habis=1")),
         }
     }
@@ -397,7 +405,7 @@ struct CsrfForm {
 
 async fn keluar(
     State(app): State<App>,
-    Masuk(sesi): Masuk,
+    SesiAktif(sesi): SesiAktif,
     headers: HeaderMap,
     form: Result<Form<CsrfForm>, axum::extract::rejection::FormRejection>,
 ) -> Result<Response, Gagal> {
@@ -417,7 +425,7 @@ async fn keluar(
 }
 
 /// Today's work: what waits for this person's role, and how long it has waited.
-async fn beranda(State(app): State<App>, Masuk(sesi): Masuk) -> Result<Response, Gagal> {
+async fn beranda(State(app): State<App>, SesiAktif(sesi): SesiAktif) -> Result<Response, Gagal> {
     let now = (app.now)();
     let page = blocking(move || {
         let (ws, reg) = app.open().map_err(internal)?;
@@ -460,7 +468,7 @@ fn sop_role(sesi: &Sesi) -> Result<crate::domain::workflow::Peran, Gagal> {
 /// A request: its data, papers, history, letter, and the buttons of this person's step.
 async fn permohonan(
     State(app): State<App>,
-    Masuk(sesi): Masuk,
+    SesiAktif(sesi): SesiAktif,
     axum::extract::Path(id): axum::extract::Path<i64>,
 ) -> Result<Response, Gagal> {
     let page = blocking(move || {
@@ -483,6 +491,9 @@ async fn permohonan(
 #[derive(Deserialize)]
 struct LanjutForm {
     csrf: String,
+    /// The stage the page showed when the button was pressed.
+    #[serde(default)]
+    dari: String,
     #[serde(default)]
     catatan: String,
 }
@@ -491,14 +502,23 @@ struct LanjutForm {
 /// into stage 4 it issues the letter.
 async fn lanjut(
     State(app): State<App>,
-    Masuk(sesi): Masuk,
+    SesiAktif(sesi): SesiAktif,
     axum::extract::Path(id): axum::extract::Path<i64>,
     form: Result<Form<LanjutForm>, axum::extract::rejection::FormRejection>,
 ) -> Result<Response, Gagal> {
     let form = form.map(|f| f.0).ok();
     check_csrf(&sesi, form.as_ref().map_or("", |f| f.csrf.as_str()))?;
     let peran = sop_role(&sesi)?;
-    let catatan = form.map(|f| f.catatan).unwrap_or_default();
+    let form = form.expect("checked by the CSRF step");
+    // The stage the page showed: a request moved on since (a second click, a colleague)
+    // is refused with who moved it.
+    let dari: crate::domain::workflow::Tahap = form.dari.parse().map_err(|_| {
+        gagal(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Tahap asal tidak dikenal.",
+        )
+    })?;
+    let catatan = form.catatan;
     let now = (app.now)();
     blocking(move || {
         let (ws, mut reg) = app.open().map_err(internal)?;
@@ -509,6 +529,7 @@ async fn lanjut(
             &ws,
             &renderer,
             id,
+            dari,
             peran,
             &sesi.pengguna.nama,
             (!catatan.is_empty()).then_some(catatan),
@@ -530,7 +551,7 @@ struct TolakForm {
 
 async fn tolak(
     State(app): State<App>,
-    Masuk(sesi): Masuk,
+    SesiAktif(sesi): SesiAktif,
     axum::extract::Path(id): axum::extract::Path<i64>,
     form: Result<Form<TolakForm>, axum::extract::rejection::FormRejection>,
 ) -> Result<Response, Gagal> {
@@ -551,7 +572,7 @@ async fn tolak(
 /// The letter as PDF, named by its number (never by a person).
 async fn surat_pdf(
     State(app): State<App>,
-    Masuk(_): Masuk,
+    SesiAktif(_): SesiAktif,
     axum::extract::Path(id): axum::extract::Path<i64>,
 ) -> Result<Response, Gagal> {
     let (nomor, pdf) = blocking(move || {
@@ -580,7 +601,7 @@ struct JenisQuery {
 /// The new-request form: first the letter type, then that type's own form.
 async fn baru_form(
     State(app): State<App>,
-    Masuk(sesi): Masuk,
+    SesiAktif(sesi): SesiAktif,
     axum::extract::Query(q): axum::extract::Query<JenisQuery>,
 ) -> Result<Response, Gagal> {
     allowed(&sesi, Tindakan::CatatPermohonan)?;
@@ -603,7 +624,7 @@ async fn baru_form(
 /// Registers a request through the same intake check as the command line.
 async fn baru(
     State(app): State<App>,
-    Masuk(sesi): Masuk,
+    SesiAktif(sesi): SesiAktif,
     form: Result<Form<Vec<(String, String)>>, axum::extract::rejection::FormRejection>,
 ) -> Result<Response, Gagal> {
     let Ok(Form(pairs)) = form else {
@@ -652,7 +673,7 @@ pub struct CariQuery {
 /// The register with search and filters; at most the latest 200 shown.
 async fn register(
     State(app): State<App>,
-    Masuk(sesi): Masuk,
+    SesiAktif(sesi): SesiAktif,
     axum::extract::Query(q): axum::extract::Query<CariQuery>,
 ) -> Result<Response, Gagal> {
     let page = blocking(move || {
@@ -705,7 +726,7 @@ fn printed(p: crate::paper::blanko::Printed) -> Result<(String, Vec<u8>), Gagal>
 /// A request's receipt (`tanda-terima.pdf`) or routing slip (`lembar-kendali.pdf`), filled.
 async fn formulir_terisi(
     State(app): State<App>,
-    Masuk(_): Masuk,
+    SesiAktif(_): SesiAktif,
     axum::extract::Path((id, bentuk)): axum::extract::Path<(i64, String)>,
 ) -> Result<Response, Gagal> {
     let (name, pdf) = blocking(move || {
@@ -728,7 +749,10 @@ async fn formulir_terisi(
     Ok(pdf_response(&name, pdf))
 }
 
-async fn blanko_page(State(app): State<App>, Masuk(sesi): Masuk) -> Result<Response, Gagal> {
+async fn blanko_page(
+    State(app): State<App>,
+    SesiAktif(sesi): SesiAktif,
+) -> Result<Response, Gagal> {
     let page = blocking(move || {
         let (ws, _) = app.open().map_err(internal)?;
         Ok(pages::blanko(&ws, &sesi))
@@ -741,7 +765,7 @@ async fn blanko_page(State(app): State<App>, Masuk(sesi): Masuk) -> Result<Respo
 /// `buku-register.pdf`.
 async fn blanko_pdf(
     State(app): State<App>,
-    Masuk(_): Masuk,
+    SesiAktif(_): SesiAktif,
     axum::extract::Path(berkas): axum::extract::Path<String>,
 ) -> Result<Response, Gagal> {
     let (name, pdf) = blocking(move || {
@@ -787,7 +811,7 @@ struct LaporanQuery {
 
 async fn laporan_page(
     State(app): State<App>,
-    Masuk(sesi): Masuk,
+    SesiAktif(sesi): SesiAktif,
     axum::extract::Query(q): axum::extract::Query<LaporanQuery>,
 ) -> Result<Response, Gagal> {
     let now = (app.now)();
@@ -828,7 +852,7 @@ struct BuatForm {
 /// queues the mail to the office and sends what is due.
 async fn laporan_buat(
     State(app): State<App>,
-    Masuk(sesi): Masuk,
+    SesiAktif(sesi): SesiAktif,
     form: Result<Form<BuatForm>, axum::extract::rejection::FormRejection>,
 ) -> Result<Response, Gagal> {
     let form = form.map(|f| f.0).ok();
@@ -861,7 +885,7 @@ async fn laporan_buat(
 
 async fn laporan_berkas(
     State(app): State<App>,
-    Masuk(_): Masuk,
+    SesiAktif(_): SesiAktif,
     axum::extract::Path((bulan, berkas)): axum::extract::Path<(String, String)>,
 ) -> Result<Response, Gagal> {
     let not_found = || gagal(StatusCode::NOT_FOUND, "Berkas laporan ini tidak ada.");
@@ -898,7 +922,7 @@ async fn laporan_berkas(
         .into_response())
 }
 
-async fn surel_page(State(app): State<App>, Masuk(sesi): Masuk) -> Result<Response, Gagal> {
+async fn surel_page(State(app): State<App>, SesiAktif(sesi): SesiAktif) -> Result<Response, Gagal> {
     allowed(&sesi, Tindakan::KelolaProgram)?;
     let page = blocking(move || {
         let (ws, reg) = app.open().map_err(internal)?;
@@ -909,7 +933,10 @@ async fn surel_page(State(app): State<App>, Masuk(sesi): Masuk) -> Result<Respon
     Ok(page.into_response())
 }
 
-async fn jadwal_page(State(app): State<App>, Masuk(sesi): Masuk) -> Result<Response, Gagal> {
+async fn jadwal_page(
+    State(app): State<App>,
+    SesiAktif(sesi): SesiAktif,
+) -> Result<Response, Gagal> {
     allowed(&sesi, Tindakan::KelolaProgram)?;
     let now = (app.now)();
     let page = blocking(move || {
@@ -933,7 +960,7 @@ async fn jadwal_page(State(app): State<App>, Masuk(sesi): Masuk) -> Result<Respo
     Ok(page.into_response())
 }
 
-async fn impor_page(Masuk(sesi): Masuk) -> Result<Response, Gagal> {
+async fn impor_page(SesiAktif(sesi): SesiAktif) -> Result<Response, Gagal> {
     allowed(&sesi, Tindakan::Impor)?;
     Ok(pages::impor_form(&sesi).into_response())
 }
@@ -983,7 +1010,7 @@ fn import_opsi<'a>(
 /// semantics, and the summary offers the import itself.
 async fn impor_uji(
     State(app): State<App>,
-    Masuk(sesi): Masuk,
+    SesiAktif(sesi): SesiAktif,
     mut multipart: axum::extract::Multipart,
 ) -> Result<Response, Gagal> {
     allowed(&sesi, Tindakan::Impor)?;
@@ -1068,7 +1095,7 @@ struct JalankanForm {
 /// The import itself, of the files the dry run checked.
 async fn impor_jalankan(
     State(app): State<App>,
-    Masuk(sesi): Masuk,
+    SesiAktif(sesi): SesiAktif,
     form: Result<Form<JalankanForm>, axum::extract::rejection::FormRejection>,
 ) -> Result<Response, Gagal> {
     allowed(&sesi, Tindakan::Impor)?;
@@ -1095,7 +1122,7 @@ async fn impor_jalankan(
 
 async fn impor_laporan(
     State(app): State<App>,
-    Masuk(sesi): Masuk,
+    SesiAktif(sesi): SesiAktif,
     axum::extract::Path(token): axum::extract::Path<String>,
 ) -> Result<Response, Gagal> {
     allowed(&sesi, Tindakan::Impor)?;
@@ -1126,7 +1153,7 @@ async fn impor_laporan(
 /// the register refuses otherwise, in the SOP's words).
 async fn berkas(
     State(app): State<App>,
-    Masuk(sesi): Masuk,
+    SesiAktif(sesi): SesiAktif,
     axum::extract::Path(id): axum::extract::Path<i64>,
     form: Result<Form<Vec<(String, String)>>, axum::extract::rejection::FormRejection>,
 ) -> Result<Response, Gagal> {

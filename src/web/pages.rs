@@ -232,6 +232,7 @@ pub fn permohonan(
                 h2 { "Langkah Anda" }
                 form method="post" action={ "/permohonan/" (p.id) "/lanjut" } {
                     input type="hidden" name="csrf" value=(sesi.csrf);
+                    input type="hidden" name="dari" value=(p.tahap.kode());
                     label for="catatan" { "Catatan (boleh kosong)" }
                     input type="text" id="catatan" name="catatan";
                     p { button type="submit" { (tombol(ke)) } }

@@ -49,7 +49,8 @@ fn request(
     let roles = [Peran::Operator, Peran::Kasi, Peran::Koordinator];
     for ((day, hour), peran) in moves.iter().zip(roles) {
         let at = calendar::at(WIB, d(day), *hour, 0);
-        surat::advance(reg, ws, r, p.id, peran, "Petugas", None, at, None).unwrap();
+        let dari = peran.langkah().unwrap();
+        surat::advance(reg, ws, r, p.id, dari, peran, "Petugas", None, at, None).unwrap();
     }
     if let Some(alasan) = tolak {
         reg.reject(

@@ -422,11 +422,11 @@ fn the_import_map_is_extended_by_the_workspace_and_by_peta() {
 fn an_exported_register_imports_as_the_same_register_and_numbering_goes_on() {
     let tmp = tempfile::TempDir::new().unwrap();
     let demo = tmp.path().join("demo");
-    // Up to today (WIB), so the demo's letters are of the year a new letter is issued in.
-    let today = (chrono::Utc::now() + chrono::Duration::hours(7))
-        .date_naive()
-        .to_string();
-    let out = kelurahan(&demo, &["demo", "--hingga", &today]);
+    // A fixed day late in a year, for the demo and the new letter alike, so the demo's
+    // letters are of the year the new letter is issued in, whatever day the suite runs.
+    crate::set_clock("2026-11-27T10:00:00+07:00");
+    let today = "2026-11-27";
+    let out = kelurahan(&demo, &["demo", "--hingga", today]);
     assert!(
         out.status.success(),
         "{}",

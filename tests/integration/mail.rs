@@ -3,7 +3,6 @@
 //! for byte, transient and permanent failures, a killed sender, plaintext AUTH refused.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use mail_parser::MimeHeaders;
@@ -98,7 +97,7 @@ fn workspace(server: &Server, keamanan: &str) -> (Ws, String) {
 }
 
 fn run(ws: &Ws, password: &str, args: &[&str]) -> std::process::Output {
-    Command::new(crate::BIN)
+    crate::bin()
         .arg("--dir")
         .arg(&ws.dir)
         .args(args)

@@ -1,6 +1,7 @@
 //! Integration tests at the boundary: the `kelurahan` binary run in temporary workspaces,
 //! with a real SQLite file. One test binary, one module per area.
 
+mod arsip;
 mod browser;
 mod concurrency;
 mod demo;
@@ -8,6 +9,7 @@ mod figures;
 mod history;
 mod import;
 mod input;
+mod keluaran;
 mod layers;
 mod letters;
 mod mail;
@@ -36,13 +38,25 @@ pub const NIK_L: &str = "1571091203850021";
 /// stands, so that a time the test gives the library and the child's own clock agree.
 pub fn bin() -> Command {
     let mut c = Command::new(BIN);
-    if std::env::var_os(kelurahan::domain::calendar::CLOCK_VAR).is_some() {
+    if let Some(t) = CLOCK.with(|c| c.borrow().clone()) {
+        c.env(kelurahan::domain::calendar::CLOCK_VAR, t);
+    } else if std::env::var_os(kelurahan::domain::calendar::CLOCK_VAR).is_some() {
         c.env(
             kelurahan::domain::calendar::CLOCK_VAR,
             kelurahan::domain::calendar::now(kelurahan::domain::calendar::WIB).to_rfc3339(),
         );
     }
     c
+}
+
+thread_local! {
+    static CLOCK: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Sets the clock of every child this test (its thread) starts, for a test about one
+/// fixed day, whatever day the suite runs on.
+pub fn set_clock(rfc3339: &str) {
+    CLOCK.with(|c| *c.borrow_mut() = Some(rfc3339.to_string()));
 }
 
 pub fn kelurahan(dir: &Path, args: &[&str]) -> Output {

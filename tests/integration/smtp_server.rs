@@ -1,5 +1,5 @@
 //! A real SMTP server (RFC 5321 subset) for the mail tests, run inside the test binary on
-//! 127.0.0.1: STARTTLS required, AUTH PLAIN/LOGIN only over TLS and before MAIL.
+//! 127.0.0.1: STARTTLS before anything else, then AUTH PLAIN/LOGIN before MAIL.
 //!
 //! It answers as the aiosmtpd server it replaces did, so the tests see the same replies;
 //! `Mode` adds the failures the tests provoke. Each accepted message is written to
@@ -612,8 +612,9 @@ impl<'a> Session<'a> {
         // Like aiosmtpd, the data is read to its end before the first fault is answered
         // (RFC 5321 4.2.5), so the client is still in step.
         let mut fault = None;
-        // Only CRLF . CRLF ends the data; a dot after a bare LF is content, which keeps
-        // one message from being read as two (SMTP smuggling).
+        // Lines are CRLF-terminated: only CRLF . CRLF ends the data and only a dot after
+        // CRLF is unstuffed. A dot after a bare LF is content, which keeps one message
+        // from being read as two (SMTP smuggling).
         let mut after_crlf = true;
         loop {
             let line = match read_line(io, DATA_LINE_LIMIT)? {
@@ -628,14 +629,17 @@ impl<'a> Session<'a> {
             if after_crlf && line == b".\r\n" {
                 break;
             }
-            after_crlf = line.ends_with(b"\r\n");
-            let line = line.strip_prefix(b".").unwrap_or(&line);
-            if message.len() + line.len() > SIZE_LIMIT {
+            let content = match line.strip_prefix(b".") {
+                Some(rest) if after_crlf => rest,
+                _ => &line[..],
+            };
+            if message.len() + content.len() > SIZE_LIMIT {
                 fault.get_or_insert("552 Error: Too much mail data");
             }
             if fault.is_none() {
-                message.extend_from_slice(line);
+                message.extend_from_slice(content);
             }
+            after_crlf = line.ends_with(b"\r\n");
         }
         self.reset();
         let answer = match fault {

@@ -129,10 +129,33 @@ fn one_request_from_baru_to_stage_six() {
         ],
         "penolakan hanya dapat dilakukan sebelum tahap ditindaklanjuti",
     );
-    assert_eq!(
-        lanjut(&ws, id, "koordinator")["tahap"],
-        "dilaporkan_ke_seklur"
+    // Pressed again without saying so, the Koordinator's step is not repeated: the
+    // request already stands past it.
+    refused(
+        &ws,
+        &[
+            "permohonan",
+            "lanjut",
+            id,
+            "--peran",
+            "koordinator",
+            "--oleh",
+            "X",
+        ],
+        "tidak lagi tahap diteruskan: sudah ditindaklanjuti oleh Petugas Uji (Koordinator)",
     );
+    let p = ws.json(&[
+        "permohonan",
+        "lanjut",
+        id,
+        "--peran",
+        "koordinator",
+        "--dari",
+        "ditindaklanjuti",
+        "--oleh",
+        "Petugas Uji",
+    ]);
+    assert_eq!(p["tahap"], "dilaporkan_ke_seklur");
     refused(
         &ws,
         &[

@@ -324,7 +324,7 @@ async fn a_request_goes_from_the_operator_to_the_letter_under_each_name() {
         post(
             &format!("/permohonan/{id}/lanjut"),
             Some(&kasi),
-            &[("csrf", &csrf_of(&page.body))],
+            &[("dari", "diajukan"), ("csrf", &csrf_of(&page.body))],
         ),
     )
     .await;
@@ -340,7 +340,7 @@ async fn a_request_goes_from_the_operator_to_the_letter_under_each_name() {
         post(
             &format!("/permohonan/{id}/lanjut"),
             Some(&op),
-            &[("csrf", "x")],
+            &[("dari", "diajukan"), ("csrf", "x")],
         ),
     )
     .await;
@@ -351,7 +351,7 @@ async fn a_request_goes_from_the_operator_to_the_letter_under_each_name() {
         post(
             &format!("/permohonan/{id}/lanjut"),
             Some(&op),
-            &[("csrf", &csrf_of(&page.body))],
+            &[("dari", "diajukan"), ("csrf", &csrf_of(&page.body))],
         ),
     )
     .await;
@@ -363,7 +363,7 @@ async fn a_request_goes_from_the_operator_to_the_letter_under_each_name() {
         post(
             &format!("/permohonan/{id}/lanjut"),
             Some(&kasi),
-            &[("csrf", &csrf_of(&page.body))],
+            &[("dari", "diterima"), ("csrf", &csrf_of(&page.body))],
         ),
     )
     .await;
@@ -375,7 +375,7 @@ async fn a_request_goes_from_the_operator_to_the_letter_under_each_name() {
         post(
             &format!("/permohonan/{id}/lanjut"),
             Some(&admin),
-            &[("csrf", &csrf_of(&page.body))],
+            &[("dari", "diteruskan"), ("csrf", &csrf_of(&page.body))],
         ),
     )
     .await;
@@ -389,7 +389,7 @@ async fn a_request_goes_from_the_operator_to_the_letter_under_each_name() {
         post(
             &format!("/permohonan/{id}/lanjut"),
             Some(&koor),
-            &[("csrf", &csrf_of(&page.body))],
+            &[("dari", "diteruskan"), ("csrf", &csrf_of(&page.body))],
         ),
     )
     .await;
@@ -1002,7 +1002,7 @@ async fn papers_brought_later_are_ticked_before_the_request_is_accepted() {
         post(
             &format!("/permohonan/{id}/lanjut"),
             Some(&op),
-            &[("csrf", &csrf)],
+            &[("dari", "diajukan"), ("csrf", &csrf)],
         ),
     )
     .await;
@@ -1027,7 +1027,7 @@ async fn papers_brought_later_are_ticked_before_the_request_is_accepted() {
         post(
             &format!("/permohonan/{id}/lanjut"),
             Some(&op),
-            &[("csrf", &csrf)],
+            &[("dari", "diajukan"), ("csrf", &csrf)],
         ),
     )
     .await;

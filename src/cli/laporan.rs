@@ -1,0 +1,66 @@
+//! `kelurahan laporan bulanan`: a month's reports, made once, optionally mailed.
+
+use std::path::Path;
+
+use anyhow::{Context, Result};
+
+use super::UsageError;
+use super::args::BulananArgs;
+use super::out::Out;
+use super::show;
+use crate::domain::calendar::{self, Bulan};
+use crate::services::laporan::{self, LaporanError};
+
+pub(super) fn bulanan(out: &mut Out, dir: &Path, a: BulananArgs) -> Result<()> {
+    let (ws, mut reg) = super::open(dir)?;
+    let now = calendar::now(ws.profil.tz());
+    let bulan = match &a.bulan {
+        Some(b) => b
+            .parse::<Bulan>()
+            .map_err(|e| UsageError(format!("--bulan: {e}")))?,
+        None => laporan::default_month(&now),
+    };
+    let r = crate::paper::render::for_workspace(&ws)?;
+    let (made, sent) =
+        laporan::make_and_send(&ws, &mut reg, &r, bulan, now, a.kirim).map_err(|e| match e {
+            LaporanError::BelumTerjadi(_) => {
+                anyhow::Error::new(UsageError(format!("--bulan: {e}")))
+            }
+            e => e.into(),
+        })?;
+    if a.keluaran.json() {
+        let mut v = serde_json::to_value(&made).context("JSON")?;
+        if let Some(d) = &sent {
+            v["surel"] = serde_json::json!({ "id": d.surel.id, "pengiriman": d.kirim });
+        }
+        return super::print_json(out, &v);
+    }
+    let f = &made.angka.ringkas;
+    writeln!(
+        out,
+        "Laporan bulan {}: {} permohonan, {} surat terbit, {} ditolak.",
+        bulan.nama(),
+        f.jumlah,
+        f.surat_terbit,
+        f.ditolak
+    )?;
+    writeln!(
+        out,
+        "Dicatat dilaporkan ke Seklur: {} permohonan; ke Lurah: {} permohonan.",
+        made.ke_seklur, made.ke_lurah
+    )?;
+    for b in &made.berkas {
+        writeln!(out, "{}", b.display())?;
+    }
+    if let Some(d) = sent {
+        writeln!(
+            out,
+            "Surel {} ({}) diantrekan ke {}.",
+            d.surel.id,
+            d.surel.subjek,
+            d.surel.kepada.join(", ")
+        )?;
+        out.text(&show::pengiriman(&d.kirim))?;
+    }
+    Ok(())
+}
