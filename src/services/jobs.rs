@@ -283,6 +283,8 @@ fn execute(
             let path = dir.join(format!("kelurahan-{day}.db"));
             let tmp = dir.join(format!(".kelurahan-{day}.db.tmp"));
             let _ = std::fs::remove_file(&tmp);
+            // Owner-only from its first byte: SQLite writes into the empty file made here.
+            files::touch_private(&tmp).map_err(|e| format!("{}: {e}", tmp.display()))?;
             let copy_says = format!("cadangan ini ({day})");
             reg.backup_to(&tmp, Some((run_id, &copy_says, now)))
                 .map_err(|e| e.to_string())?;

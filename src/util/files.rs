@@ -17,8 +17,21 @@ pub fn create_private_dir(dir: &Path) -> io::Result<()> {
     b.create(dir)
 }
 
-/// Writes `bytes` to `path` atomically with mode 0600.
+/// Refuses a target that exists and is not a regular file: a rename would replace a
+/// symlink, a FIFO or a device node (`/dev/full` as root) with a file.
+fn check_target(path: &Path) -> io::Result<()> {
+    match fs::symlink_metadata(path) {
+        Ok(m) if !m.file_type().is_file() => Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "sudah ada dan bukan berkas biasa (folder, tautan, FIFO atau perangkat); tidak ditimpa",
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Writes `bytes` to `path` atomically with mode 0600, over a regular file only.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    check_target(path)?;
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty());
     let dir = dir.unwrap_or_else(|| Path::new("."));
     create_private_dir(dir)?;

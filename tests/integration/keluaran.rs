@@ -77,8 +77,8 @@ fn a_reader_that_went_away_ends_the_program_quietly() {
         &["permohonan", "daftar", "--format", "json"][..],
         &["permohonan", "daftar"],
         &["permohonan", "daftar", "--format", "csv"],
-        &["permohonan", "lihat", "0001/2026"],
-        &["permohonan", "lihat", "0001/2026", "--format", "json"],
+        &["permohonan", "lihat", "1"],
+        &["permohonan", "lihat", "1", "--format", "json"],
         &["katalog"],
         &["katalog", "sk-domisili"],
         &["periksa"],
@@ -110,7 +110,7 @@ fn a_full_disk_is_one_indonesian_line_and_exit_3() {
     for args in [
         &["permohonan", "daftar", "--format", "json"][..],
         &["permohonan", "daftar"],
-        &["permohonan", "lihat", "0001/2026"],
+        &["permohonan", "lihat", "1"],
         &["katalog"],
         &["periksa"],
         &["--help"],
@@ -161,7 +161,7 @@ fn csv_is_refused_at_parse_time_where_it_is_not_printed() {
     ws.baru("Siti Aminah");
     for args in [
         &["katalog", "--format", "csv"][..],
-        &["permohonan", "lihat", "0001/2026", "--format", "csv"],
+        &["permohonan", "lihat", "1", "--format", "csv"],
         &["pengguna", "daftar", "--format", "csv"],
         &["jadwal", "daftar", "--format", "csv"],
         &["surel", "daftar", "--format", "csv"],
@@ -239,4 +239,42 @@ fn roles_and_statuses_are_the_domain_codes() {
         ws.ok(&["surel", "daftar", "--status", "gagal"])
             .contains("Status")
     );
+}
+
+/// `--keluar` never replaces what is not a regular file: a symlink stays a link (its
+/// target untouched), a FIFO stays a FIFO.
+#[test]
+fn an_output_path_that_is_not_a_regular_file_is_left_alone() {
+    let ws = Ws::init();
+    ws.baru("Siti Aminah");
+    let tmp = tempfile::TempDir::new().unwrap();
+    let target = tmp.path().join("asli.txt");
+    std::fs::write(&target, "jangan diubah").unwrap();
+    let link = tmp.path().join("tautan.xlsx");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let out = ws.run(&["ekspor", "register", "--keluar", link.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bukan berkas biasa"), "{err}");
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "jangan diubah");
+
+    let fifo = tmp.path().join("pipa.xlsx");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if made.is_ok_and(|s| s.success()) {
+        let out = ws.run(&["ekspor", "register", "--keluar", fifo.to_str().unwrap()]);
+        assert!(!out.status.success());
+        use std::os::unix::fs::FileTypeExt;
+        assert!(
+            std::fs::symlink_metadata(&fifo)
+                .unwrap()
+                .file_type()
+                .is_fifo()
+        );
+    }
 }

@@ -148,6 +148,21 @@ fn backups_are_consistent_pruned_and_a_dead_run_is_taken_over() {
         .query_row("SELECT COUNT(*) FROM permohonan", [], |r| r.get(0))
         .unwrap();
     assert_eq!(n, 1);
+    // Restored one day, the copy must not carry its own run for ever `berjalan`.
+    let own: String = copy
+        .query_row(
+            "SELECT status FROM jalan WHERE tugas = 'cadangan' AND periode = '2026-11-20'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(own, "selesai");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&backup).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "owner-only: {mode:o}");
+    }
     let mut left: Vec<String> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
