@@ -12,4 +12,5 @@ pub mod pengguna;
 pub mod permohonan;
 pub mod surat;
 pub mod surel;
+pub mod teks;
 pub mod workflow;

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::calendar;
 use crate::domain::identity;
 use crate::domain::katalog::{Katalog, TipeIsian};
+use crate::domain::teks;
 use crate::domain::workflow::{Peran, Tahap};
 
 /// How the request reached the office.
@@ -202,8 +203,9 @@ fn clean(s: &Option<String>) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
-fn has_control(s: &str) -> bool {
-    s.chars().any(|c| c.is_control())
+/// The earliest request date the counter takes: older registers come in by import.
+fn earliest() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2000, 1, 1).expect("valid date")
 }
 
 /// Checks the input against the catalog; `today` is the office's date.
@@ -233,14 +235,15 @@ pub fn periksa(
     }
 
     let nama = m.nama.trim().to_string();
-    if nama.is_empty() {
+    let nama = if nama.is_empty() {
         bad("nama", "nama pemohon wajib diisi".into());
-    } else if nama.chars().count() > 120 || has_control(&nama) {
-        bad(
-            "nama",
-            "nama terlalu panjang atau memuat karakter kendali".into(),
-        );
-    }
+        nama
+    } else {
+        teks::periksa(&nama, teks::NAMA_MAKS).unwrap_or_else(|e| {
+            bad("nama", format!("nama {e}"));
+            nama
+        })
+    };
 
     let nik = match identity::parse_nik(&m.nik, today) {
         Ok(info) => info.nik,
@@ -262,6 +265,16 @@ pub fn periksa(
 
     let tanggal = match &m.tanggal {
         Some(t) => match calendar::parse_tanggal(t) {
+            Ok(d) if d < earliest() => {
+                bad(
+                    "tanggal",
+                    format!(
+                        "tanggal {} terlalu lama; permohonan yang dicatat mulai 1 Januari 2000 (register lama diimpor dengan `kelurahan impor`)",
+                        calendar::tanggal(d)
+                    ),
+                );
+                today
+            }
             Ok(d) if d > today => {
                 bad(
                     "tanggal",
@@ -316,13 +329,18 @@ pub fn periksa(
         }
     });
 
-    let alamat = clean(&m.alamat);
-    let keperluan = clean(&m.keperluan);
-    for (field, v) in [("alamat", &alamat), ("keperluan", &keperluan)] {
-        if v.as_deref().is_some_and(has_control) {
-            bad(field, "memuat karakter kendali".into());
+    let mut text = |field: &str, v: Option<String>, maks: usize| -> Option<String> {
+        let v = v?;
+        match teks::periksa(&v, maks) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                bad(field, e);
+                None
+            }
         }
-    }
+    };
+    let alamat = text("alamat", clean(&m.alamat), teks::ALAMAT_MAKS);
+    let keperluan = text("keperluan", clean(&m.keperluan), teks::KEPERLUAN_MAKS);
 
     let mut isian = BTreeMap::new();
     let mut berkas = Vec::new();
@@ -354,11 +372,13 @@ pub fn periksa(
                 continue;
             }
             let value = match def.tipe {
-                TipeIsian::Teks if has_control(v) => {
-                    bad(&field, "memuat karakter kendali".into());
-                    continue;
-                }
-                TipeIsian::Teks => v.to_string(),
+                TipeIsian::Teks => match teks::periksa(v, teks::ISIAN_MAKS) {
+                    Ok(t) => t,
+                    Err(e) => {
+                        bad(&field, e);
+                        continue;
+                    }
+                },
                 TipeIsian::Tanggal => match calendar::parse_tanggal(v) {
                     Ok(d) => d.to_string(),
                     Err(e) => {

@@ -102,6 +102,8 @@ pub enum RegisterError {
     MailNotFailed(i64, String),
     #[error(transparent)]
     Random(#[from] AcakError),
+    #[error("{field}: {pesan}")]
+    Teks { field: &'static str, pesan: String },
     #[error("isi basis data tidak sah pada permohonan {id}: {what}")]
     Corrupt { id: i64, what: String },
 }
@@ -113,6 +115,20 @@ pub struct Register {
     conn: Connection,
     /// The office's zone: times are stored in UTC and read back in this zone.
     tz: Tz,
+}
+
+/// Typed text checked by the one rule (`domain::teks`) before it is stored: the names
+/// and notes of moves reach the history from every face, so the check sits here.
+fn text(field: &'static str, v: &str, maks: usize) -> Result<String> {
+    crate::domain::teks::periksa(v, maks).map_err(|pesan| RegisterError::Teks { field, pesan })
+}
+
+/// An optional note: empty is none.
+fn note(field: &'static str, v: Option<&str>) -> Result<Option<String>> {
+    match v.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => text(field, v, crate::domain::teks::CATATAN_MAKS).map(Some),
+    }
 }
 
 /// A time as stored: UTC, whole seconds (`2026-11-30T17:30:00Z`), so that two compare as

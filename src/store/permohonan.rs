@@ -33,6 +33,8 @@ impl Register {
         pencatat: &str,
         at: DateTime<FixedOffset>,
     ) -> Result<Permohonan> {
+        let pencatat = text("oleh", pencatat, crate::domain::teks::OLEH_MAKS)?;
+        let pencatat = pencatat.as_str();
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -301,6 +303,9 @@ impl Register {
         at: DateTime<FixedOffset>,
         issue: Option<&mut Issue<'_>>,
     ) -> Result<Permohonan> {
+        let oleh = text("oleh", oleh, crate::domain::teks::OLEH_MAKS)?;
+        let catatan = note("catatan", catatan)?;
+        let (oleh, catatan) = (oleh.as_str(), catatan.as_deref());
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -328,12 +333,15 @@ impl Register {
         alasan: &str,
         at: DateTime<FixedOffset>,
     ) -> Result<Permohonan> {
+        let oleh = text("oleh", oleh, crate::domain::teks::OLEH_MAKS)?;
+        // An empty reason is the SOP's refusal, in its words; a reason typed is checked.
+        let alasan = note("alasan", Some(alasan))?.unwrap_or_default();
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let p = load(&tx, id, self.tz)?;
-        let ke = workflow::reject(&state(&p, self.tz), peran, alasan)?;
-        apply_move(&tx, &p, ke, peran, oleh, Some(alasan), &at)?;
+        let ke = workflow::reject(&state(&p, self.tz), peran, &alasan)?;
+        apply_move(&tx, &p, ke, peran, &oleh, Some(&alasan), &at)?;
         let p = load(&tx, id, self.tz)?;
         tx.commit()?;
         Ok(p)

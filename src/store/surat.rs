@@ -75,6 +75,9 @@ impl Register {
         if alasan.trim().is_empty() {
             return Err(RegisterError::VoidReasonRequired);
         }
+        let oleh = text("oleh", oleh, crate::domain::teks::OLEH_MAKS)?;
+        let alasan = text("alasan", alasan, crate::domain::teks::CATATAN_MAKS)?;
+        let (oleh, alasan) = (oleh.as_str(), alasan.as_str());
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;

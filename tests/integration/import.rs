@@ -559,3 +559,58 @@ fn a_register_number_already_taken_gets_the_next_one_and_is_flagged() {
     let err = ws.fails(1, &["surat", "0021/2023"]);
     assert!(err.contains("terbit sebelum program dipakai"), "{err}");
 }
+
+/// The importer applies the counter's text rule per row: a line break typed in a cell is a
+/// space, but an escape character, a name of invisible characters or one of 10,000
+/// letters refuses the row with its reason code, and the rest import.
+#[test]
+fn rows_with_text_a_letter_cannot_show_are_refused_with_a_reason() {
+    let ws = Ws::init();
+    let tmp = tempfile::TempDir::new().unwrap();
+    let file = tmp.path().join("register-teks.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let sheet = wb.add_worksheet();
+    let header = ["No", "Tanggal", "Nama", "NIK", "Alamat", "Jenis Surat"];
+    for (c, h) in header.iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    let long = "A".repeat(10_000);
+    let rows: [(&str, &str); 5] = [
+        ("Siti\nAminah", "Jl. Lingkar Barat I"),
+        ("Budi Santoso", "Jl. Kapten\u{1b}[2J Pattimura"),
+        ("\u{200B}\u{200B}", "Jl. Sumatera"),
+        (&long, "Jl. Sumatera"),
+        ("Rahmat Hidayat", "Jl. Jawa"),
+    ];
+    for (i, (nama, alamat)) in rows.iter().enumerate() {
+        let r = i as u32 + 1;
+        sheet.write_number(r, 0, r as f64).unwrap();
+        sheet
+            .write_string(r, 1, format!("{:02}-03-2024", r + 1))
+            .unwrap();
+        sheet.write_string(r, 2, *nama).unwrap();
+        sheet.write_string(r, 3, crate::NIK_P).unwrap();
+        sheet.write_string(r, 4, *alamat).unwrap();
+        sheet.write_string(r, 5, "SKTM").unwrap();
+    }
+    wb.save(&file).unwrap();
+    let out = kelurahan(
+        &ws.dir,
+        &["impor", file.to_str().unwrap(), "--format", "json"],
+    );
+    let v: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&out.stderr)));
+    assert_eq!(v["jumlah"]["diimpor"], 2, "{v}");
+    assert_eq!(
+        v["jumlah"]["ditolak_per_alasan"]["teks_tidak_sah"], 3,
+        "{v}"
+    );
+    let names: Vec<String> = ws
+        .snapshot()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["nama"].as_str().unwrap().to_string())
+        .collect();
+    assert!(names.contains(&"Siti Aminah".to_string()), "{names:?}");
+}

@@ -246,3 +246,92 @@ fn odd_names_are_stored_and_shown_exactly() {
     );
     assert_eq!(ws.snapshot().as_array().unwrap().len(), 4);
 }
+
+/// What a terminal or a letter cannot show faithfully is refused where it is typed, on
+/// every text argument, naming the field; nothing is stored to fail later.
+#[test]
+fn hostile_text_is_refused_on_every_text_argument() {
+    let ws = Ws::init();
+    let base = ["--jenis", "sk-domisili", "--nik", NIK_P];
+    let long = "Jl. Lingkar Barat ".repeat(600);
+    for (extra, field, reason) in [
+        (&["--nama", "Siti\u{1b}[2J"][..], "nama", "U+001B"),
+        (
+            &["--nama", "\u{200B}\u{200B}\u{200B}"],
+            "nama",
+            "tak terlihat",
+        ),
+        (&["--nama", "محمد"], "nama", "tidak dapat dicetak"),
+        (
+            &["--nama", "Siti", "--alamat", &long],
+            "alamat",
+            "terlalu panjang",
+        ),
+        (
+            &["--nama", "Siti", "--keperluan", "a\u{7}b"],
+            "keperluan",
+            "kendali",
+        ),
+        (
+            &["--nama", "Siti", "--tanggal", "0000-01-01"],
+            "tanggal",
+            "",
+        ),
+    ] {
+        let mut args = base.to_vec();
+        args.extend_from_slice(extra);
+        refused(&ws, &args, field, reason);
+    }
+
+    // The names and notes of moves, refusals and voids reach the history: checked too.
+    let p = ws.baru("Siti Aminah");
+    let id = p["nomor_register"].as_str().unwrap().to_string();
+    let before = ws.snapshot();
+    for (args, field) in [
+        (
+            vec![
+                "permohonan",
+                "lanjut",
+                &id,
+                "--peran",
+                "operator",
+                "--oleh",
+                "Rina\u{1b}]0;x\u{7}",
+            ],
+            "oleh",
+        ),
+        (
+            vec![
+                "permohonan",
+                "lanjut",
+                &id,
+                "--peran",
+                "operator",
+                "--oleh",
+                "Rina",
+                "--catatan",
+                "ok\u{7}",
+            ],
+            "catatan",
+        ),
+        (
+            vec![
+                "permohonan",
+                "tolak",
+                &id,
+                "--peran",
+                "operator",
+                "--oleh",
+                "Rina",
+                "--alasan",
+                "kurang\u{1b}[31m",
+            ],
+            "alasan",
+        ),
+    ] {
+        let err = ws.fails(1, &args);
+        assert!(err.contains(field) && err.contains("kendali"), "{err}");
+        assert!(!err.contains('\u{1b}'), "never echoed raw: {err:?}");
+        assert_eq!(ws.snapshot(), before, "nothing written");
+    }
+}

@@ -139,6 +139,9 @@ pub fn alasan_label(kode: &str) -> &'static str {
         "jenis_kosong" => "jenis surat kosong",
         "jenis_tidak_dikenal" => "jenis surat tak dikenal",
         "galat_sel" => "sel berisi galat",
+        "teks_tidak_sah" => {
+            "teks yang tidak dapat ditampilkan atau dicetak (karakter kendali, tak terlihat, terlalu panjang, huruf tak tercetak)"
+        }
         "nik_presisi_hilang" => "NIK tersimpan sebagai angka (angka ke-16 hilang)",
         "selesai_sebelum_masuk" => "selesai sebelum masuk",
         "kk_tidak_sah" => "nomor KK tidak sah (tidak diimpor)",

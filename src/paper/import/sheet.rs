@@ -12,6 +12,7 @@ use super::value;
 use crate::domain::identity::{self, IdentityError};
 use crate::domain::katalog::Katalog;
 use crate::domain::permohonan::{Kanal, PermohonanImpor};
+use crate::domain::teks;
 use crate::domain::workflow::Tahap;
 
 /// Rows searched for the header.
@@ -314,7 +315,39 @@ fn data_row(l: &Lembar, h: &Header, ctx: &Ctx, row: u32, cells: &[Nilai], c0: u3
     let Some(nama) = text(&Kolom::Nama) else {
         return tolak("nama_kosong", "nama pemohon kosong".into());
     };
-    let nama: String = nama.chars().filter(|c| !c.is_control()).collect();
+    // A line break typed inside a cell (Alt+Enter) is a space; anything else a letter
+    // could not show refuses the row, by the same rule as the counter.
+    let one_line = |t: String| -> String {
+        t.chars()
+            .map(|c| {
+                if matches!(c, '\n' | '\r' | '\t') {
+                    ' '
+                } else {
+                    c
+                }
+            })
+            .collect()
+    };
+    let nama = match teks::periksa(&one_line(nama), teks::NAMA_MAKS) {
+        Ok(n) => n,
+        Err(e) => return tolak("teks_tidak_sah", format!("nama {e}")),
+    };
+    let checked = |k: &Kolom, field: &str, maks: usize| -> Result<Option<String>, String> {
+        match text(k) {
+            None => Ok(None),
+            Some(v) => teks::periksa(&one_line(v), maks)
+                .map(Some)
+                .map_err(|e| format!("{field} {e}")),
+        }
+    };
+    let alamat = match checked(&Kolom::Alamat, "alamat", teks::ALAMAT_MAKS) {
+        Ok(v) => v,
+        Err(e) => return tolak("teks_tidak_sah", e),
+    };
+    let keperluan = match checked(&Kolom::Keperluan, "keperluan", teks::KEPERLUAN_MAKS) {
+        Ok(v) => v,
+        Err(e) => return tolak("teks_tidak_sah", e),
+    };
     let nik_cell = get(&Kolom::Nik);
     if nik_cell.is_empty() {
         return tolak("nik_kosong", "NIK kosong".into());
@@ -503,11 +536,11 @@ fn data_row(l: &Lembar, h: &Header, ctx: &Ctx, row: u32, cells: &[Nilai], c0: u3
             nama,
             nik,
             kk,
-            alamat: text(&Kolom::Alamat),
+            alamat,
             rt,
             rw,
             telepon,
-            keperluan: text(&Kolom::Keperluan),
+            keperluan,
             isian,
             tahap,
             selesai,
