@@ -614,3 +614,102 @@ fn rows_with_text_a_letter_cannot_show_are_refused_with_a_reason() {
         .collect();
     assert!(names.contains(&"Siti Aminah".to_string()), "{names:?}");
 }
+
+/// Runs `impor` on `file`, watching the child's peak memory (VmHWM) while it runs.
+fn impor_watched(ws: &Ws, file: &std::path::Path) -> (std::process::Output, u64) {
+    let mut child = crate::bin()
+        .arg("--dir")
+        .arg(&ws.dir)
+        .args(["impor", file.to_str().unwrap()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut peak_kb = 0u64;
+    while child.try_wait().unwrap().is_none() {
+        if let Ok(s) = std::fs::read_to_string(&status_file)
+            && let Some(l) = s.lines().find(|l| l.starts_with("VmHWM:"))
+        {
+            let kb: u64 = l
+                .split_whitespace()
+                .nth(1)
+                .unwrap_or("0")
+                .parse()
+                .unwrap_or(0);
+            peak_kb = peak_kb.max(kb);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    (child.wait_with_output().unwrap(), peak_kb)
+}
+
+/// No spreadsheet can kill the program: a sheet with one cell at A1 and one at
+/// XFD1048576 (a grid of 2^34 cells if sized by its span), and a zip bomb whose sheet
+/// unpacks to 300 MB, are refused whole, in words, well under 500 MB.
+#[test]
+fn a_sparse_sheet_and_a_zip_bomb_are_refused_without_eating_memory() {
+    use std::io::Write;
+    let ws = Ws::init();
+    let tmp = tempfile::TempDir::new().unwrap();
+
+    let sparse = tmp.path().join("jarang.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let sheet = wb.add_worksheet();
+    sheet.write_string(0, 0, "Nama").unwrap();
+    sheet.write_string(1_048_575, 16_383, "x").unwrap();
+    wb.save(&sparse).unwrap();
+    let said = |out: &std::process::Output| {
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    };
+    let (out, peak_kb) = impor_watched(&ws, &sparse);
+    let err = said(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("XFD1048576") && err.contains("jauh di luar"),
+        "{err}"
+    );
+    assert!(peak_kb < 500 * 1024, "peak {peak_kb} kB");
+
+    // A valid workbook whose sheet is replaced by 300 MB of blanks, deflated to a few
+    // hundred KB: made here, never committed.
+    let valid = tmp.path().join("sah.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    wb.add_worksheet().write_string(0, 0, "Nama").unwrap();
+    wb.save(&valid).unwrap();
+    let bomb = tmp.path().join("bom.xlsx");
+    {
+        let mut src = zip::ZipArchive::new(std::fs::File::open(&valid).unwrap()).unwrap();
+        let mut dst = zip::ZipWriter::new(std::fs::File::create(&bomb).unwrap());
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        for i in 0..src.len() {
+            let e = src.by_index(i).unwrap();
+            let name = e.name().unwrap().into_owned();
+            if name == "xl/worksheets/sheet1.xml" {
+                drop(e);
+                dst.start_file(name.as_str(), opts).unwrap();
+                dst.write_all(b"<?xml version=\"1.0\"?><worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>").unwrap();
+                let blanks = vec![b' '; 1 << 20];
+                for _ in 0..300 {
+                    dst.write_all(&blanks).unwrap();
+                }
+                dst.write_all(b"</sheetData></worksheet>").unwrap();
+            } else {
+                dst.raw_copy_file(e).unwrap();
+            }
+        }
+        dst.finish().unwrap();
+    }
+    assert!(std::fs::metadata(&bomb).unwrap().len() < 5 * 1024 * 1024);
+    let (out, peak_kb) = impor_watched(&ws, &bomb);
+    let err = said(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("terlalu besar setelah dibuka"), "{err}");
+    assert!(peak_kb < 500 * 1024, "peak {peak_kb} kB");
+    assert_eq!(ws.snapshot(), serde_json::json!([]), "nothing imported");
+}

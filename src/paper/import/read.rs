@@ -20,6 +20,16 @@ pub enum Refusal {
         lembar: Option<String>,
         sebab: String,
     },
+    /// Bigger, once unpacked, than any register: a zip bomb, or far too much.
+    TooBig {
+        bagian: String,
+        mb: u64,
+    },
+    /// A sheet whose cells span an area no register needs (one stray cell far away).
+    TooWide {
+        bagian: String,
+        sel: String,
+    },
 }
 
 impl std::fmt::Display for Refusal {
@@ -54,6 +64,15 @@ impl std::fmt::Display for Refusal {
             } => write!(
                 f,
                 "berkas rusak atau terpotong ({sebab}); tidak ada baris yang diimpor dari berkas ini"
+            ),
+            Refusal::TooBig { bagian, mb } => write!(
+                f,
+                "berkas terlalu besar setelah dibuka ({bagian}: lebih dari {mb} MB); register tidak sebesar itu. Tidak ada baris yang diimpor"
+            ),
+            Refusal::TooWide { bagian, sel } => write!(
+                f,
+                "lembar {bagian} memakai sel sampai {sel}, jauh di luar data register (lebih dari {} sel); hapus isi atau format sel yang jauh itu, simpan, lalu impor lagi",
+                MAX_AREA
             ),
         }
     }
@@ -203,9 +222,142 @@ enum Kind {
     Ole,
 }
 
+/// The most a zip-based workbook may hold once unpacked, in all and per part: a
+/// 100,000-row register is some 60 MB of sheet XML.
+const MAX_UNPACKED: u64 = 256 * 1024 * 1024;
+/// The most cells a sheet's span (rows x columns, from its first to its last cell, or
+/// its declared dimension) may cover: the reader sizes its grid by that span, some 32
+/// bytes a cell, so this keeps a sheet under ~200 MB whatever the file says.
+const MAX_AREA: u64 = 6_000_000;
+
+/// Looks inside a zip-based workbook before any reader sizes a grid by it: the unpacked
+/// size of each part (read, not believed), and for each xlsx sheet the span of its
+/// declared dimension and of its cells. Streaming: a few KB at a time.
+fn guard_zip(bytes: &[u8]) -> Result<(), Refusal> {
+    use std::io::Read;
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        // Not a zip after all: the readers below give the cause.
+        return Ok(());
+    };
+    let mut total = 0u64;
+    for i in 0..zip.len() {
+        let Ok(entry) = zip.by_index(i) else { continue };
+        let name = entry.name().map(|n| n.into_owned()).unwrap_or_default();
+        let sheet = name.starts_with("xl/worksheets/") && name.ends_with(".xml");
+        let mut limited = entry.take(MAX_UNPACKED + 1);
+        let mut span = Span::default();
+        let size = if sheet {
+            span.scan(&mut limited)
+        } else {
+            std::io::copy(&mut limited, &mut std::io::sink()).unwrap_or(0)
+        };
+        total += size;
+        if size > MAX_UNPACKED || total > MAX_UNPACKED {
+            return Err(Refusal::TooBig {
+                bagian: name,
+                mb: MAX_UNPACKED / (1024 * 1024),
+            });
+        }
+        if let Some(sel) = span.too_wide() {
+            let bagian = name.trim_start_matches("xl/worksheets/").to_string();
+            return Err(Refusal::TooWide { bagian, sel });
+        }
+    }
+    Ok(())
+}
+
+/// The farthest row and column a sheet names, in its dimension and in its cells.
+#[derive(Default)]
+struct Span {
+    far: Option<(u64, u64)>,
+    far_ref: String,
+}
+
+impl Span {
+    /// Reads a sheet's XML through, noting every `<c r=…>` and `<dimension ref=…>`;
+    /// returns the bytes read.
+    fn scan(&mut self, r: &mut dyn std::io::Read) -> u64 {
+        use quick_xml::events::Event;
+        let mut counted = Counted { inner: r, n: 0 };
+        {
+            let mut reader = quick_xml::Reader::from_reader(std::io::BufReader::new(&mut counted));
+            let mut buf = Vec::new();
+            loop {
+                match reader.read_event_into(&mut buf) {
+                    Ok(Event::Start(e) | Event::Empty(e)) => {
+                        let key: &str = match e.local_name().as_ref() {
+                            "c" => "r",
+                            "dimension" => "ref",
+                            _ => {
+                                buf.clear();
+                                continue;
+                            }
+                        };
+                        for a in e.attributes().flatten() {
+                            if a.key.as_ref() == key {
+                                let v = a.value.to_string();
+                                for part in v.split(':') {
+                                    self.note(part);
+                                }
+                            }
+                        }
+                    }
+                    Ok(Event::Eof) | Err(_) => break,
+                    _ => {}
+                }
+                buf.clear();
+            }
+        }
+        // What the XML reader left unread still counts toward the size.
+        let _ = std::io::copy(&mut counted, &mut std::io::sink());
+        counted.n
+    }
+
+    fn note(&mut self, cell: &str) {
+        let letters: String = cell
+            .chars()
+            .take_while(|c| c.is_ascii_alphabetic())
+            .collect();
+        let digits = &cell[letters.len()..];
+        let Ok(row) = digits.parse::<u64>() else {
+            return;
+        };
+        let col = letters.bytes().fold(0u64, |n, b| {
+            n * 26 + u64::from(b.to_ascii_uppercase() - b'A' + 1)
+        });
+        let (r, c) = self.far.unwrap_or((0, 0));
+        if row * col > r * c {
+            self.far_ref = cell.to_string();
+        }
+        self.far = Some((r.max(row), c.max(col)));
+    }
+
+    fn too_wide(&self) -> Option<String> {
+        let (r, c) = self.far?;
+        (r.saturating_mul(c) > MAX_AREA).then(|| self.far_ref.clone())
+    }
+}
+
+/// A reader that counts what passes through it.
+struct Counted<'a> {
+    inner: &'a mut dyn std::io::Read,
+    n: u64,
+}
+
+impl std::io::Read for Counted<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let k = self.inner.read(buf)?;
+        self.n += k as u64;
+        Ok(k)
+    }
+}
+
 /// Reads the whole workbook, every sheet, or refuses it.
 pub fn read(bytes: Vec<u8>) -> Result<Buku, Refusal> {
     let kind = sniff(&bytes)?;
+    if matches!(kind, Kind::Zip) {
+        guard_zip(&bytes)?;
+    }
     // calamine gives the merged areas of xls and xlsx; those of ods are read here.
     let mut ods_merges: HashMap<String, Vec<calamine::Dimensions>> = HashMap::new();
     let mut sheets: Sheets<Cursor<Vec<u8>>> = match kind {
