@@ -674,6 +674,7 @@ fn a_sparse_sheet_and_a_zip_bomb_are_refused_without_eating_memory() {
         "{err}"
     );
     assert!(peak_kb < 500 * 1024, "peak {peak_kb} kB");
+    println!("sparse sheet refused, peak {peak_kb} kB");
 
     // A valid workbook whose sheet is replaced by 300 MB of blanks, deflated to a few
     // hundred KB: made here, never committed.
@@ -711,5 +712,6 @@ fn a_sparse_sheet_and_a_zip_bomb_are_refused_without_eating_memory() {
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("terlalu besar setelah dibuka"), "{err}");
     assert!(peak_kb < 500 * 1024, "peak {peak_kb} kB");
+    println!("zip bomb refused, peak {peak_kb} kB");
     assert_eq!(ws.snapshot(), serde_json::json!([]), "nothing imported");
 }

@@ -243,6 +243,15 @@ fn guard_zip(bytes: &[u8]) -> Result<(), Refusal> {
     for i in 0..zip.len() {
         let Ok(entry) = zip.by_index(i) else { continue };
         let name = entry.name().map(|n| n.into_owned()).unwrap_or_default();
+        let too_big = || Refusal::TooBig {
+            bagian: name.clone(),
+            mb: MAX_UNPACKED / (1024 * 1024),
+        };
+        // What the part says of itself first (the zip reader never gives more than that),
+        // then what it really unpacks to.
+        if entry.size() > MAX_UNPACKED || total + entry.size() > MAX_UNPACKED {
+            return Err(too_big());
+        }
         let sheet = name.starts_with("xl/worksheets/") && name.ends_with(".xml");
         let mut limited = entry.take(MAX_UNPACKED + 1);
         let mut span = Span::default();
@@ -252,11 +261,8 @@ fn guard_zip(bytes: &[u8]) -> Result<(), Refusal> {
             std::io::copy(&mut limited, &mut std::io::sink()).unwrap_or(0)
         };
         total += size;
-        if size > MAX_UNPACKED || total > MAX_UNPACKED {
-            return Err(Refusal::TooBig {
-                bagian: name,
-                mb: MAX_UNPACKED / (1024 * 1024),
-            });
+        if size > MAX_UNPACKED || total > MAX_UNPACKED || span.huge_node {
+            return Err(too_big());
         }
         if let Some(sel) = span.too_wide() {
             let bagian = name.trim_start_matches("xl/worksheets/").to_string();
@@ -271,6 +277,9 @@ fn guard_zip(bytes: &[u8]) -> Result<(), Refusal> {
 struct Span {
     far: Option<(u64, u64)>,
     far_ref: String,
+    /// One XML node of over 1 MB: no register cell is that long, and reading on would
+    /// hold it all in memory.
+    huge_node: bool,
 }
 
 impl Span {
@@ -304,6 +313,10 @@ impl Span {
                     }
                     Ok(Event::Eof) | Err(_) => break,
                     _ => {}
+                }
+                if buf.len() > 1024 * 1024 {
+                    self.huge_node = true;
+                    break;
                 }
                 buf.clear();
             }
