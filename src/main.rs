@@ -12,7 +12,7 @@ fn main() -> ExitCode {
     match kelurahan::cli::run(std::env::args_os()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            galat(&format_args!("{err:#}"));
+            galat(&kelurahan::cli::message(&err));
             ExitCode::from(kelurahan::cli::exit_code(&err))
         }
     }

@@ -45,11 +45,39 @@ pub use out::OutputError;
 #[error("{0}")]
 pub struct UsageError(pub String);
 
+/// The error in words, each cause once: a cause the message above it already spells out
+/// (a wrapped SQLite or TOML error) is not said again.
+pub fn message(err: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for c in err.chain() {
+        let s = c.to_string();
+        if s.is_empty() || out.contains(&s) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(": ");
+        }
+        out.push_str(&s);
+        // The store has said SQLite's failure in Indonesian: its English cause adds nothing.
+        if matches!(
+            c.downcast_ref::<RegisterError>(),
+            Some(RegisterError::Sqlite(_))
+        ) {
+            break;
+        }
+    }
+    out
+}
+
 /// Exit codes, as documented in README: 0 done, 1 refused by a rule or bad data,
 /// 2 wrong usage or configuration, 3 the output could not be written, 4 the register is
 /// damaged, missing, or behind its letter archive.
 pub fn exit_code(err: &anyhow::Error) -> u8 {
-    if err.chain().any(|c| c.is::<OutputError>()) {
+    if err.chain().any(|c| c.is::<OutputError>())
+        || err
+            .chain()
+            .any(|c| register_error(c).is_some_and(RegisterError::cannot_write))
+    {
         return 3;
     }
     if err.chain().any(register_unsound) {

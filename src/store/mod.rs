@@ -60,7 +60,7 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 #[derive(Debug, thiserror::Error)]
 pub enum RegisterError {
-    #[error("basis data: {0}")]
+    #[error("basis data: {}", sqlite_words(.0))]
     Sqlite(#[from] rusqlite::Error),
     #[error("basis data {0} tidak dapat dibuat: {1}")]
     Io(String, std::io::Error),
@@ -109,6 +109,36 @@ pub enum RegisterError {
 }
 
 type Result<T> = std::result::Result<T, RegisterError>;
+
+impl RegisterError {
+    /// The database could not be written: the disk is full, or the file or its folder is
+    /// read-only (exit code 3, as for output that cannot be written).
+    pub fn cannot_write(&self) -> bool {
+        matches!(self, RegisterError::Sqlite(e) if matches!(
+            e.sqlite_error_code(),
+            Some(rusqlite::ErrorCode::DiskFull | rusqlite::ErrorCode::ReadOnly | rusqlite::ErrorCode::CannotOpen)
+        ))
+    }
+}
+
+/// SQLite's failures a clerk meets, in Indonesian; others in SQLite's own words.
+fn sqlite_words(e: &rusqlite::Error) -> String {
+    use rusqlite::ErrorCode as C;
+    match e.sqlite_error_code() {
+        Some(C::DiskFull) => "disk penuh; kosongkan ruang penyimpanan lalu ulangi".into(),
+        Some(C::ReadOnly) => {
+            "berkas basis data atau foldernya hanya dapat dibaca (read-only); tidak ada yang ditulis".into()
+        }
+        Some(C::CannotOpen) => "berkas basis data tidak dapat dibuka".into(),
+        Some(C::DatabaseCorrupt | C::NotADatabase) => format!(
+            "basis data rusak ({e}); jalankan `kelurahan periksa` dan pulihkan dari cadangan"
+        ),
+        Some(C::DatabaseBusy | C::DatabaseLocked) => {
+            "basis data sedang dipakai proses lain terlalu lama; coba lagi".into()
+        }
+        _ => e.to_string(),
+    }
+}
 
 /// An open register. Holds one SQLite connection; open one per process or thread.
 pub struct Register {

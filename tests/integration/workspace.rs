@@ -155,3 +155,16 @@ fn usage_errors_exit_2_in_indonesian() {
         "{help}"
     );
 }
+
+/// An error is said once: the cause a message already spells out is not repeated after it.
+#[test]
+fn an_error_is_said_once() {
+    let ws = crate::Ws::init();
+    let profile = ws.dir.join("kelurahan.toml");
+    let mut text = std::fs::read_to_string(&profile).unwrap();
+    text.push_str("\nkunci_asing = 3\n");
+    std::fs::write(&profile, text).unwrap();
+    let err = ws.fails(2, &["periksa"]);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert_eq!(err.matches("kunci_asing").count(), 1, "{err}");
+}
