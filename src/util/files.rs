@@ -3,7 +3,7 @@
 
 use std::fs;
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Creates `dir` and its parents, owner-only where newly made.
 pub fn create_private_dir(dir: &Path) -> io::Result<()> {
@@ -32,23 +32,8 @@ fn check_target(path: &Path) -> io::Result<()> {
 /// Writes `bytes` to `path` atomically with mode 0600, over a regular file only.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     check_target(path)?;
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty());
-    let dir = dir.unwrap_or_else(|| Path::new("."));
-    create_private_dir(dir)?;
-    let name = path
-        .file_name()
-        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "path has no file name"))?;
-    let tmp = dir.join(format!(
-        ".{}.{}.tmp",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let result = (|| {
-        let mut f = open_private(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        fs::rename(&tmp, path)
-    })();
+    let (_, tmp) = write_temporary(path, bytes)?;
+    let result = fs::rename(&tmp, path);
     if result.is_err() {
         let _ = fs::remove_file(&tmp);
     }
@@ -59,6 +44,18 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
 /// an existing one: the file appears whole or not at all, and `ErrorKind::AlreadyExists`
 /// says something was there. For evidence that must not be replaced, such as a letter.
 pub fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let (dir, tmp) = write_temporary(path, bytes)?;
+    // A hard link is made whole or not at all, and fails if the name is taken: the
+    // exclusive twin of rename.
+    let result = fs::hard_link(&tmp, path);
+    let _ = fs::remove_file(&tmp);
+    sync_dir(dir);
+    result
+}
+
+/// `bytes` synced to an owner-only temporary file beside `path` (`.NAME.PID.tmp`, what
+/// [`stale_temporaries`] finds after a kill); returns the folder and the file.
+fn write_temporary<'a>(path: &'a Path, bytes: &[u8]) -> io::Result<(&'a Path, PathBuf)> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty());
     let dir = dir.unwrap_or_else(|| Path::new("."));
     create_private_dir(dir)?;
@@ -70,25 +67,28 @@ pub fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
         name.to_string_lossy(),
         std::process::id()
     ));
-    let result = (|| {
+    let written = (|| {
         let mut f = open_private(&tmp)?;
         f.write_all(bytes)?;
-        f.sync_all()?;
-        // A hard link is made whole or not at all, and fails if the name is taken: the
-        // exclusive twin of rename.
-        fs::hard_link(&tmp, path)?;
-        if let Ok(d) = fs::File::open(dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
+        f.sync_all()
     })();
-    let _ = fs::remove_file(&tmp);
-    result
+    if let Err(e) = written {
+        let _ = fs::remove_file(&tmp);
+        return Err(e);
+    }
+    Ok((dir, tmp))
+}
+
+/// Makes a rename or link in `dir` durable; best effort (not every file system allows it).
+fn sync_dir(dir: &Path) {
+    if let Ok(d) = fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
 }
 
 /// Leftover temporary files of [`write_atomic`] and [`write_new`] in `dir` (not below it)
 /// whose writer is no longer running: what a `kill -9` mid-write leaves behind.
-pub fn stale_temporaries(dir: &Path) -> io::Result<Vec<std::path::PathBuf>> {
+pub fn stale_temporaries(dir: &Path) -> io::Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     let entries = match fs::read_dir(dir) {
         Ok(e) => e,
