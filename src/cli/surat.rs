@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 use super::UsageError;
 use super::args::{SuratArgs, SuratCmd};
@@ -39,8 +39,7 @@ pub(super) fn run(out: &mut Out, dir: &Path, a: SuratArgs) -> Result<()> {
                 Some(f) => f.clone(),
                 None => ws.dir.join(surat::print_path(&s)),
             };
-            crate::util::files::write_atomic(&file, &pdf)
-                .with_context(|| format!("{} tidak dapat ditulis", file.display()))?;
+            surat::save_print(&ws, &s, &pdf, &file)?;
             if a.keluaran.json() {
                 super::print_json(out, &serde_json::json!({ "surat": s, "berkas": file }))?;
             } else {

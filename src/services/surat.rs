@@ -41,6 +41,10 @@ pub enum SuratError {
     )]
     ArchiveAhead { berkas: String, nomor: String },
     #[error(
+        "berkas surat {0} di arsip tidak sama dengan surat yang diterbitkan, dan tidak ditimpa (berkas surat adalah bukti); jalankan `kelurahan periksa`, atau cetak ulang ke tempat lain dengan --keluar"
+    )]
+    ArchiveDiffers(String),
+    #[error(
         "surat tidak diterbitkan: basis data rusak ({0}). Jalankan `kelurahan periksa`, lalu pulihkan basis data dari cadangan di output/cadangan/"
     )]
     Damaged(String),
@@ -211,6 +215,32 @@ pub fn print_path(s: &Surat) -> String {
     }
 }
 
+/// Writes a printed letter to `path`. A copy elsewhere is written as asked; the letter's
+/// own file in the archive is evidence and is never replaced: left as it is when it holds
+/// these bytes, made again when missing, refused when it holds other bytes (`periksa`
+/// names it).
+pub fn save_print(ws: &Workspace, s: &Surat, pdf: &[u8], path: &Path) -> Result<()> {
+    let io = |e| SuratError::Io(path.display().to_string(), e);
+    let own = ws.dir.join(&s.berkas);
+    // The same file however the path was written (relative, through a link).
+    let same = path == own
+        || (path.file_name() == own.file_name()
+            && path.parent().and_then(|p| std::fs::canonicalize(p).ok())
+                == own.parent().and_then(|p| std::fs::canonicalize(p).ok())
+            && own.parent().is_some_and(|p| p.exists()));
+    if !same {
+        return files::write_atomic(path, pdf).map_err(io);
+    }
+    match std::fs::read(path) {
+        Ok(bytes) if bytes == pdf => Ok(()),
+        Ok(_) => Err(SuratError::ArchiveDiffers(s.berkas.clone())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            files::write_new(path, pdf).map_err(io)
+        }
+        Err(e) => Err(io(e)),
+    }
+}
+
 /// Whether a printed letter matches what was issued.
 pub fn matches_issued(s: &Surat, bytes: &[u8]) -> bool {
     sha256_hex(bytes) == s.sha256
@@ -261,9 +291,7 @@ pub fn print_month(
                                 .file_name()
                                 .map(|n| n.to_owned())
                                 .unwrap_or_default();
-                            let path = out_dir.join(name);
-                            files::write_atomic(&path, &pdf)
-                                .map_err(|e| SuratError::Io(path.display().to_string(), e))
+                            save_print(ws, s, &pdf, &out_dir.join(name))
                         });
                         if let Err(e) = result {
                             *failure.lock().expect("lock") = Some(e);

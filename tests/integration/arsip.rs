@@ -244,3 +244,41 @@ fn a_killed_writers_leftover_is_removed_by_periksa() {
     assert!(!leftover.exists(), "{out}");
     assert!(out.contains("sementara"), "{out}");
 }
+
+/// A reprint never replaces the letter's own file: a missing file is made again, a file
+/// that differs from what was issued is left for `periksa` to name.
+#[test]
+fn a_reprint_never_replaces_the_archived_letter() {
+    let ws = Ws::init();
+    letter(&ws, "Siti Aminah");
+    let v = ws.json(&["permohonan", "lihat", "1"]);
+    let file = ws.dir.join(v["surat"]["berkas"].as_str().unwrap());
+    let issued = std::fs::read(&file).unwrap();
+
+    std::fs::remove_file(&file).unwrap();
+    ws.ok(&["surat", "1"]);
+    assert_eq!(
+        std::fs::read(&file).unwrap(),
+        issued,
+        "made again, byte for byte"
+    );
+    ws.ok(&["periksa"]);
+
+    let mut changed = issued.clone();
+    changed.extend_from_slice(b"\n% diubah\n");
+    std::fs::write(&file, &changed).unwrap();
+    let err = ws.fails(1, &["surat", "1"]);
+    assert!(err.contains("tidak ditimpa"), "{err}");
+    assert_eq!(
+        std::fs::read(&file).unwrap(),
+        changed,
+        "evidence left as found"
+    );
+    let out = ws.run(&["periksa"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("berubah"));
+    // A copy elsewhere is still printed from the stored data.
+    let copy = ws.dir.join("salinan.pdf");
+    ws.ok(&["surat", "1", "--keluar", copy.to_str().unwrap()]);
+    assert_eq!(std::fs::read(&copy).unwrap(), issued);
+}
