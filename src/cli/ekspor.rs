@@ -11,7 +11,11 @@ use crate::domain::calendar;
 pub(super) fn register(out: &mut Out, dir: &Path, a: EksporRegisterArgs) -> Result<()> {
     let (ws, reg) = super::open(dir)?;
     let today = calendar::now(ws.profil.tz()).date_naive();
-    let file = a.keluar.clone().unwrap_or_else(|| {
+    let file = match &a.keluar {
+        Some(f) => Some(super::keluar(&ws, f, false)?),
+        None => None,
+    };
+    let file = file.unwrap_or_else(|| {
         ws.dir.join(format!(
             "output/ekspor/register-{}.xlsx",
             a.tahun.map_or("semua".to_string(), |t| t.to_string())

@@ -27,11 +27,16 @@ pub(super) fn run(out: &mut Out, dir: &Path, a: ImporArgs) -> Result<()> {
         at: now,
         uji: a.uji,
     };
-    let r = crate::paper::import::run(&mut reg, &a.berkas, &opsi)?;
-    let laporan = a.laporan.clone().or_else(|| {
+    // A wrong report path is said before anything is imported.
+    let laporan = match &a.laporan {
+        Some(f) => Some(super::keluar(&ws, f, false)?),
+        None => None,
+    };
+    let laporan = laporan.or_else(|| {
         a.uji
             .then(|| ws.dir.join("output/impor/laporan-impor-uji.xlsx"))
     });
+    let r = crate::paper::import::run(&mut reg, &a.berkas, &opsi)?;
     if let Some(path) = &laporan {
         let xlsx = crate::paper::import::laporan::workbook(&r, now.date_naive())?;
         crate::util::files::write_atomic(path, &xlsx)

@@ -210,13 +210,35 @@ fn workdir(dir: Option<PathBuf>) -> PathBuf {
     dir.unwrap_or_else(|| PathBuf::from("."))
 }
 
-/// The workspace and its register.
 /// The workspace and its register; a register lost beside a letter archive is refused,
 /// never made again empty (`services::arsip`).
 fn open(dir: &Path) -> Result<(Workspace, Register)> {
     let ws = Workspace::open(dir)?;
     let reg = crate::services::arsip::open_register(&ws)?;
     Ok((ws, reg))
+}
+
+/// A `--keluar` path the user gave: missing folders are made only inside the workspace;
+/// elsewhere a missing folder is more likely a typing mistake, and is said so.
+fn keluar(ws: &Workspace, path: &Path, folder: bool) -> Result<PathBuf> {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let parent = if folder {
+        Some(abs.as_path())
+    } else {
+        abs.parent()
+    };
+    let root = std::path::absolute(&ws.dir).unwrap_or_else(|_| ws.dir.clone());
+    if let Some(p) = parent
+        && !p.exists()
+        && !p.starts_with(&root)
+    {
+        return Err(UsageError(format!(
+            "--keluar: folder {} tidak ada; buat dulu foldernya (hanya folder di dalam folder kerja yang dibuat sendiri)",
+            p.display()
+        ))
+        .into());
+    }
+    Ok(path.to_path_buf())
 }
 
 /// One JSON value, pretty, on a line of its own.

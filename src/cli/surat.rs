@@ -36,7 +36,7 @@ pub(super) fn run(out: &mut Out, dir: &Path, a: SuratArgs) -> Result<()> {
             let renderer = crate::paper::render::for_workspace(&ws)?;
             let pdf = surat::print(&ws, &renderer, &s)?;
             let file = match &a.keluar {
-                Some(f) => f.clone(),
+                Some(f) => super::keluar(&ws, f, false)?,
                 None => ws.dir.join(surat::print_path(&s)),
             };
             surat::save_print(&ws, &s, &pdf, &file)?;
@@ -56,7 +56,11 @@ pub(super) fn run(out: &mut Out, dir: &Path, a: SuratArgs) -> Result<()> {
             let bulan: Bulan = bulan
                 .parse()
                 .map_err(|e| UsageError(format!("--bulan: {e}")))?;
-            let folder = a.keluar.clone().unwrap_or_else(|| {
+            let folder = match &a.keluar {
+                Some(f) => Some(super::keluar(&ws, f, true)?),
+                None => None,
+            };
+            let folder = folder.unwrap_or_else(|| {
                 ws.dir.join(format!(
                     "output/surat/{:04}/{:02}",
                     bulan.tahun, bulan.bulan

@@ -278,3 +278,22 @@ fn an_output_path_that_is_not_a_regular_file_is_left_alone() {
         );
     }
 }
+
+/// A `--keluar` into a folder that does not exist outside the workspace is refused (a
+/// typing mistake more likely than a wish); inside the workspace the folder is made.
+#[test]
+fn a_missing_folder_is_made_only_inside_the_workspace() {
+    let ws = Ws::init();
+    ws.baru("Siti Aminah");
+    let tmp = tempfile::TempDir::new().unwrap();
+    let outside = tmp.path().join("tidak-ada/register.xlsx");
+    let err = ws.fails(
+        2,
+        &["ekspor", "register", "--keluar", outside.to_str().unwrap()],
+    );
+    assert!(err.contains("tidak ada"), "{err}");
+    assert!(!tmp.path().join("tidak-ada").exists());
+    let inside = ws.dir.join("arsip-ekspor/2026/register.xlsx");
+    ws.ok(&["ekspor", "register", "--keluar", inside.to_str().unwrap()]);
+    assert!(inside.exists());
+}
