@@ -45,7 +45,9 @@ fn localize_arg(a: Arg) -> Arg {
         .filter(|v| !v.is_hide_set())
         .map(|v| v.get_name().to_string())
         .collect();
-    if !values.is_empty() {
+    // A switch (`--uji`) takes no value: its true/false is not a choice to list.
+    let takes_value = a.get_action().takes_values();
+    if takes_value && !values.is_empty() {
         help.push_str(&format!(" (pilihan: {})", values.join(", ")));
     }
     let defaults: Vec<String> = a
