@@ -8,7 +8,7 @@ use chrono::{DateTime, Duration, FixedOffset};
 use crate::domain::pengguna::{Pengguna, PeranPengguna};
 use crate::store::{Register, RegisterError};
 
-pub use crate::domain::pengguna::{LAMA_KUNCI_MENIT, MAX_GAGAL, SANDI_MIN};
+use crate::domain::pengguna::{LAMA_KUNCI_MENIT, MAX_GAGAL, SANDI_MIN};
 
 #[derive(Debug, thiserror::Error)]
 pub enum PenggunaError {

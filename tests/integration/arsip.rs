@@ -66,17 +66,7 @@ fn a_restored_backup_never_issues_a_number_again_nor_replaces_a_letter() {
     restore(&ws, &saved);
     let p = ws.baru("Dewi Lestari");
     let id = p["nomor_register"].as_str().unwrap().to_string();
-    for peran in ["operator", "kasi"] {
-        ws.ok(&[
-            "permohonan",
-            "lanjut",
-            &id,
-            "--peran",
-            peran,
-            "--oleh",
-            "Petugas",
-        ]);
-    }
+    ws.to_koordinator(&id);
     let err = ws.fails(
         4,
         &[
@@ -155,17 +145,7 @@ fn a_damaged_database_is_found_and_issues_no_letter() {
     letter(&ws, "Siti Aminah");
     let p = ws.baru("Budi Santoso");
     let id = p["nomor_register"].as_str().unwrap().to_string();
-    for peran in ["operator", "kasi"] {
-        ws.ok(&[
-            "permohonan",
-            "lanjut",
-            &id,
-            "--peran",
-            peran,
-            "--oleh",
-            "Petugas",
-        ]);
-    }
+    ws.to_koordinator(&id);
     // Enough rows that the file has pages to damage past the schema.
     for i in 0..60 {
         ws.baru(&format!("Warga Nomor {i}"));

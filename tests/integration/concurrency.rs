@@ -76,17 +76,7 @@ fn a_double_click_moves_a_request_once() {
     for i in 0..8 {
         let p = ws.baru(&format!("Pemohon {i}"));
         let id = p["nomor_register"].as_str().unwrap().to_string();
-        for peran in ["operator", "kasi"] {
-            ws.ok(&[
-                "permohonan",
-                "lanjut",
-                &id,
-                "--peran",
-                peran,
-                "--oleh",
-                "Petugas",
-            ]);
-        }
+        ws.to_koordinator(&id);
         ids.push(p["id"].as_i64().unwrap());
     }
     let clicks: Vec<_> = ["Andi", "Rina"]

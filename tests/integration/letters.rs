@@ -52,17 +52,7 @@ fn tanggal_id(iso: &str) -> String {
 
 /// Moves request `id` from `diajukan` (papers complete) to stage 4; returns `lanjut`'s JSON.
 pub fn issue(ws: &Ws, id: &str, extra: &[&str]) -> Value {
-    for peran in ["operator", "kasi"] {
-        ws.ok(&[
-            "permohonan",
-            "lanjut",
-            id,
-            "--peran",
-            peran,
-            "--oleh",
-            "Petugas",
-        ]);
-    }
+    ws.to_koordinator(id);
     let mut args = vec![
         "permohonan",
         "lanjut",

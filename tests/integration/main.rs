@@ -144,6 +144,22 @@ impl Ws {
         ])
     }
 
+    /// Moves a request through the Operator's and the Kasi's steps: it waits for the
+    /// Koordinator (stage 3, `diteruskan`).
+    pub fn to_koordinator(&self, id: &str) {
+        for peran in ["operator", "kasi"] {
+            self.ok(&[
+                "permohonan",
+                "lanjut",
+                id,
+                "--peran",
+                peran,
+                "--oleh",
+                "Petugas",
+            ]);
+        }
+    }
+
     pub fn db(&self) -> rusqlite::Connection {
         rusqlite::Connection::open(self.dir.join("kelurahan.db")).unwrap()
     }
