@@ -135,7 +135,7 @@ fn run(n: usize) {
         ("laporan/rekap.typ", "RS-2026-11"),
     ] {
         let t = Instant::now();
-        let data = documents::report(&profil, &f, rujukan, per);
+        let data = documents::report(&profil, &f, rujukan, per, false);
         let json = serde_json::to_vec(&data).unwrap();
         let pdf = renderer
             .render(&Job {
@@ -151,7 +151,8 @@ fn run(n: usize) {
     }
     let t = Instant::now();
     let xlsx =
-        kelurahan::paper::workbook::monthly_workbook(&f, "KELURAHAN RAWASARI", per, true).unwrap();
+        kelurahan::paper::workbook::monthly_workbook(&f, "KELURAHAN RAWASARI", per, true, false)
+            .unwrap();
     times.push(("xlsx", t.elapsed()));
     let total = start.elapsed();
     println!(

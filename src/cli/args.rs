@@ -317,12 +317,17 @@ pub enum LaporanCmd {
 
 #[derive(Debug, Args)]
 pub struct BulananArgs {
-    /// Bulan laporan (TAHUN-BULAN). Bawaan: bulan lalu (WIB).
+    /// Bulan laporan (TAHUN-BULAN), yang sudah berakhir. Bawaan: bulan lalu; dengan
+    /// --sementara: bulan ini.
     #[arg(long, value_name = "BULAN")]
     pub bulan: Option<String>,
     /// Antrekan laporan di kotak keluar surel ke alamat kantor, lalu kirim.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "sementara")]
     pub kirim: bool,
+    /// Rancangan: angka sampai hari ini, bertanda SEMENTARA di setiap halaman, ditulis ke
+    /// output/laporan/sementara/; tidak mencatat laporan dan tidak memindahkan permohonan.
+    #[arg(long)]
+    pub sementara: bool,
     #[command(flatten)]
     pub keluaran: Keluaran,
 }

@@ -18,16 +18,24 @@ pub(super) fn bulanan(out: &mut Out, dir: &Path, a: BulananArgs) -> Result<()> {
         Some(b) => b
             .parse::<Bulan>()
             .map_err(|e| UsageError(format!("--bulan: {e}")))?,
+        None if a.sementara => Bulan::of(now.date_naive()),
         None => laporan::default_month(&now),
     };
     let r = crate::paper::render::for_workspace(&ws)?;
-    let (made, sent) =
-        laporan::make_and_send(&ws, &mut reg, &r, bulan, now, a.kirim).map_err(|e| match e {
-            LaporanError::BelumTerjadi(_) => {
-                anyhow::Error::new(UsageError(format!("--bulan: {e}")))
-            }
-            e => e.into(),
-        })?;
+    let usage = |e: LaporanError| match e {
+        LaporanError::BelumTerjadi(_) | LaporanError::BelumSelesai(_) => {
+            anyhow::Error::new(UsageError(format!("--bulan: {e}")))
+        }
+        e => e.into(),
+    };
+    let (made, sent) = if a.sementara {
+        (
+            laporan::draft(&ws, &reg, &r, bulan, now).map_err(usage)?,
+            None,
+        )
+    } else {
+        laporan::make_and_send(&ws, &mut reg, &r, bulan, now, a.kirim).map_err(usage)?
+    };
     if a.keluaran.json() {
         let mut v = serde_json::to_value(&made).context("JSON")?;
         if let Some(d) = &sent {
@@ -44,11 +52,18 @@ pub(super) fn bulanan(out: &mut Out, dir: &Path, a: BulananArgs) -> Result<()> {
         f.surat_terbit,
         f.ditolak
     )?;
-    writeln!(
-        out,
-        "Dicatat dilaporkan ke Seklur: {} permohonan; ke Lurah: {} permohonan.",
-        made.ke_seklur, made.ke_lurah
-    )?;
+    if made.sementara {
+        writeln!(
+            out,
+            "SEMENTARA: rancangan per hari ini; tidak ada yang dicatat atau dipindahkan."
+        )?;
+    } else {
+        writeln!(
+            out,
+            "Dicatat dilaporkan ke Seklur: {} permohonan; ke Lurah: {} permohonan.",
+            made.ke_seklur, made.ke_lurah
+        )?;
+    }
     for b in &made.berkas {
         writeln!(out, "{}", b.display())?;
     }

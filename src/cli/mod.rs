@@ -51,20 +51,16 @@ pub fn message(err: &anyhow::Error) -> String {
     let mut out = String::new();
     for c in err.chain() {
         let s = c.to_string();
-        if s.is_empty() || out.contains(&s) {
+        // The store says SQLite's failures in Indonesian; the English causes beneath
+        // (and their numeric codes) add nothing for a clerk.
+        let sqlite = c.is::<rusqlite::Error>() || c.is::<rusqlite::ffi::Error>();
+        if s.is_empty() || out.contains(&s) || (sqlite && !out.is_empty()) {
             continue;
         }
         if !out.is_empty() {
             out.push_str(": ");
         }
         out.push_str(&s);
-        // The store has said SQLite's failure in Indonesian: its English cause adds nothing.
-        if matches!(
-            c.downcast_ref::<RegisterError>(),
-            Some(RegisterError::Sqlite(_))
-        ) {
-            break;
-        }
     }
     out
 }

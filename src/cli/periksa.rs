@@ -27,7 +27,19 @@ pub(super) fn run(out: &mut Out, dir: &Path) -> Result<()> {
     let (ws, reg) = super::open(dir)?;
     writeln!(out, "kelurahan.toml: baik ({})", ws.profil.kantor.kelurahan)?;
     writeln!(out, "katalog: baik, {} jenis surat", ws.katalog.jenis.len())?;
+    if reg.read_only() {
+        writeln!(
+            out,
+            "basis data: hanya dapat dibaca (read-only); diperiksa tanpa mengubah apa pun"
+        )?;
+    }
     let t = arsip::periksa(&ws, &reg)?;
+    for f in &t.sementara_tertinggal {
+        writeln!(
+            out,
+            "berkas sementara sisa penulisan yang terputus, tidak dapat dihapus (folder hanya-baca); hapus dengan tangan: {f}"
+        )?;
+    }
     for f in &t.sementara_dihapus {
         writeln!(
             out,
@@ -71,7 +83,13 @@ pub(super) fn run(out: &mut Out, dir: &Path) -> Result<()> {
         writeln!(out, "arsip surat: baik")?;
         Ok(())
     } else {
-        Err(Temuan(t.surat_bermasalah.len() + t.surat_tanpa_catatan.len() + t.cetak.len()).into())
+        Err(Temuan(
+            t.surat_bermasalah.len()
+                + t.surat_tanpa_catatan.len()
+                + t.sementara_tertinggal.len()
+                + t.cetak.len(),
+        )
+        .into())
     }
 }
 

@@ -459,6 +459,8 @@ pub struct ReportData<'a> {
     pub koordinator: PenandaTanganData,
     pub seklur: PenandaTanganData,
     pub lurah: PenandaTanganData,
+    /// A draft: the templates mark every page SEMENTARA.
+    pub sementara: bool,
 }
 
 pub fn report<'a>(
@@ -466,6 +468,7 @@ pub fn report<'a>(
     figures: &'a crate::paper::figures::Figures,
     rujukan: &str,
     tanggal: NaiveDate,
+    sementara: bool,
 ) -> ReportData<'a> {
     ReportData {
         kertas: kertas(profil).into(),
@@ -476,5 +479,6 @@ pub fn report<'a>(
         koordinator: PenandaTanganData::official(&profil.pejabat.koordinator),
         seklur: PenandaTanganData::official(&profil.pejabat.seklur),
         lurah: PenandaTanganData::official(&profil.pejabat.lurah),
+        sementara,
     }
 }

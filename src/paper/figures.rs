@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 use chrono_tz::Tz;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::domain::calendar::{self, Bulan};
 use crate::domain::identity;
@@ -34,7 +34,7 @@ pub struct Input<'a> {
 }
 
 /// Median and 90th percentile of a set of durations in working days.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Stat {
     pub n: usize,
     pub median: Option<f64>,
@@ -67,7 +67,7 @@ impl Stat {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PerJenis {
     pub kode: String,
     pub nama: String,
@@ -80,7 +80,7 @@ pub struct PerJenis {
     pub lewat_standar: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PerTahap {
     pub tahap: Tahap,
     pub label: String,
@@ -88,7 +88,7 @@ pub struct PerTahap {
 }
 
 /// Time spent in one SOP step: from entering `dari` to entering `ke`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WaktuTahap {
     pub dari: Tahap,
     pub ke: Tahap,
@@ -97,7 +97,7 @@ pub struct WaktuTahap {
 }
 
 /// One request in the month's detail table.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Rincian {
     pub nomor_register: String,
     pub tanggal: NaiveDate,
@@ -125,7 +125,7 @@ pub struct Rincian {
     pub alasan_tolak: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Ringkas {
     pub bulan: Bulan,
     pub jumlah: usize,
@@ -136,7 +136,7 @@ pub struct Ringkas {
     pub tepat_waktu_persen: Option<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Figures {
     pub bulan: Bulan,
     pub bulan_nama: String,
@@ -157,6 +157,18 @@ pub struct Figures {
     pub bulan_lalu: Ringkas,
     pub tren: Vec<(Bulan, i64)>,
     pub rincian: Vec<Rincian>,
+    /// What recording the report moved; set by the service that records it, zero in a
+    /// draft.
+    #[serde(default)]
+    pub dilaporkan: Dilaporkan,
+}
+
+/// Requests a month's reports moved: those whose letter is dated in the month, to stage
+/// 5 by the Koordinator's report and to stage 6 by the Seklur's recap.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Dilaporkan {
+    pub ke_seklur: usize,
+    pub ke_lurah: usize,
 }
 
 fn entered(p: &Permohonan, t: Tahap, tz: Tz) -> Option<NaiveDate> {
@@ -393,6 +405,7 @@ pub fn figures(input: &Input) -> Figures {
         bulan_lalu: ringkas(input.bulan.prev(), &prev_rows),
         tren: input.trend.to_vec(),
         rincian: rows,
+        dilaporkan: Dilaporkan::default(),
     }
 }
 

@@ -95,10 +95,14 @@ pub fn monthly_workbook(
     kelurahan: &str,
     tanggal: NaiveDate,
     mask: bool,
+    sementara: bool,
 ) -> Result<Vec<u8>> {
     let s = styles();
     let mut wb = Workbook::new();
-    let title = format!("Laporan Bulanan Pelayanan {kelurahan} — {}", f.bulan_nama);
+    let mut title = format!("Laporan Bulanan Pelayanan {kelurahan} — {}", f.bulan_nama);
+    if sementara {
+        title.push_str(" (SEMENTARA, belum dilaporkan)");
+    }
     wb.set_properties(&properties(&title, kelurahan, tanggal)?);
 
     let ws = wb.add_worksheet();

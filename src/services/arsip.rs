@@ -115,6 +115,8 @@ pub struct Temuan {
     pub surat_tanpa_catatan: Vec<String>,
     /// Leftovers of a write that was killed: removed, since they may hold a name or NIK.
     pub sementara_dihapus: Vec<String>,
+    /// Leftovers that could not be removed (a read-only workspace): to remove by hand.
+    pub sementara_tertinggal: Vec<String>,
     /// What stage 4 needs and cannot have: a template, the logo.
     pub cetak: Vec<String>,
     pub jumlah_surat: usize,
@@ -125,6 +127,7 @@ impl Temuan {
         self.basis_data_rusak.is_none()
             && self.surat_bermasalah.is_empty()
             && self.surat_tanpa_catatan.is_empty()
+            && self.sementara_tertinggal.is_empty()
             && self.cetak.is_empty()
     }
 }
@@ -151,8 +154,18 @@ pub fn periksa(ws: &Workspace, reg: &Register) -> Result<Temuan> {
         stale.extend(files::stale_temporaries(d).map_err(|e| io(d, e))?);
     }
     for p in stale {
-        std::fs::remove_file(&p).map_err(|e| io(&p, e))?;
-        t.sementara_dihapus.push(p.display().to_string());
+        match std::fs::remove_file(&p) {
+            Ok(()) => t.sementara_dihapus.push(p.display().to_string()),
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem
+                ) =>
+            {
+                t.sementara_tertinggal.push(p.display().to_string())
+            }
+            Err(e) => return Err(io(&p, e)),
+        }
     }
     if t.basis_data_rusak.is_some() {
         // Nothing read from a damaged file can be trusted; the rest waits for the mend.

@@ -120,7 +120,7 @@ fn run_with(
     now: DateTime<FixedOffset>,
     by_hand: bool,
 ) -> Result<RunReport> {
-    check_period(j, periode)?;
+    check_period(j, periode, now)?;
     let Some(id) = reg.claim_run(&j.nama, periode, now, LEASE_SECONDS, by_hand)? else {
         // Say how the run stands, not merely that it is not run now.
         let tz = ws.profil.tz();
@@ -219,17 +219,27 @@ fn notify_failure(
     }
 }
 
-fn check_period(j: &Jadwal, periode: &str) -> Result<()> {
+/// A period the job can run for: well written, and for a report a month that is over (a
+/// month still running is refused here, before a run is claimed or a failure mailed).
+fn check_period(j: &Jadwal, periode: &str, now: DateTime<FixedOffset>) -> Result<()> {
     let bad = |message: &str| JobError::BadPeriod {
         tugas: j.nama.clone(),
         periode: periode.to_string(),
         message: message.to_string(),
     };
     match j.tugas {
-        Tugas::LaporanBulanan { .. } => periode
-            .parse::<Bulan>()
-            .map(|_| ())
-            .map_err(|_| bad("tulis TAHUN-BULAN, misalnya 2026-11")),
+        Tugas::LaporanBulanan { .. } => {
+            let bulan = periode
+                .parse::<Bulan>()
+                .map_err(|_| bad("tulis TAHUN-BULAN, misalnya 2026-11"))?;
+            if bulan >= Bulan::of(now.date_naive()) {
+                return Err(bad(&format!(
+                    "bulan {} belum selesai; laporannya dibuat sesudah bulan itu berakhir",
+                    bulan.nama()
+                )));
+            }
+            Ok(())
+        }
         Tugas::Cadangan { .. } => calendar::parse_tanggal(periode)
             .map(|_| ())
             .map_err(|_| bad("tulis TAHUN-BULAN-HARI")),

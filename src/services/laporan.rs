@@ -39,6 +39,13 @@ pub enum LaporanError {
     Io(String, std::io::Error),
     #[error("bulan {0} belum terjadi")]
     BelumTerjadi(String),
+    #[error(
+        "bulan {0} belum selesai: laporannya dibuat sesudah bulan itu berakhir \
+         (rancangan yang tidak mencatat apa pun: --sementara)"
+    )]
+    BelumSelesai(String),
+    #[error("angka laporan {0} yang tersimpan tidak terbaca ({1}); register perlu diperiksa")]
+    AngkaRusak(String, String),
 }
 
 type Result<T> = std::result::Result<T, LaporanError>;
@@ -52,7 +59,7 @@ pub struct Dikirim {
 
 /// The month's reports made (or made again, identically), and with `kirim` queued to the
 /// office and the due mail sent: the one use case behind the command line, the web page,
-/// the scheduled job and the demo.
+/// the scheduled job and the demo. A month is reported once it is over.
 pub fn make_and_send(
     ws: &Workspace,
     reg: &mut Register,
@@ -61,8 +68,12 @@ pub fn make_and_send(
     now: DateTime<FixedOffset>,
     kirim: bool,
 ) -> Result<(Made, Option<Dikirim>)> {
-    if bulan > Bulan::of(now.date_naive()) {
+    let this = Bulan::of(now.date_naive());
+    if bulan > this {
         return Err(LaporanError::BelumTerjadi(bulan.nama()));
+    }
+    if bulan == this {
+        return Err(LaporanError::BelumSelesai(bulan.nama()));
     }
     let made = monthly(ws, reg, renderer, bulan, now)?;
     let sent = if kirim {
@@ -84,6 +95,8 @@ pub struct Made {
     /// Requests moved to stage 5 and to stage 6 by this run.
     pub ke_seklur: usize,
     pub ke_lurah: usize,
+    /// A draft (`--sementara`): marked on every page, recorded and moved nothing.
+    pub sementara: bool,
     pub angka: Figures,
 }
 
@@ -92,7 +105,11 @@ pub fn default_month(now: &DateTime<FixedOffset>) -> Bulan {
     Bulan::of(now.date_naive()).prev()
 }
 
-/// Makes (or makes again, identically) both reports of `bulan`.
+/// Makes (or makes again, identically) both reports of `bulan`, a month that is over.
+/// The first run records both reports, moves the requests whose letter is dated in the
+/// month to stage 5 and on to stage 6, and keeps the figures; every later run prints
+/// from the kept figures, so the files come out the same byte for byte (as long as the
+/// templates are the same).
 pub fn monthly(
     ws: &Workspace,
     reg: &mut Register,
@@ -123,8 +140,94 @@ pub fn monthly(
         now,
     )?;
     let tz = ws.profil.tz();
-    // Figures are as of the day the report was first made, so a rerun prints the same.
-    let per = koor.dibuat.with_timezone(&tz).date_naive();
+    let angka = match reg.report_figures(bulan)? {
+        Some(kept) => {
+            let mut f: Figures = serde_json::from_str(&kept)
+                .map_err(|e| LaporanError::AngkaRusak(bulan.to_string(), e.to_string()))?;
+            restore_identities(reg, bulan, &mut f)?;
+            f
+        }
+        None => {
+            // Figures as of the day the report was first made. Should the program stop
+            // between recording and keeping them, the next run computes them here: the
+            // moves are already recorded, so nothing differs but that day.
+            let per = koor.dibuat.with_timezone(&tz).date_naive();
+            let mut f = compute(ws, reg, bulan, per)?;
+            f.dilaporkan = figures::Dilaporkan {
+                ke_seklur: reg.moved_by_report(&koor.rujukan)?,
+                ke_lurah: reg.moved_by_report(&rekap.rujukan)?,
+            };
+            let json = serde_json::to_string(&f).expect("figures serialize");
+            reg.keep_report_figures(bulan, &json, now)?;
+            f
+        }
+    };
+    let folder = ws.dir.join(format!("output/laporan/{bulan}"));
+    let berkas = write_reports(
+        ws,
+        renderer,
+        &angka,
+        &folder,
+        [
+            (&koor.rujukan, koor.dibuat.with_timezone(&tz).date_naive()),
+            (&rekap.rujukan, rekap.dibuat.with_timezone(&tz).date_naive()),
+        ],
+        false,
+    )?;
+    Ok(Made {
+        bulan: bulan.to_string(),
+        folder,
+        berkas,
+        ke_seklur,
+        ke_lurah,
+        sementara: false,
+        angka,
+    })
+}
+
+/// A draft of `bulan`'s reports (the month may still be running), as of `now`, marked
+/// SEMENTARA on every page and written under `output/laporan/sementara/`. It records
+/// nothing and moves no request.
+pub fn draft(
+    ws: &Workspace,
+    reg: &Register,
+    renderer: &Renderer,
+    bulan: Bulan,
+    now: DateTime<FixedOffset>,
+) -> Result<Made> {
+    if bulan > Bulan::of(now.date_naive()) {
+        return Err(LaporanError::BelumTerjadi(bulan.nama()));
+    }
+    let today = now.date_naive();
+    let angka = compute(ws, reg, bulan, today)?;
+    let folder = ws.dir.join("output/laporan/sementara");
+    let rujukan = format!("SEMENTARA-{bulan}");
+    let berkas = write_reports(
+        ws,
+        renderer,
+        &angka,
+        &folder,
+        [(&rujukan, today), (&rujukan, today)],
+        true,
+    )?;
+    Ok(Made {
+        bulan: bulan.to_string(),
+        folder,
+        berkas,
+        ke_seklur: 0,
+        ke_lurah: 0,
+        sementara: true,
+        angka,
+    })
+}
+
+/// The month's figures from the register as it stands, open requests counted up to `per`.
+fn compute(
+    ws: &Workspace,
+    reg: &Register,
+    bulan: Bulan,
+    per: chrono::NaiveDate,
+) -> Result<Figures> {
     let requests = reg.list(&Filter {
         bulan: Some(bulan),
         ..Filter::default()
@@ -140,7 +243,7 @@ pub fn monthly(
     let trend = reg.count_by_month(first, bulan)?;
     let letters = reg.letters_in(bulan)?;
     let libur = ws.profil.holidays();
-    let angka = figures::figures(&figures::Input {
+    Ok(figures::figures(&figures::Input {
         bulan,
         requests: &requests,
         previous: &previous,
@@ -148,32 +251,64 @@ pub fn monthly(
         letters: &letters,
         katalog: &ws.katalog,
         libur: &libur,
-        tz,
+        tz: ws.profil.tz(),
         per,
-    });
+    }))
+}
 
-    let folder = ws.dir.join(format!("output/laporan/{bulan}"));
+/// Kept figures carry no full NIK or KK (they never enter a document's data); the
+/// office's own workbook takes them again from the register, where they do not change.
+fn restore_identities(reg: &Register, bulan: Bulan, f: &mut Figures) -> Result<()> {
+    let requests = reg.list(&Filter {
+        bulan: Some(bulan),
+        ..Filter::default()
+    })?;
+    let by_number: std::collections::HashMap<&str, (&str, Option<&String>)> = requests
+        .iter()
+        .map(|p| (p.nomor_register.as_str(), (p.nik.as_str(), p.kk.as_ref())))
+        .collect();
+    for r in f.rincian.iter_mut().chain(f.lewat_standar.iter_mut()) {
+        if let Some((nik, kk)) = by_number.get(r.nomor_register.as_str()) {
+            r.nik = nik.to_string();
+            r.kk = kk.cloned();
+        }
+    }
+    Ok(())
+}
+
+/// Both PDFs and the workbook, each written whole or not at all.
+fn write_reports(
+    ws: &Workspace,
+    renderer: &Renderer,
+    angka: &Figures,
+    folder: &std::path::Path,
+    [(koor, koor_date), (rekap, rekap_date)]: [(&String, chrono::NaiveDate); 2],
+    sementara: bool,
+) -> Result<Vec<PathBuf>> {
+    let bulan = angka.bulan;
+    let suffix = if sementara { "-sementara" } else { "" };
     let mut berkas = Vec::new();
-    for (template, lap, name) in [
+    for (template, rujukan, date, name) in [
         (
             "laporan/koordinator.typ",
-            &koor,
-            format!("laporan-koordinator-{bulan}.pdf"),
+            koor,
+            koor_date,
+            format!("laporan-koordinator-{bulan}{suffix}.pdf"),
         ),
         (
             "laporan/rekap.typ",
-            &rekap,
-            format!("rekap-seklur-{bulan}.pdf"),
+            rekap,
+            rekap_date,
+            format!("rekap-seklur-{bulan}{suffix}.pdf"),
         ),
     ] {
-        let date = lap.dibuat.with_timezone(&tz).date_naive();
-        let data = documents::report(&ws.profil, &angka, &lap.rujukan, date);
+        let data = documents::report(&ws.profil, angka, rujukan, date, sementara);
         let json = serde_json::to_vec(&data).expect("report data serializes");
         let pdf = renderer.render(&Job {
             template,
             data: &json,
             qr_svg: None,
-            ident: &lap.rujukan,
+            ident: rujukan,
             date,
         })?;
         let path = folder.join(name);
@@ -181,25 +316,18 @@ pub fn monthly(
             .map_err(|e| LaporanError::Io(path.display().to_string(), e))?;
         berkas.push(path);
     }
-    let date = koor.dibuat.with_timezone(&tz).date_naive();
     let xlsx = crate::paper::workbook::monthly_workbook(
-        &angka,
+        angka,
         &ws.profil.kantor.kelurahan,
-        date,
+        koor_date,
         ws.profil.laporan.samarkan_nik,
+        sementara,
     )?;
-    let path = folder.join(format!("laporan-{bulan}.xlsx"));
+    let path = folder.join(format!("laporan-{bulan}{suffix}.xlsx"));
     files::write_atomic(&path, &xlsx)
         .map_err(|e| LaporanError::Io(path.display().to_string(), e))?;
     berkas.push(path);
-    Ok(Made {
-        bulan: bulan.to_string(),
-        folder,
-        berkas,
-        ke_seklur,
-        ke_lurah,
-        angka,
-    })
+    Ok(berkas)
 }
 
 /// The register (all of it, or one year) as a workbook the importer reads back.

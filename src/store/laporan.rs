@@ -1,5 +1,7 @@
 //! Reports (`laporan`): recorded once per kind and period, moving the requests they cover.
 
+use chrono::TimeZone;
+
 use super::*;
 
 impl Register {
@@ -37,10 +39,11 @@ impl Register {
     }
 
     /// Records a monthly report (once per kind and month) and moves the requests it
-    /// covers: those dated up to the month's end standing at `dari` go to the next stage,
-    /// by `peran`, with the report's reference in their history. Returns the report and
-    /// how many requests moved; a second call for the same month finds the report made
-    /// and moves only requests that reached `dari` since.
+    /// covers: those standing at `dari` whose letter is dated in `bulan` (they reached
+    /// stage 4 in that month, in the office's zone) go to the next stage, by `peran`, with
+    /// the report's reference in their history. Returns the report and how many requests
+    /// moved. Because a month is reported only once it is over, no letter can still join
+    /// it, so a second call finds the report made and moves nothing.
     #[allow(clippy::too_many_arguments)]
     pub fn record_report(
         &mut self,
@@ -52,6 +55,7 @@ impl Register {
         catatan: &str,
         at: DateTime<FixedOffset>,
     ) -> Result<(Laporan, usize)> {
+        let (from, to) = self.month_bounds(bulan);
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -69,13 +73,18 @@ impl Register {
             .map_err(|_| corrupt(0, format!("laporan.dibuat berisi `{dibuat}`")))?;
         let ids: Vec<i64> = {
             let mut st = tx.prepare(
-                "SELECT id FROM permohonan WHERE tahap = ?1 AND tanggal < ?2 ORDER BY tahun, urut",
+                "SELECT p.id FROM permohonan p
+                 WHERE p.tahap = ?1
+                   AND (SELECT MIN(r.waktu) FROM riwayat r WHERE r.permohonan_id = p.id
+                          AND r.ke IN ('ditindaklanjuti', 'dilaporkan_ke_seklur',
+                                       'dilaporkan_ke_lurah')) >= ?2
+                   AND (SELECT MIN(r.waktu) FROM riwayat r WHERE r.permohonan_id = p.id
+                          AND r.ke IN ('ditindaklanjuti', 'dilaporkan_ke_seklur',
+                                       'dilaporkan_ke_lurah')) < ?3
+                 ORDER BY p.tahun, p.urut",
             )?;
-            st.query_map(
-                params![dari.kode(), bulan.next().first_day().to_string()],
-                |r| r.get(0),
-            )?
-            .collect::<rusqlite::Result<_>>()?
+            st.query_map(params![dari.kode(), from, to], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?
         };
         let note = format!("{catatan} (rujukan {rujukan})");
         for id in &ids {
@@ -85,5 +94,57 @@ impl Register {
         }
         tx.commit()?;
         Ok((Laporan { rujukan, dibuat }, ids.len()))
+    }
+
+    /// The first instant of `bulan` and of the month after, in the office's zone, as
+    /// stored times (UTC), for comparing with `riwayat.waktu`.
+    fn month_bounds(&self, bulan: Bulan) -> (String, String) {
+        let at = |d: NaiveDate| {
+            let local = d.and_hms_opt(0, 0, 0).expect("midnight exists");
+            // Midnight may fall in a DST gap in some zones: take the first valid instant.
+            let t = self
+                .tz
+                .from_local_datetime(&local)
+                .earliest()
+                .unwrap_or_else(|| self.tz.from_utc_datetime(&local));
+            ts(&t.fixed_offset())
+        };
+        (at(bulan.first_day()), at(bulan.next().first_day()))
+    }
+
+    /// How many requests a report moved: the history entries that carry its reference.
+    pub fn moved_by_report(&self, rujukan: &str) -> Result<usize> {
+        let n: i64 = self.conn.query_row(
+            "SELECT COUNT(*) FROM riwayat WHERE substr(catatan, -length(?1)) = ?1",
+            params![format!("(rujukan {rujukan})")],
+            |r| r.get(0),
+        )?;
+        Ok(n as usize)
+    }
+
+    /// The figures stored when the month's reports were first made (JSON), if any.
+    pub fn report_figures(&self, bulan: Bulan) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT angka FROM laporan_angka WHERE bulan = ?1",
+                params![bulan.to_string()],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Keeps the month's figures as first made; a second call leaves the first.
+    pub fn keep_report_figures(
+        &mut self,
+        bulan: Bulan,
+        angka: &str,
+        at: DateTime<FixedOffset>,
+    ) -> Result<()> {
+        self.conn.execute(
+            "INSERT OR IGNORE INTO laporan_angka (bulan, angka, dibuat) VALUES (?1, ?2, ?3)",
+            params![bulan.to_string(), angka, ts(&at)],
+        )?;
+        Ok(())
     }
 }

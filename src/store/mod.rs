@@ -53,6 +53,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0008_sesi.sql"),
     include_str!("migrations/0009_waktu_utc.sql"),
     include_str!("migrations/0010_nomor_ditemukan.sql"),
+    include_str!("migrations/0011_laporan_angka.sql"),
 ];
 
 /// The schema version this program writes.
@@ -177,7 +178,61 @@ impl Register {
     /// Opens (creating if needed) the database at `path`, in WAL mode, and brings its
     /// schema up to date; times are read back in `tz`, the office's zone. Refuses a
     /// database from a newer program.
+    ///
+    /// A database that exists but cannot be written (read-only media, a restored copy
+    /// without write permission) is opened for reading only, so that looking things up
+    /// and `periksa` still work; every write then fails as read-only (exit code 3).
     pub fn open(path: &Path, tz: Tz) -> Result<Register> {
+        match Register::open_writable(path, tz) {
+            Err(e) if path.is_file() && (e.cannot_write() || is_permission(&e)) => {
+                Register::open_read_only(path, tz).map_err(|_| e)
+            }
+            r => r,
+        }
+    }
+
+    /// Whether this register was opened for reading only.
+    pub fn read_only(&self) -> bool {
+        self.conn.is_readonly(c"main").unwrap_or(false)
+    }
+
+    fn open_read_only(path: &Path, tz: Tz) -> Result<Register> {
+        use rusqlite::OpenFlags as F;
+        let flags = F::SQLITE_OPEN_READ_ONLY | F::SQLITE_OPEN_URI | F::SQLITE_OPEN_NO_MUTEX;
+        // A WAL database needs its `-shm` file; where none exists and none can be made
+        // (a read-only folder), SQLite reads the file as immutable: nothing here writes.
+        let mut last = None;
+        for mode in ["mode=ro", "immutable=1"] {
+            let uri = format!("file:{}?{mode}", uri_path(path));
+            let conn = match Connection::open_with_flags(&uri, flags) {
+                Ok(c) => c,
+                Err(e) => {
+                    last = Some(e.into());
+                    continue;
+                }
+            };
+            match conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0)) {
+                Ok(found) if found == SCHEMA_VERSION => return Ok(Register { conn, tz }),
+                Ok(found) if found > SCHEMA_VERSION => {
+                    return Err(RegisterError::NewerSchema {
+                        found,
+                        known: SCHEMA_VERSION,
+                    });
+                }
+                // An older schema cannot be brought up to date without writing.
+                Ok(_) => {
+                    return Err(RegisterError::Sqlite(rusqlite::Error::SqliteFailure(
+                        rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_READONLY),
+                        None,
+                    )));
+                }
+                Err(e) => last = Some(e.into()),
+            }
+        }
+        Err(last.expect("tried at least once"))
+    }
+
+    fn open_writable(path: &Path, tz: Tz) -> Result<Register> {
         files::touch_private(path).map_err(|e| RegisterError::Io(path.display().to_string(), e))?;
         let mut conn = Connection::open(path)?;
         // Writers queue behind each other instead of failing with "database is locked".
@@ -199,6 +254,28 @@ impl Register {
             .conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))?)
     }
+}
+
+/// A file the program may not write (its permissions, or read-only media).
+fn is_permission(e: &RegisterError) -> bool {
+    matches!(e, RegisterError::Io(_, io) if matches!(
+        io.kind(),
+        std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem
+    ))
+}
+
+/// A path as SQLite's URI syntax wants it: `?`, `#`, `%` and other bytes escaped.
+fn uri_path(path: &Path) -> String {
+    use std::os::unix::ffi::OsStrExt;
+    let mut out = String::new();
+    for &b in path.as_os_str().as_bytes() {
+        if b.is_ascii_alphanumeric() || b"/-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 fn is_unique_violation(e: &rusqlite::Error) -> bool {

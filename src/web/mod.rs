@@ -630,6 +630,13 @@ async fn laporan_buat(
                     StatusCode::UNPROCESSABLE_ENTITY,
                     &format!("Bulan {b} belum terjadi."),
                 ),
+                crate::services::laporan::LaporanError::BelumSelesai(b) => gagal(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    &format!(
+                        "Bulan {b} belum selesai. Laporan sebulan dibuat sesudah bulan itu \
+                         berakhir, agar semua surat bulan itu termasuk."
+                    ),
+                ),
                 e => internal(e),
             },
         )?;

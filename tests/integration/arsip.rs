@@ -262,3 +262,124 @@ fn a_reprint_never_replaces_the_archived_letter() {
     ws.ok(&["surat", "1", "--keluar", copy.to_str().unwrap()]);
     assert_eq!(std::fs::read(&copy).unwrap(), issued);
 }
+
+/// Makes everything under `root` read-only, and when the suite runs as root (where
+/// permissions are not enforced), hands it to `nobody` so that a child run as `nobody`
+/// meets them. Returns the user to run as, if any.
+fn make_read_only(root: &Path) -> Option<u32> {
+    use std::os::unix::fs::PermissionsExt;
+    let as_nobody = running_as_root().then_some(65534u32);
+    fn walk(d: &Path, f: &mut dyn FnMut(&Path, bool)) {
+        for e in std::fs::read_dir(d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(&p, f);
+                f(&p, true);
+            } else {
+                f(&p, false);
+            }
+        }
+    }
+    walk(root, &mut |p, dir| {
+        if let Some(u) = as_nobody {
+            std::os::unix::fs::chown(p, Some(u), Some(u)).unwrap();
+        }
+        let mode = if dir { 0o500 } else { 0o400 };
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).unwrap();
+    });
+    if let Some(u) = as_nobody {
+        std::os::unix::fs::chown(root, Some(u), Some(u)).unwrap();
+    }
+    std::fs::set_permissions(root, std::fs::Permissions::from_mode(0o500)).unwrap();
+    as_nobody
+}
+
+/// Whether this process runs as root: the owner of a file it has just made.
+fn running_as_root() -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let f = tempfile::NamedTempFile::new().unwrap();
+    f.as_file().metadata().unwrap().uid() == 0
+}
+
+#[test]
+fn a_read_only_workspace_is_still_read_and_refuses_writes_with_exit_3() {
+    use std::os::unix::process::CommandExt;
+    let ws = Ws::init();
+    ws.baru("Siti Aminah");
+    let s = issue(&ws, "1", &[]);
+    let letter = ws.dir.join(s["surat"]["berkas"].as_str().unwrap());
+    // A leftover of a killed write, which `periksa` would otherwise remove.
+    let leftover = letter.with_file_name(".sisa.pdf.4242.tmp");
+    std::fs::write(&leftover, b"%PDF-").unwrap();
+    // The program itself must be reachable by the user it runs as.
+    let tmp = tempfile::TempDir::new().unwrap();
+    let bin = tmp.path().join("kelurahan");
+    std::fs::copy(crate::BIN, &bin).unwrap();
+    let db = ws.dir.join("kelurahan.db");
+    let before = std::fs::read(&db).unwrap();
+    let root = ws.dir.parent().unwrap().to_path_buf();
+    let user = make_read_only(&root);
+    if let Some(u) = user {
+        std::os::unix::fs::chown(tmp.path(), Some(u), Some(u)).unwrap();
+    }
+    let run = |args: &[&str]| {
+        let mut c = std::process::Command::new(&bin);
+        c.arg("--dir").arg(&ws.dir).args(args);
+        if let Some(u) = user {
+            c.uid(u).gid(u);
+        }
+        c.output().unwrap()
+    };
+    let ok = |args: &[&str]| {
+        let out = run(args);
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let list: serde_json::Value =
+        serde_json::from_str(&ok(&["permohonan", "daftar", "--format", "json"])).unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    assert!(ok(&["permohonan", "lihat", "1"]).contains("Siti Aminah"));
+    assert!(ok(&["verifikasi", letter.to_str().unwrap()]).contains("SAH"));
+    // `periksa` reads everything, changes nothing, and names the leftover it could not
+    // remove (exit 1: something to mend).
+    let out = run(&["periksa"]);
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains("hanya dapat dibaca") && said.contains(".sisa.pdf.4242.tmp"),
+        "{said}"
+    );
+    assert!(leftover.exists());
+    // A write is refused as read-only (exit 3), said once, in Indonesian.
+    let out = run(&[
+        "permohonan",
+        "baru",
+        "--jenis",
+        "sktm",
+        "--nama",
+        "Budi",
+        "--nik",
+        crate::NIK_L,
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert!(err.contains("hanya dapat dibaca"), "{err}");
+    assert!(
+        !err.contains("Error code"),
+        "SQLite's English is not repeated: {err}"
+    );
+    assert_eq!(
+        std::fs::read(&db).unwrap(),
+        before,
+        "the database is unchanged"
+    );
+    // Hand it back, so that the temporary folder can be removed.
+    let _ = std::process::Command::new("chmod")
+        .args(["-R", "u+w"])
+        .arg(&root)
+        .status();
+}

@@ -715,3 +715,180 @@ fn a_sparse_sheet_and_a_zip_bomb_are_refused_without_eating_memory() {
     println!("zip bomb refused, peak {peak_kb} kB");
     assert_eq!(ws.snapshot(), serde_json::json!([]), "nothing imported");
 }
+
+/// An Excel 97-2003 workbook made here byte by byte (an OLE compound file holding a
+/// BIFF8 `Workbook` stream with one sheet `Register`), text in every given cell.
+pub fn xls_with(cells: &[(u16, u16, &str)]) -> Vec<u8> {
+    fn rec(out: &mut Vec<u8>, typ: u16, data: &[u8]) {
+        out.extend_from_slice(&typ.to_le_bytes());
+        out.extend_from_slice(&(data.len() as u16).to_le_bytes());
+        out.extend_from_slice(data);
+    }
+    let bof = |dt: u16| {
+        let mut d = vec![0u8; 16];
+        d[0..2].copy_from_slice(&0x0600u16.to_le_bytes());
+        d[2..4].copy_from_slice(&dt.to_le_bytes());
+        d
+    };
+    let name = "Register";
+    let mut globals = Vec::new();
+    rec(&mut globals, 0x0809, &bof(0x0005));
+    rec(&mut globals, 0x0042, &1200u16.to_le_bytes());
+    // Padding the stream past 4096 bytes keeps it out of the mini stream.
+    rec(&mut globals, 0x00EB, &vec![0u8; 4200]);
+    let boundsheet_at = globals.len();
+    let mut bs = vec![0u8; 6];
+    bs.extend_from_slice(&[name.len() as u8, 0]);
+    bs.extend_from_slice(name.as_bytes());
+    rec(&mut globals, 0x0085, &bs);
+    rec(&mut globals, 0x000A, &[]);
+    let sheet_at = globals.len() as u32;
+    globals[boundsheet_at + 4..boundsheet_at + 8].copy_from_slice(&sheet_at.to_le_bytes());
+    let mut s = globals;
+    rec(&mut s, 0x0809, &bof(0x0010));
+    let (rows, cols) = cells.iter().fold((0u32, 0u16), |(r, c), x| {
+        (r.max(x.0 as u32 + 1), c.max(x.1 + 1))
+    });
+    let mut dim = Vec::new();
+    dim.extend_from_slice(&0u32.to_le_bytes());
+    dim.extend_from_slice(&rows.to_le_bytes());
+    dim.extend_from_slice(&0u16.to_le_bytes());
+    dim.extend_from_slice(&cols.to_le_bytes());
+    dim.extend_from_slice(&0u16.to_le_bytes());
+    rec(&mut s, 0x0200, &dim);
+    for (r, c, text) in cells {
+        let mut d = Vec::new();
+        d.extend_from_slice(&r.to_le_bytes());
+        d.extend_from_slice(&c.to_le_bytes());
+        d.extend_from_slice(&0u16.to_le_bytes());
+        d.extend_from_slice(&(text.len() as u16).to_le_bytes());
+        d.push(0);
+        d.extend_from_slice(text.as_bytes());
+        rec(&mut s, 0x0204, &d);
+    }
+    rec(&mut s, 0x000A, &[]);
+
+    // The container: header, one FAT sector (0), the directory (1), the stream (2..).
+    let sectors = s.len().div_ceil(512);
+    assert!(sectors + 2 <= 128, "one FAT sector");
+    let mut file = vec![0u8; 512];
+    file[0..8].copy_from_slice(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
+    let put16 =
+        |f: &mut Vec<u8>, at: usize, v: u16| f[at..at + 2].copy_from_slice(&v.to_le_bytes());
+    let put32 =
+        |f: &mut Vec<u8>, at: usize, v: u32| f[at..at + 4].copy_from_slice(&v.to_le_bytes());
+    put16(&mut file, 0x18, 0x003E);
+    put16(&mut file, 0x1A, 3);
+    put16(&mut file, 0x1C, 0xFFFE);
+    put16(&mut file, 0x1E, 9);
+    put16(&mut file, 0x20, 6);
+    put32(&mut file, 0x2C, 1);
+    put32(&mut file, 0x30, 1);
+    put32(&mut file, 0x38, 4096);
+    put32(&mut file, 0x3C, 0xFFFF_FFFE);
+    put32(&mut file, 0x44, 0xFFFF_FFFE);
+    put32(&mut file, 0x4C, 0);
+    for i in 1..109 {
+        put32(&mut file, 0x4C + i * 4, 0xFFFF_FFFF);
+    }
+    let mut fat = vec![0xFFFF_FFFFu32; 128];
+    fat[0] = 0xFFFF_FFFD;
+    fat[1] = 0xFFFF_FFFE;
+    for i in 0..sectors {
+        fat[2 + i] = if i + 1 == sectors {
+            0xFFFF_FFFE
+        } else {
+            (3 + i) as u32
+        };
+    }
+    file.extend(fat.iter().flat_map(|v| v.to_le_bytes()));
+    let entry = |name: &str, typ: u8, child: u32, start: u32, size: u32| {
+        let mut e = vec![0u8; 128];
+        let units: Vec<u16> = name.encode_utf16().collect();
+        for (i, u) in units.iter().enumerate() {
+            e[i * 2..i * 2 + 2].copy_from_slice(&u.to_le_bytes());
+        }
+        e[64..66].copy_from_slice(&(((units.len() + 1) * 2) as u16).to_le_bytes());
+        e[66] = typ;
+        e[67] = 1;
+        e[68..72].copy_from_slice(&0xFFFF_FFFFu32.to_le_bytes());
+        e[72..76].copy_from_slice(&0xFFFF_FFFFu32.to_le_bytes());
+        e[76..80].copy_from_slice(&child.to_le_bytes());
+        e[116..120].copy_from_slice(&start.to_le_bytes());
+        e[120..124].copy_from_slice(&size.to_le_bytes());
+        e
+    };
+    file.extend(entry("Root Entry", 5, 1, 0xFFFF_FFFE, 0));
+    file.extend(entry("Workbook", 2, 0xFFFF_FFFF, 2, s.len() as u32));
+    file.extend(vec![0u8; 256]);
+    s.resize(sectors * 512, 0);
+    file.extend(s);
+    file
+}
+
+/// An Excel 97-2003 file is read whole by calamine as it opens: one cell at A1 and one
+/// at IV65536 (the last cell an .xls has) would make a grid of 16.7 million cells, a
+/// gigabyte. Refused by its span before calamine sees it; a small one made the same way
+/// imports.
+#[test]
+fn a_sparse_xls_is_refused_without_eating_memory_and_a_small_one_imports() {
+    let ws = Ws::init();
+    let tmp = tempfile::TempDir::new().unwrap();
+    let header: [(u16, u16, &str); 5] = [
+        (0, 0, "No"),
+        (0, 1, "Tanggal"),
+        (0, 2, "Nama"),
+        (0, 3, "NIK"),
+        (0, 4, "Jenis Surat"),
+    ];
+    let mut small = header.to_vec();
+    small.extend([
+        (1, 0, "1"),
+        (1, 1, "2022-01-05"),
+        (1, 2, "Siti Aminah"),
+        (1, 3, crate::NIK_P),
+        (1, 4, "SKTM"),
+    ]);
+    let ok = tmp.path().join("kecil.xls");
+    std::fs::write(&ok, xls_with(&small)).unwrap();
+    let v = ws.json(&["impor", ok.to_str().unwrap(), "--uji"]);
+    assert_eq!(v["jumlah"]["dibaca"], 1, "{v}");
+    assert_eq!(v["jumlah"]["diimpor"], 1, "{v}");
+
+    let mut sparse = header.to_vec();
+    sparse.push((65535, 255, "x"));
+    let far = tmp.path().join("jarang.xls");
+    std::fs::write(&far, xls_with(&sparse)).unwrap();
+    let (out, peak_kb) = impor_watched(&ws, &far);
+    let err = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("lembar Register memakai sel sampai IV65536") && err.contains("jauh di luar"),
+        "{err}"
+    );
+    assert!(peak_kb < 500 * 1024, "peak {peak_kb} kB");
+    println!("sparse xls refused, peak {peak_kb} kB");
+    assert_eq!(ws.snapshot(), serde_json::json!([]), "nothing imported");
+}
+
+/// The size check reads a real Excel 97-2003 file (written by another program) through:
+/// every sheet counted, the widest named.
+#[test]
+fn the_xls_size_check_reads_a_real_workbook() {
+    let bytes = std::fs::read(fixture("register-2022.xls")).unwrap();
+    let l = kelurahan::paper::import::xls::luas(&bytes)
+        .expect("an OLE file")
+        .expect("readable");
+    // Its widest sheet, Januari, reaches H41.
+    assert_eq!(l.lembar, "Januari", "{l:?}");
+    assert_eq!(l.terjauh, Some((40, 7)), "{l:?}");
+    assert!(l.sel > 328 && l.sel < 1_000, "{l:?}");
+    assert!(kelurahan::paper::import::xls::luas(b"not an OLE file").is_none());
+    let mut cut = bytes.clone();
+    cut.truncate(600);
+    assert!(kelurahan::paper::import::xls::luas(&cut).unwrap().is_err());
+}

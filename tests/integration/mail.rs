@@ -69,6 +69,7 @@ impl Server {
 
 /// A workspace set to send through `server`, with one letter issued this month.
 fn workspace(server: &Server, keamanan: &str) -> (Ws, String) {
+    crate::during_report_month();
     let ws = Ws::init();
     let profile = ws.dir.join("kelurahan.toml");
     let text = std::fs::read_to_string(&profile)
@@ -93,6 +94,7 @@ fn workspace(server: &Server, keamanan: &str) -> (Ws, String) {
     ws.baru("Siti Aminah");
     let p = issue(&ws, "1", &[]);
     let bulan = p["tanggal"].as_str().unwrap()[0..7].to_string();
+    crate::report_month_over();
     (ws, bulan)
 }
 
@@ -340,10 +342,12 @@ fn plaintext_auth_to_a_remote_host_is_refused_before_connecting() {
 
 #[test]
 fn the_file_transport_writes_eml_and_too_large_mail_is_refused() {
+    crate::during_report_month();
     let ws = Ws::init();
     ws.baru("Siti Aminah");
     let p = issue(&ws, "1", &[]);
     let bulan = p["tanggal"].as_str().unwrap()[0..7].to_string();
+    crate::report_month_over();
     let made = ws.json(&["laporan", "bulanan", "--bulan", &bulan, "--kirim"]);
     assert_eq!(made["surel"]["pengiriman"]["terkirim"], 1);
     let eml: Vec<PathBuf> = std::fs::read_dir(ws.dir.join("output/outbox"))
@@ -373,8 +377,10 @@ fn the_file_transport_writes_eml_and_too_large_mail_is_refused() {
         .unwrap()
         .replace("batas_mb = 20", "batas_mb = 0");
     std::fs::write(&profile, text).unwrap();
+    crate::during_report_month();
     ws2.baru("Siti Aminah");
     issue(&ws2, "1", &[]);
+    crate::report_month_over();
     let err = ws2.fails(1, &["laporan", "bulanan", "--bulan", &bulan, "--kirim"]);
     assert!(
         err.contains("surel terlalu besar") && err.contains("batas_mb"),

@@ -59,6 +59,16 @@ pub fn set_clock(rfc3339: &str) {
     CLOCK.with(|c| *c.borrow_mut() = Some(rfc3339.to_string()));
 }
 
+/// A month's reports are made once the month is over. A test about them does its work on
+/// a day of a fixed month (`REPORT_MONTH`) and then moves the clock to the 1st of the next.
+pub const REPORT_MONTH: &str = "2026-11";
+pub fn during_report_month() {
+    set_clock("2026-11-16T10:00:00+07:00");
+}
+pub fn report_month_over() {
+    set_clock("2026-12-01T08:00:00+07:00");
+}
+
 pub fn kelurahan(dir: &Path, args: &[&str]) -> Output {
     bin()
         .arg("--dir")

@@ -4,13 +4,164 @@
 use crate::Ws;
 use crate::letters::{issue, pdf_text};
 
+fn pages(path: &std::path::Path) -> usize {
+    lopdf::Document::load(path).expect("PDF").get_pages().len()
+}
+
+fn files_of(made: &serde_json::Value) -> Vec<std::path::PathBuf> {
+    made["berkas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b.as_str().unwrap().into())
+        .collect()
+}
+
+#[test]
+fn a_month_is_reported_once_it_is_over_and_a_draft_moves_nothing() {
+    crate::during_report_month();
+    let ws = Ws::init();
+    ws.baru("Siti Aminah");
+    issue(&ws, "1", &[]);
+    let before = ws.snapshot();
+
+    // The month is still running: refused with a usage error, nothing written.
+    let err = ws.fails(2, &["laporan", "bulanan", "--bulan", crate::REPORT_MONTH]);
+    assert!(
+        err.contains("November 2026 belum selesai") && err.contains("--sementara"),
+        "{err}"
+    );
+    assert!(
+        !ws.dir
+            .join("output/laporan")
+            .join(crate::REPORT_MONTH)
+            .exists()
+    );
+    assert_eq!(ws.snapshot(), before);
+    // --kirim with a draft is refused before anything happens.
+    ws.fails(2, &["laporan", "bulanan", "--sementara", "--kirim"]);
+
+    // A draft of the running month: marked on every page, records and moves nothing.
+    let draft = ws.json(&["laporan", "bulanan", "--sementara"]);
+    assert_eq!(draft["sementara"], true);
+    assert_eq!(draft["bulan"], crate::REPORT_MONTH);
+    let files = files_of(&draft);
+    assert_eq!(files.len(), 3);
+    for f in &files {
+        assert!(
+            f.starts_with(ws.dir.join("output/laporan/sementara"))
+                && f.to_string_lossy().contains("-sementara."),
+            "{}",
+            f.display()
+        );
+    }
+    for pdf in &files[..2] {
+        let text = pdf_text(pdf);
+        assert_eq!(
+            text.matches("SEMENTARA — rancangan, belum dilaporkan")
+                .count(),
+            pages(pdf),
+            "every page of {} is marked: {text}",
+            pdf.display()
+        );
+        assert!(!text.contains("dicatat dilaporkan kepada"), "{text}");
+    }
+    assert_eq!(ws.snapshot(), before, "a draft moves no request");
+    let made: i64 = ws
+        .db()
+        .query_row("SELECT COUNT(*) FROM laporan", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(made, 0, "a draft records no report");
+    // A month not yet begun has no draft either.
+    ws.fails(
+        2,
+        &["laporan", "bulanan", "--sementara", "--bulan", "2027-01"],
+    );
+}
+
+#[test]
+fn a_report_moves_the_letters_dated_in_its_month_and_a_rerun_is_byte_identical() {
+    // October: two requests; one gets its letter in October, one only in November.
+    crate::set_clock("2026-10-20T10:00:00+07:00");
+    let ws = Ws::init();
+    ws.baru("Siti Aminah");
+    ws.baru("Budi Santoso");
+    issue(&ws, "1", &[]);
+    ws.to_koordinator("2");
+    // November: the October request's letter, and a November request issued too.
+    crate::during_report_month();
+    ws.ok(&[
+        "permohonan",
+        "lanjut",
+        "2",
+        "--peran",
+        "koordinator",
+        "--oleh",
+        "Rina",
+    ]);
+    ws.baru("Citra Lestari");
+    issue(&ws, "3", &[]);
+    ws.baru("Dedi Kurniawan");
+
+    crate::report_month_over();
+    let oct = ws.json(&["laporan", "bulanan", "--bulan", "2026-10"]);
+    assert_eq!(oct["ke_seklur"], 1, "only the letter dated in October");
+    let tahap = |id: &str| ws.json(&["permohonan", "lihat", id])["tahap"].clone();
+    assert_eq!(tahap("1"), "dilaporkan_ke_lurah");
+    assert_eq!(tahap("2"), "ditindaklanjuti");
+
+    let nov = ws.json(&["laporan", "bulanan", "--bulan", crate::REPORT_MONTH]);
+    assert_eq!(nov["ke_seklur"], 2, "both letters dated in November");
+    assert_eq!(nov["ke_lurah"], 2);
+    assert_eq!(tahap("2"), "dilaporkan_ke_lurah");
+    assert_eq!(tahap("3"), "dilaporkan_ke_lurah");
+    let files = files_of(&nov);
+    let bytes: Vec<Vec<u8>> = files.iter().map(|f| std::fs::read(f).unwrap()).collect();
+    let text = pdf_text(&files[0]);
+    assert!(
+        text.contains("Dengan laporan ini, 2 permohonan yang suratnya bertanggal bulan November 2026 dicatat dilaporkan kepada Sekretaris Lurah"),
+        "{text}"
+    );
+    assert!(
+        pdf_text(&files[1]).contains("Dengan rekap ini, 2 permohonan"),
+        "the recap states what it moved"
+    );
+
+    // December: the open November request gets its letter, a December one too. The
+    // November report, made again, moves nothing and prints the same bytes, even with
+    // its files removed first.
+    crate::set_clock("2026-12-03T09:00:00+07:00");
+    issue(&ws, "4", &[]);
+    ws.baru("Eka Putri");
+    issue(&ws, "5", &[]);
+    for f in &files[..2] {
+        std::fs::remove_file(f).unwrap();
+    }
+    let before = ws.snapshot();
+    let again = ws.json(&["laporan", "bulanan", "--bulan", crate::REPORT_MONTH]);
+    assert_eq!(again["ke_seklur"], 0);
+    assert_eq!(again["ke_lurah"], 0);
+    assert_eq!(ws.snapshot(), before, "a rerun moves nothing");
+    for (f, b) in files.iter().zip(&bytes) {
+        assert!(
+            std::fs::read(f).unwrap() == *b,
+            "{} differs on a rerun",
+            f.display()
+        );
+    }
+    assert_eq!(tahap("4"), "ditindaklanjuti", "its letter is December's");
+}
+
 #[test]
 fn the_monthly_reports_move_requests_once_and_print_the_same_twice() {
+    crate::during_report_month();
     let ws = Ws::init();
     ws.baru("Siti Aminah");
     ws.baru("Budi Santoso");
     let p = issue(&ws, "1", &[]);
     let bulan = &p["tanggal"].as_str().unwrap()[0..7];
+    assert_eq!(bulan, crate::REPORT_MONTH);
+    crate::report_month_over();
     let first = ws.json(&["laporan", "bulanan", "--bulan", bulan]);
     assert_eq!(first["ke_seklur"], 1);
     assert_eq!(first["ke_lurah"], 1);
@@ -89,6 +240,7 @@ fn cell(range: &calamine::Range<calamine::Data>, row: u32, col: u32) -> calamine
 #[test]
 fn the_workbooks_read_back_with_calamine() {
     use calamine::{Data, Reader, open_workbook_auto};
+    crate::during_report_month();
     let ws = Ws::init();
     let p = ws.json(&[
         "permohonan",
@@ -111,6 +263,7 @@ fn the_workbooks_read_back_with_calamine() {
     issue(&ws, "1", &[]);
     let tanggal = p["tanggal"].as_str().unwrap().to_string();
     let bulan = &tanggal[0..7];
+    crate::report_month_over();
     let made = ws.json(&["laporan", "bulanan", "--bulan", bulan]);
     let xlsx = made["berkas"]
         .as_array()

@@ -55,10 +55,12 @@ fn a_bad_schedule_file_is_named_with_its_field() {
 
 #[test]
 fn a_monthly_report_job_runs_once_per_month() {
+    crate::during_report_month();
     let ws = Ws::init();
     ws.baru("Siti Aminah");
     let p = issue(&ws, "1", &[]);
     let bulan = p["tanggal"].as_str().unwrap()[0..7].to_string();
+    crate::report_month_over();
     let first = ws.json(&[
         "jadwal",
         "jalankan",
@@ -109,6 +111,24 @@ fn a_monthly_report_job_runs_once_per_month() {
         ],
     );
     assert!(err.contains("TAHUN-BULAN"), "{err}");
+    // The month still running: refused before a run is claimed, nothing mailed.
+    let err = ws.fails(
+        2,
+        &[
+            "jadwal",
+            "jalankan",
+            "--tugas",
+            "laporan-bulanan",
+            "--periode",
+            "2026-12",
+        ],
+    );
+    assert!(err.contains("Desember 2026 belum selesai"), "{err}");
+    let runs: i64 = ws
+        .db()
+        .query_row("SELECT COUNT(*) FROM jalan", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(runs, 1, "no run claimed for it");
 }
 
 #[test]
@@ -229,10 +249,12 @@ fn the_service_catches_up_and_stops_cleanly_on_sigterm() {
 
 #[test]
 fn a_failed_run_is_recorded_mailed_and_retried_by_hand_truthfully() {
+    crate::during_report_month();
     let ws = Ws::init();
     ws.baru("Siti Aminah");
     let p = issue(&ws, "1", &[]);
     let bulan = p["tanggal"].as_str().unwrap()[0..7].to_string();
+    crate::report_month_over();
     let dir = ws.dir.join("typst-templates/laporan");
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(

@@ -732,13 +732,17 @@ async fn forms_print_blank_and_filled_from_the_page() {
 
 #[tokio::test]
 async fn the_coordinator_makes_the_months_reports_and_anyone_downloads_them() {
+    crate::during_report_month();
     let ws = Ws::init();
     let p = ws.baru("Siti Aminah");
     let id = p["id"].as_i64().unwrap().to_string();
     crate::letters::issue(&ws, &id, &[]);
     account(&ws, "Andi Koordinator", "koordinator", "sandi-koor-0001");
     account(&ws, "Bu Lurah", "lurah", "sandi-lurah-001");
-    let app = App::new(ws.dir.clone());
+    crate::report_month_over();
+    let app = App::with_clock(ws.dir.clone(), || {
+        chrono::DateTime::parse_from_rfc3339("2026-12-01T08:00:00+07:00").unwrap()
+    });
     let koor = login(&app, "Andi Koordinator", "sandi-koor-0001").await;
     let lurah = login(&app, "Bu Lurah", "sandi-lurah-001").await;
     let bulan = p["tanggal"].as_str().unwrap()[..7].to_string();
@@ -769,6 +773,18 @@ async fn the_coordinator_makes_the_months_reports_and_anyone_downloads_them() {
     )
     .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // The month still running is not reported yet.
+    let res = send(
+        &app,
+        post(
+            "/laporan/buat",
+            Some(&koor),
+            &[("csrf", &csrf_of(&page)), ("bulan", "2026-12")],
+        ),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("belum selesai"), "{}", res.body);
     let res = send(
         &app,
         post(
@@ -1058,4 +1074,50 @@ async fn cookies_are_secure_behind_a_tls_proxy() {
         .unwrap();
     let tls = send(&app, req).await;
     assert!(tls.cookies[0].ends_with("; Secure"), "{:?}", tls.cookies);
+}
+
+/// The server survives every upload: a sheet with a cell at XFD1048576 and an .xls with
+/// one at IV65536 are refused by their span, in words, and the next page still answers.
+#[tokio::test]
+async fn a_sparse_spreadsheet_upload_is_refused_and_the_server_goes_on() {
+    let ws = Ws::init();
+    account(&ws, "Pak Admin", "admin", "sandi-admin-001");
+    let app = App::new(ws.dir.clone());
+    let admin = login(&app, "Pak Admin", "sandi-admin-001").await;
+    let page = send(&app, get("/impor", Some(&admin))).await.body;
+    let csrf = csrf_of(&page);
+
+    let tmp = tempfile::TempDir::new().unwrap();
+    let xlsx = tmp.path().join("jarang.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let sheet = wb.add_worksheet();
+    sheet.write_string(0, 0, "Nama").unwrap();
+    sheet.write_string(1_048_575, 16_383, "x").unwrap();
+    wb.save(&xlsx).unwrap();
+    let xls = crate::import::xls_with(&[(0, 0, "Nama"), (65535, 255, "x")]);
+    let (kind, body) = multipart(
+        &csrf,
+        &[
+            ("jarang.xlsx", std::fs::read(&xlsx).unwrap()),
+            ("jarang.xls", xls),
+        ],
+    );
+    let res = send(
+        &app,
+        Request::post("/impor/uji")
+            .header(header::COOKIE, &admin)
+            .header(header::CONTENT_TYPE, kind)
+            .body(Body::from(body))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert!(
+        res.body.contains("XFD1048576") && res.body.contains("IV65536"),
+        "both refused by their span: {}",
+        res.body
+    );
+    let again = send(&app, get("/impor", Some(&admin))).await;
+    assert_eq!(again.status, StatusCode::OK);
+    assert_eq!(ws.snapshot(), serde_json::json!([]));
 }

@@ -8,6 +8,7 @@ pub mod peta;
 pub mod read;
 pub mod sheet;
 pub mod value;
+pub mod xls;
 
 use std::collections::BTreeMap;
 use std::io::IsTerminal;

@@ -272,6 +272,22 @@ fn guard_zip(bytes: &[u8]) -> Result<(), Refusal> {
     Ok(())
 }
 
+/// Sizes an `.xls` before calamine reads all its sheets into grids (see `xls`).
+fn guard_xls(bytes: &[u8]) -> Result<(), Refusal> {
+    match super::xls::luas(bytes) {
+        None => Ok(()),
+        Some(Err(sebab)) => Err(Refusal::Broken {
+            lembar: None,
+            sebab: format!("xls: {sebab}"),
+        }),
+        Some(Ok(l)) if l.sel > MAX_AREA => Err(Refusal::TooWide {
+            bagian: l.lembar,
+            sel: l.terjauh.map_or("?".into(), super::xls::nama_sel),
+        }),
+        Some(Ok(_)) => Ok(()),
+    }
+}
+
 /// The farthest row and column a sheet names, in its dimension and in its cells.
 #[derive(Default)]
 struct Span {
@@ -368,8 +384,9 @@ impl std::io::Read for Counted<'_> {
 /// Reads the whole workbook, every sheet, or refuses it.
 pub fn read(bytes: Vec<u8>) -> Result<Buku, Refusal> {
     let kind = sniff(&bytes)?;
-    if matches!(kind, Kind::Zip) {
-        guard_zip(&bytes)?;
+    match kind {
+        Kind::Zip => guard_zip(&bytes)?,
+        Kind::Ole => guard_xls(&bytes)?,
     }
     // calamine gives the merged areas of xls and xlsx; those of ods are read here.
     let mut ods_merges: HashMap<String, Vec<calamine::Dimensions>> = HashMap::new();
