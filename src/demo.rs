@@ -581,6 +581,7 @@ fn plan(ws: &Workspace, tz: Tz, dari: NaiveDate, opts: &DemoOptions) -> Vec<Plan
             )),
             alamat: Some(format!("{} No. {}", rng.pick(JALAN), rng.range(1, 120))),
             rt: Some(rng.range(1, 40).to_string()),
+            rw: Some(rng.range(1, 9).to_string()),
             telepon: Some(format!("08{}", rng.range(1_100_000_000, 1_399_999_999))),
             kanal: Some(if kanal_wa { "whatsapp" } else { "langsung" }.into()),
             tanggal: Some(day.to_string()),
@@ -667,6 +668,11 @@ fn plan(ws: &Workspace, tz: Tz, dari: NaiveDate, opts: &DemoOptions) -> Vec<Plan
                     TipeIsian::Angka => "1".into(),
                     TipeIsian::Nik => nik(&mut rng, lahir, perempuan, "157109"),
                     TipeIsian::Teks => "Contoh".into(),
+                    t => t
+                        .daftar()
+                        .and_then(|d| d.pilihan().next())
+                        .unwrap_or_default()
+                        .to_string(),
                 },
                 _ => continue,
             };

@@ -444,6 +444,9 @@ pub enum PermohonanCmd {
     Lihat(LihatArgs),
     /// Mencatat berkas persyaratan yang ada atau tidak ada (hanya pada tahap diajukan).
     Berkas(BerkasArgs),
+    /// Melengkapi atau membetulkan isian permohonan sebelum suratnya terbit; setiap
+    /// perubahan dicatat (siapa, kapan, dari apa menjadi apa).
+    Lengkapi(Box<LengkapiArgs>),
     /// Memajukan permohonan satu tahap sesuai SOP.
     Lanjut(LanjutArgs),
     /// Menolak permohonan dengan alasan (hanya sebelum tahap ditindaklanjuti).
@@ -492,6 +495,41 @@ pub struct BaruArgs {
     #[arg(long, value_name = "TANGGAL")]
     pub tanggal: Option<String>,
     /// Petugas yang mencatat. Bawaan: Operator di kelurahan.toml.
+    #[arg(long, value_name = "NAMA")]
+    pub oleh: Option<String>,
+    #[command(flatten)]
+    pub keluaran: Keluaran,
+}
+
+#[derive(Debug, Args)]
+pub struct LengkapiArgs {
+    /// Nomor register (0042/2026) atau id permohonan.
+    pub id: String,
+    /// Nomor Kartu Keluarga (16 angka).
+    #[arg(long, value_name = "KK")]
+    pub kk: Option<String>,
+    /// Alamat pemohon (jalan, nomor rumah).
+    #[arg(long)]
+    pub alamat: Option<String>,
+    /// Nomor RT.
+    #[arg(long)]
+    pub rt: Option<String>,
+    /// Nomor RW.
+    #[arg(long)]
+    pub rw: Option<String>,
+    /// Nomor telepon / WhatsApp pemohon.
+    #[arg(long)]
+    pub telepon: Option<String>,
+    /// Keperluan surat.
+    #[arg(long)]
+    pub keperluan: Option<String>,
+    /// Isian jenis surat, nama=nilai (boleh berulang).
+    #[arg(long, value_name = "NAMA=NILAI", num_args = 1..)]
+    pub isian: Vec<String>,
+    /// Tahap permohonan yang Anda lihat. Bawaan: tahapnya sekarang.
+    #[arg(long, value_name = "TAHAP", value_parser = tahap())]
+    pub dari: Option<Tahap>,
+    /// Petugas yang mengubah. Bawaan: Operator di kelurahan.toml.
     #[arg(long, value_name = "NAMA")]
     pub oleh: Option<String>,
     #[command(flatten)]

@@ -20,15 +20,48 @@ pub(super) fn run(out: &mut Out, dir: &Path, cmd: PermohonanCmd) -> Result<()> {
     let tz = ws.profil.tz();
     let now = calendar::now(tz);
     match cmd {
+        PermohonanCmd::Lengkapi(a) => {
+            let a = *a;
+            let id = reg.resolve(&a.id)?;
+            let p = reg.get(id)?;
+            let ubahan = permohonan::Ubahan {
+                alamat: a.alamat,
+                rt: a.rt,
+                rw: a.rw,
+                kk: a.kk,
+                telepon: a.telepon,
+                keperluan: a.keperluan,
+                isian: pairs(&a.isian)?,
+            };
+            let (baru, changes) = permohonan::ubah(&p, &ubahan, &ws.katalog, now.date_naive())?;
+            let oleh = a
+                .oleh
+                .unwrap_or_else(|| ws.profil.pejabat.operator.nama.clone());
+            let p = if changes.is_empty() {
+                p
+            } else {
+                reg.ubah(id, a.dari.unwrap_or(p.tahap), &baru, &changes, &oleh, now)?
+            };
+            if a.keluaran.json() {
+                let mut v = serde_json::to_value(&p).context("JSON")?;
+                v["perubahan"] = serde_json::to_value(&changes).context("JSON")?;
+                super::print_json(out, &v)?;
+            } else if changes.is_empty() {
+                writeln!(
+                    out,
+                    "Permohonan {}: tidak ada yang berubah.",
+                    p.nomor_register
+                )?;
+            } else {
+                writeln!(out, "Permohonan {} diubah:", p.nomor_register)?;
+                for c in &changes {
+                    writeln!(out, "  {}", show::perubahan(c))?;
+                }
+            }
+        }
         PermohonanCmd::Baru(a) => {
             let a = *a;
-            let mut isian = Vec::new();
-            for pair in &a.isian {
-                let (k, v) = pair.split_once('=').ok_or_else(|| {
-                    UsageError(format!("--isian `{pair}` harus ditulis NAMA=NILAI"))
-                })?;
-                isian.push((k.to_string(), v.to_string()));
-            }
+            let isian = pairs(&a.isian)?;
             let masukan = Masukan {
                 jenis: a.jenis,
                 nama: a.nama,
@@ -102,16 +135,19 @@ pub(super) fn run(out: &mut Out, dir: &Path, cmd: PermohonanCmd) -> Result<()> {
             let p = reg.get(reg.resolve(&a.id)?)?;
             let letter = reg.letter_of(p.id)?;
             let lama = reg.legacy_letter_of(p.id)?;
+            let perubahan = reg.changes_of(p.id)?;
             if a.keluaran.json() {
                 let mut v = serde_json::to_value(&p).context("JSON")?;
                 v["surat"] = serde_json::to_value(&letter).context("JSON")?;
                 v["surat_lama"] = serde_json::to_value(&lama).context("JSON")?;
+                v["perubahan"] = serde_json::to_value(&perubahan).context("JSON")?;
                 super::print_json(out, &v)?;
             } else {
                 out.text(&show::lihat(
                     &p,
                     letter.as_ref(),
                     lama.as_ref(),
+                    &perubahan,
                     &ws.katalog,
                     tz,
                 ))?;
@@ -201,4 +237,17 @@ pub(super) fn run(out: &mut Out, dir: &Path, cmd: PermohonanCmd) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// `--isian NAMA=NILAI` arguments as pairs.
+fn pairs(args: &[String]) -> Result<Vec<(String, String)>> {
+    args.iter()
+        .map(|pair| {
+            pair.split_once('=')
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .ok_or_else(|| {
+                    UsageError(format!("--isian `{pair}` harus ditulis NAMA=NILAI")).into()
+                })
+        })
+        .collect()
 }

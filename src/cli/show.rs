@@ -136,6 +136,7 @@ pub fn lihat(
     p: &Permohonan,
     surat: Option<&Surat>,
     lama: Option<&crate::domain::surat::SuratLama>,
+    perubahan: &[crate::store::PerubahanTercatat],
     katalog: &Katalog,
     tz: Tz,
 ) -> String {
@@ -237,6 +238,38 @@ pub fn lihat(
                 calendar::waktu(&b.waktu, tz),
                 b.oleh,
                 b.alasan
+            );
+        }
+    }
+    if !perubahan.is_empty() {
+        let _ = writeln!(o, "Perubahan isian:");
+        for c in perubahan {
+            let _ = writeln!(
+                o,
+                "  {}  oleh {}: {}",
+                calendar::waktu(&c.waktu, tz),
+                c.oleh,
+                self::perubahan(&c.perubahan)
+            );
+        }
+    }
+    if let Some(j) = jenis
+        && matches!(
+            p.tahap,
+            Tahap::Diajukan | Tahap::Diterima | Tahap::Diteruskan
+        )
+    {
+        let kurang = crate::services::surat::kurang(j, p);
+        if !kurang.is_empty() {
+            let _ = writeln!(
+                o,
+                "Belum dapat diterbitkan suratnya; yang kosong: {} (lengkapi dengan `kelurahan permohonan lengkapi {} ...`)",
+                kurang
+                    .iter()
+                    .map(|(_, label, how)| format!("{label} ({how})"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                p.nomor_register
             );
         }
     }
@@ -471,4 +504,14 @@ pub fn pengiriman(s: &crate::services::outbox::SendSummary) -> String {
         let _ = writeln!(o, "  {p}");
     }
     o
+}
+
+/// One changed field: `alamat: Jl. Lama → Jl. Baru`.
+pub fn perubahan(c: &crate::domain::permohonan::Perubahan) -> String {
+    format!(
+        "{}: {} → {}",
+        c.kolom,
+        c.lama.as_deref().unwrap_or("(kosong)"),
+        c.baru.as_deref().unwrap_or("(kosong)")
+    )
 }

@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::config::toml_file::{self, TomlError};
-use crate::domain::katalog::{BerkasSyarat, Isian, JenisSurat, Katalog, Persyaratan, TipeIsian};
+use crate::domain::katalog::{
+    BerkasSyarat, IDENTITAS_LUAR_ISIAN, Isian, JenisSurat, Katalog, Persyaratan, TipeIsian,
+};
 
 /// The catalog shipped in the program.
 pub const BUILTIN: &str = include_str!("../../typst-templates/katalog.toml");
@@ -55,6 +57,9 @@ struct RawJenis {
     persyaratan_bersyarat: Vec<String>,
     #[serde(default)]
     isian: Vec<RawIsian>,
+    /// Absent: every common identity field and the address with RT and RW, as the
+    /// identity table of a letter prints them.
+    identitas_wajib: Option<Vec<String>>,
 }
 
 fn one() -> u32 {
@@ -70,6 +75,7 @@ struct RawIsian {
     tipe: TipeIsian,
     #[serde(default)]
     wajib: bool,
+    bawaan: Option<String>,
 }
 
 /// The built-in catalog only.
@@ -220,6 +226,25 @@ pub fn from_sources(sources: &[(String, String)]) -> Result<Katalog, CatalogErro
                 isian.push(c.clone());
             }
         }
+        let identitas_wajib = match j.identitas_wajib {
+            Some(list) => {
+                for k in &list {
+                    let known = IDENTITAS_LUAR_ISIAN.iter().any(|x| x.0 == k)
+                        || common.iter().any(|c| &c.kunci == k);
+                    if !known {
+                        return Err(invalid(format!(
+                            "identitas_wajib `{k}` bukan isian umum atau alamat, rt, rw, kk, telepon"
+                        )));
+                    }
+                }
+                list
+            }
+            None => ["alamat", "rt", "rw"]
+                .into_iter()
+                .map(String::from)
+                .chain(common.iter().map(|c| c.kunci.clone()))
+                .collect(),
+        };
         jenis.push(JenisSurat {
             kode: j.kode,
             nama: j.nama,
@@ -229,6 +254,7 @@ pub fn from_sources(sources: &[(String, String)]) -> Result<Katalog, CatalogErro
             keperluan: j.keperluan,
             berkas,
             isian,
+            identitas_wajib,
         });
     }
     if jenis.is_empty() {
@@ -270,11 +296,20 @@ fn check_isian(f: RawIsian) -> Result<Isian, String> {
         .label
         .filter(|l| !l.trim().is_empty())
         .ok_or_else(|| format!("isian `{kunci}` tidak punya `label`"))?;
+    let bawaan = match (f.bawaan, f.tipe.daftar()) {
+        (Some(b), Some(d)) => Some(
+            d.cari(&b)
+                .map(str::to_string)
+                .map_err(|e| format!("bawaan: {e}"))?,
+        ),
+        (b, _) => b.filter(|b| !b.trim().is_empty()),
+    };
     Ok(Isian {
         kunci,
         label,
         tipe: f.tipe,
         wajib: f.wajib,
+        bawaan,
     })
 }
 

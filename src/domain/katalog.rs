@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::daftar::Daftar;
+
 /// A paper an applicant brings (`persyaratan`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -11,7 +13,8 @@ pub struct Persyaratan {
     pub nama: String,
 }
 
-/// The kind of value an extra field holds.
+/// The kind of value an extra field holds: free text, a date, a NIK, a whole number, or
+/// one of the state's fixed lists (`domain::daftar`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TipeIsian {
@@ -20,7 +23,35 @@ pub enum TipeIsian {
     Tanggal,
     Nik,
     Angka,
+    Agama,
+    StatusPerkawinan,
+    Kewarganegaraan,
+    Shdk,
+    JenisKelamin,
 }
+
+impl TipeIsian {
+    /// The fixed list this field takes its value from, if any.
+    pub fn daftar(self) -> Option<Daftar> {
+        match self {
+            TipeIsian::Agama => Some(Daftar::Agama),
+            TipeIsian::StatusPerkawinan => Some(Daftar::StatusPerkawinan),
+            TipeIsian::Kewarganegaraan => Some(Daftar::Kewarganegaraan),
+            TipeIsian::Shdk => Some(Daftar::Shdk),
+            TipeIsian::JenisKelamin => Some(Daftar::JenisKelamin),
+            TipeIsian::Teks | TipeIsian::Tanggal | TipeIsian::Nik | TipeIsian::Angka => None,
+        }
+    }
+}
+
+/// The request's own fields (outside `isian`) a type may declare it cannot print without.
+pub const IDENTITAS_LUAR_ISIAN: [(&str, &str, &str); 5] = [
+    ("alamat", "Alamat", "--alamat"),
+    ("rt", "RT", "--rt"),
+    ("rw", "RW", "--rw"),
+    ("kk", "Nomor KK", "--kk"),
+    ("telepon", "Nomor telepon", "--telepon"),
+];
 
 /// An extra field of a letter type (`isian`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -29,6 +60,8 @@ pub struct Isian {
     pub label: String,
     pub tipe: TipeIsian,
     pub wajib: bool,
+    /// Taken when the field is left empty (citizenship: WNI).
+    pub bawaan: Option<String>,
 }
 
 /// A paper on a type's checklist, and whether it is required or only where it applies.
@@ -53,11 +86,45 @@ pub struct JenisSurat {
     pub berkas: Vec<BerkasSyarat>,
     /// The type's own fields followed by the common identity fields.
     pub isian: Vec<Isian>,
+    /// Identity fields the letter prints and cannot be issued without: keys of common
+    /// fields, or `alamat`, `rt`, `rw`, `kk`, `telepon`. (The type's own required fields
+    /// are marked `wajib` in `isian`.)
+    pub identitas_wajib: Vec<String>,
 }
 
 impl JenisSurat {
     pub fn isian(&self, kunci: &str) -> Option<&Isian> {
         self.isian.iter().find(|i| i.kunci == kunci)
+    }
+
+    /// Every field this type cannot be printed without, given which fields a request
+    /// has: `(field, label, how to give it)`, in the catalog's order.
+    pub fn kurang(&self, has: impl Fn(&str) -> bool) -> Vec<(String, String, String)> {
+        let mut out = Vec::new();
+        for k in &self.identitas_wajib {
+            if has(k) {
+                continue;
+            }
+            if let Some((f, label, flag)) = IDENTITAS_LUAR_ISIAN.iter().find(|x| x.0 == k) {
+                out.push((f.to_string(), label.to_string(), format!("{flag} ...")));
+            } else if let Some(i) = self.isian(k) {
+                out.push((
+                    format!("isian {k}"),
+                    i.label.clone(),
+                    format!("--isian {k}=..."),
+                ));
+            }
+        }
+        for i in self.isian.iter().filter(|i| i.wajib) {
+            if !has(&i.kunci) {
+                out.push((
+                    format!("isian {}", i.kunci),
+                    i.label.clone(),
+                    format!("--isian {}=...", i.kunci),
+                ));
+            }
+        }
+        out
     }
 }
 

@@ -3,6 +3,7 @@
 //! and the catalog's shape. No IO, no SQL, no configuration files.
 
 pub mod calendar;
+pub mod daftar;
 pub mod identity;
 pub mod jalan;
 pub mod katalog;

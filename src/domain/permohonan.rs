@@ -400,19 +400,42 @@ pub fn periksa(
                         continue;
                     }
                 },
+                t => match t.daftar().map(|d| d.cari(v)) {
+                    Some(Ok(word)) => word.to_string(),
+                    Some(Err(e)) => {
+                        bad(&field, e);
+                        continue;
+                    }
+                    None => unreachable!("every other type is a fixed list"),
+                },
             };
             isian.insert(k.to_string(), value);
         }
-        for def in j.isian.iter().filter(|i| i.wajib) {
-            if !isian.contains_key(&def.kunci) {
-                bad(
-                    &format!("isian {}", def.kunci),
-                    format!(
-                        "{} wajib diisi untuk {} (--isian {}=...)",
-                        def.label, j.nama, def.kunci
-                    ),
-                );
+        for def in &j.isian {
+            if let Some(b) = &def.bawaan {
+                isian.entry(def.kunci.clone()).or_insert_with(|| b.clone());
             }
+        }
+        // What was typed counts as given: a value refused above has its own message.
+        let typed = |v: &Option<String>| clean(v).is_some();
+        let given = |k: &str| match k {
+            "alamat" => typed(&m.alamat),
+            "rt" => typed(&m.rt),
+            "rw" => typed(&m.rw),
+            "kk" => typed(&m.kk),
+            "telepon" => typed(&m.telepon),
+            k => {
+                isian.contains_key(k)
+                    || m.isian
+                        .iter()
+                        .any(|(mk, v)| mk.trim() == k && !v.trim().is_empty())
+            }
+        };
+        for (field, label, how) in j.kurang(given) {
+            bad(
+                &field,
+                format!("{label} wajib diisi untuk {} ({how})", j.nama),
+            );
         }
         for kode in &m.berkas {
             let kode = kode.trim();
@@ -464,6 +487,92 @@ pub fn periksa(
     })
 }
 
+/// What the Operator gives to complete or correct a request before its letter: only the
+/// fields typed change.
+#[derive(Debug, Clone, Default)]
+pub struct Ubahan {
+    pub alamat: Option<String>,
+    pub rt: Option<String>,
+    pub rw: Option<String>,
+    pub kk: Option<String>,
+    pub telepon: Option<String>,
+    pub keperluan: Option<String>,
+    pub isian: Vec<(String, String)>,
+}
+
+/// One field changed: its name (`alamat`, `isian agama`), before and after.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Perubahan {
+    pub kolom: String,
+    pub lama: Option<String>,
+    pub baru: Option<String>,
+}
+
+/// The request with `u` applied, checked by the same rules as a new request (a rule
+/// lives once), and the fields that change. `today` is the office's date.
+pub fn ubah(
+    p: &Permohonan,
+    u: &Ubahan,
+    katalog: &Katalog,
+    today: NaiveDate,
+) -> Result<(PermohonanBaru, Vec<Perubahan>), InputError> {
+    let or = |new: &Option<String>, old: &Option<String>| new.clone().or_else(|| old.clone());
+    let mut isian: Vec<(String, String)> = p
+        .isian
+        .iter()
+        .filter(|(k, _)| !u.isian.iter().any(|(nk, _)| nk.trim() == k.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    isian.extend(u.isian.iter().cloned());
+    let m = Masukan {
+        jenis: p.jenis.clone(),
+        nama: p.nama.clone(),
+        nik: p.nik.clone(),
+        kk: or(&u.kk, &p.kk),
+        alamat: or(&u.alamat, &p.alamat),
+        rt: or(&u.rt, &p.rt),
+        rw: or(&u.rw, &p.rw),
+        telepon: or(&u.telepon, &p.telepon),
+        kanal: Some(p.kanal.to_string()),
+        keperluan: or(&u.keperluan, &p.keperluan),
+        isian,
+        berkas: p
+            .berkas
+            .iter()
+            .filter(|b| b.ada)
+            .map(|b| b.kode.clone())
+            .collect(),
+        tanggal: Some(p.tanggal.to_string()),
+    };
+    let baru = periksa(&m, katalog, today.max(p.tanggal))?;
+    let mut changes = Vec::new();
+    let mut note = |kolom: String, lama: Option<&String>, baru: Option<&String>| {
+        if lama != baru {
+            changes.push(Perubahan {
+                kolom,
+                lama: lama.cloned(),
+                baru: baru.cloned(),
+            });
+        }
+    };
+    note("alamat".into(), p.alamat.as_ref(), baru.alamat.as_ref());
+    note("rt".into(), p.rt.as_ref(), baru.rt.as_ref());
+    note("rw".into(), p.rw.as_ref(), baru.rw.as_ref());
+    note("kk".into(), p.kk.as_ref(), baru.kk.as_ref());
+    note("telepon".into(), p.telepon.as_ref(), baru.telepon.as_ref());
+    note(
+        "keperluan".into(),
+        p.keperluan.as_ref(),
+        baru.keperluan.as_ref(),
+    );
+    let keys: std::collections::BTreeSet<&String> =
+        p.isian.keys().chain(baru.isian.keys()).collect();
+    for k in keys {
+        note(format!("isian {k}"), p.isian.get(k), baru.isian.get(k));
+    }
+    Ok((baru, changes))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -478,7 +587,15 @@ mod tests {
             nama: "Siti Aminah".into(),
             nik: "1571094506900003".into(),
             berkas: vec!["pengantar-rt".into()],
+            alamat: Some("Jl. Kapten Pattimura No. 12".into()),
             rt: Some("9".into()),
+            rw: Some("3".into()),
+            isian: vec![
+                ("tempat_lahir".into(), "Jambi".into()),
+                ("agama".into(), "islam".into()),
+                ("pekerjaan".into(), "Wiraswasta".into()),
+                ("status_perkawinan".into(), "kawin".into()),
+            ],
             ..Default::default()
         }
     }
@@ -490,6 +607,30 @@ mod tests {
         assert_eq!(p.rt.as_deref(), Some("009"));
         assert_eq!(p.tanggal, today());
         assert_eq!(p.berkas.iter().filter(|b| b.ada).count(), 1);
+        // Fixed lists store their own word; citizenship defaults to WNI.
+        assert_eq!(p.isian["agama"], "Islam");
+        assert_eq!(p.isian["status_perkawinan"], "Kawin");
+        assert_eq!(p.isian["kewarganegaraan"], "WNI");
+    }
+
+    #[test]
+    fn a_type_names_every_field_it_cannot_print_without() {
+        let k = crate::config::catalog::builtin().unwrap();
+        let mut m = base();
+        m.alamat = None;
+        m.rw = None;
+        m.isian.retain(|(k, _)| k != "agama");
+        let e = periksa(&m, &k, today()).unwrap_err();
+        let fields: Vec<_> = e.0.iter().map(|m| m.field.as_str()).collect();
+        assert_eq!(fields, ["alamat", "rw", "isian agama"], "{e}");
+        assert!(
+            e.to_string()
+                .contains("Agama wajib diisi untuk Surat Keterangan Domisili (--isian agama=...)"),
+            "{e}"
+        );
+        m.isian.push(("agama".into(), "Islma".into()));
+        let e = periksa(&m, &k, today()).unwrap_err();
+        assert!(e.to_string().contains("pilihan: Islam, Kristen"), "{e}");
     }
 
     #[test]
@@ -499,7 +640,7 @@ mod tests {
         m.jenis = "sk-usaha".into();
         m.nik = "123".into();
         m.tanggal = Some("2026-13-01".into());
-        m.isian = vec![("warna".into(), "biru".into())];
+        m.isian.push(("warna".into(), "biru".into()));
         let e = periksa(&m, &k, today()).unwrap_err();
         let fields: Vec<_> = e.0.iter().map(|m| m.field.as_str()).collect();
         assert!(fields.contains(&"nik"));

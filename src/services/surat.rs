@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use crate::config::workspace::{LingkupNomor, PenandaTangan, Workspace};
 use crate::domain::calendar::{self, Bulan};
+use crate::domain::katalog::JenisSurat;
 use crate::domain::numbering;
 use crate::domain::permohonan::Permohonan;
 use crate::domain::surat::{Surat, SuratBaru, Terbitan};
@@ -48,9 +49,31 @@ pub enum SuratError {
         "surat tidak diterbitkan: basis data rusak ({0}). Jalankan `kelurahan periksa`, lalu pulihkan basis data dari cadangan di output/cadangan/"
     )]
     Damaged(String),
+    #[error(
+        "surat permohonan {nomor} belum dapat diterbitkan; yang kosong:{}\nLengkapi dengan `kelurahan permohonan lengkapi {nomor} ...`",
+        .kurang.iter().map(|(label, how)| format!("\n  - {label} ({how})")).collect::<String>()
+    )]
+    IdentitasKurang {
+        nomor: String,
+        /// (label, how to give it)
+        kurang: Vec<(String, String)>,
+    },
 }
 
 type Result<T> = std::result::Result<T, SuratError>;
+
+/// What `jenis` cannot print without that the request lacks (a request registered
+/// before the type required it, or imported from an old register).
+pub fn kurang(jenis: &JenisSurat, p: &Permohonan) -> Vec<(String, String, String)> {
+    jenis.kurang(|k| match k {
+        "alamat" => p.alamat.is_some(),
+        "rt" => p.rt.is_some(),
+        "rw" => p.rw.is_some(),
+        "kk" => p.kk.is_some(),
+        "telepon" => p.telepon.is_some(),
+        k => p.isian.get(k).is_some_and(|v| !v.trim().is_empty()),
+    })
+}
 
 fn qr_text(ws: &Workspace, code: &str) -> String {
     format!(
@@ -118,6 +141,13 @@ pub fn advance(
         .katalog
         .jenis(&p.jenis)
         .ok_or_else(|| SuratError::UnknownType(p.jenis.clone()))?;
+    let missing = kurang(jenis, &p);
+    if !missing.is_empty() {
+        return Err(SuratError::IdentitasKurang {
+            nomor: p.nomor_register.clone(),
+            kurang: missing.into_iter().map(|(_, l, h)| (l, h)).collect(),
+        });
+    }
     // A letter is evidence: never issued into a register that SQLite finds damaged.
     if let Some(damage) = reg.quick_check()? {
         return Err(SuratError::Damaged(damage));

@@ -8,10 +8,12 @@ mod jalan;
 mod laporan;
 mod pengguna;
 mod permohonan;
+mod perubahan;
 mod surat;
 mod surel;
 
 pub use permohonan::{Filter, TahapCount};
+pub use perubahan::PerubahanTercatat;
 pub use surat::{Issue, Produce};
 
 use std::collections::BTreeMap;
@@ -54,6 +56,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0009_waktu_utc.sql"),
     include_str!("migrations/0010_nomor_ditemukan.sql"),
     include_str!("migrations/0011_laporan_angka.sql"),
+    include_str!("migrations/0012_perubahan.sql"),
 ];
 
 /// The schema version this program writes.
@@ -71,6 +74,10 @@ pub enum RegisterError {
     NewerSchema { found: i64, known: i64 },
     #[error("permohonan {0} tidak ditemukan")]
     NotFound(String),
+    #[error(
+        "permohonan {nomor} sudah pada tahap {tahap}; isiannya hanya dapat diubah sebelum surat terbit, pada tahap yang Anda lihat"
+    )]
+    SudahBerlanjut { nomor: String, tahap: String },
     #[error("`{0}` bukan nomor permohonan; tulis nomor register (0042/2026) atau id (42)")]
     BadId(String),
     #[error(transparent)]

@@ -6,6 +6,7 @@ use maud::{DOCTYPE, Markup, html};
 
 use crate::config::workspace::Workspace;
 use crate::domain::calendar;
+use crate::domain::daftar::Daftar;
 use crate::domain::katalog::{JenisSurat, TipeIsian};
 use crate::domain::pengguna::PeranPengguna;
 use crate::domain::pengguna::Sesi;
@@ -369,6 +370,22 @@ pub fn baru(sesi: &Sesi, j: &JenisSurat, f: &Isian, masalah: &[Masalah]) -> Mark
             @for m in problems { p.galat { (m.pesan) } }
         }
     };
+    // A fixed list (religion, marital status, ...) is a dropdown of the list's words.
+    let pilihan = |label: &str, name: &str, value: &str, wajib: bool, d: Daftar| {
+        let key = name.replacen("isian:", "isian ", 1);
+        let problems: Vec<&Masalah> = masalah.iter().filter(|m| m.field == key).collect();
+        html! {
+            label for=(name) { (label) @if wajib { " *" } }
+            select id=(name) name=(name) required[wajib] {
+                option value="" { "— pilih —" }
+                @for w in d.pilihan() {
+                    option value=(w) selected[w == value] { (w) }
+                }
+            }
+            @for m in problems { p.galat { (m.pesan) } }
+        }
+    };
+    let perlu = |k: &str| j.identitas_wajib.iter().any(|x| x == k);
     layout(
         "Permohonan baru",
         Some(sesi),
@@ -393,19 +410,29 @@ pub fn baru(sesi: &Sesi, j: &JenisSurat, f: &Isian, masalah: &[Masalah]) -> Mark
                     legend { "Pemohon" }
                     (field("Nama", "nama", &f.nama, true, "text"))
                     (field("NIK (16 angka)", "nik", &f.nik, true, "text"))
-                    (field("No. KK", "kk", &f.kk, false, "text"))
-                    (field("Alamat", "alamat", &f.alamat, false, "text"))
-                    (field("RT", "rt", &f.rt, false, "text"))
-                    (field("RW", "rw", &f.rw, false, "text"))
-                    (field("Telepon / WhatsApp", "telepon", &f.telepon, false, "text"))
+                    (field("No. KK", "kk", &f.kk, perlu("kk"), "text"))
+                    (field("Alamat", "alamat", &f.alamat, perlu("alamat"), "text"))
+                    (field("RT", "rt", &f.rt, perlu("rt"), "text"))
+                    (field("RW", "rw", &f.rw, perlu("rw"), "text"))
+                    (field("Telepon / WhatsApp", "telepon", &f.telepon, perlu("telepon"), "text"))
                     (field("Keperluan", "keperluan", &f.keperluan, false, "text"))
                 }
                 @if !j.isian.is_empty() {
                     fieldset {
                         legend { "Isian " (j.nama) }
                         @for i in &j.isian {
-                            (field(&i.label, &format!("isian:{}", i.kunci), f.isian(&i.kunci), i.wajib,
-                                match i.tipe { TipeIsian::Tanggal => "date", _ => "text" }))
+                            @let name = format!("isian:{}", i.kunci);
+                            @let wajib = i.wajib || perlu(&i.kunci);
+                            @let value = match f.isian(&i.kunci) {
+                                "" => i.bawaan.as_deref().unwrap_or(""),
+                                v => v,
+                            };
+                            @if let Some(d) = i.tipe.daftar() {
+                                (pilihan(&i.label, &name, value, wajib, d))
+                            } @else {
+                                (field(&i.label, &name, value, wajib,
+                                    match i.tipe { TipeIsian::Tanggal => "date", _ => "text" }))
+                            }
                         }
                     }
                 }

@@ -47,6 +47,13 @@ try {
     await page.click('text=Surat Keterangan Domisili');
     await page.fill('#nama', 'Siti Aminah');
     await page.fill('#nik', '1571094506900003');
+    await page.fill('#alamat', 'Jl. Kapten Pattimura No. 12');
+    await page.fill('#rt', '9');
+    await page.fill('#rw', '3');
+    await page.fill('[id="isian:tempat_lahir"]', 'Jambi');
+    await page.selectOption('[id="isian:agama"]', 'Islam');
+    await page.fill('[id="isian:pekerjaan"]', 'Wiraswasta');
+    await page.selectOption('[id="isian:status_perkawinan"]', 'Kawin');
     await page.check('input[name=kanal][value=langsung]');
     for (const box of await page.$$('input[name=berkas]')) await box.check();
     await Promise.all([page.waitForURL(/\/permohonan\/\d+$/), page.click('button:has-text("Catat permohonan")')]);

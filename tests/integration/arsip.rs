@@ -355,7 +355,7 @@ fn a_read_only_workspace_is_still_read_and_refuses_writes_with_exit_3() {
     );
     assert!(leftover.exists());
     // A write is refused as read-only (exit 3), said once, in Indonesian.
-    let out = run(&[
+    let out = run(&crate::with_identity(&[
         "permohonan",
         "baru",
         "--jenis",
@@ -364,7 +364,7 @@ fn a_read_only_workspace_is_still_read_and_refuses_writes_with_exit_3() {
         "Budi",
         "--nik",
         crate::NIK_L,
-    ]);
+    ]));
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(3), "{err}");
     assert!(err.contains("hanya dapat dibaca"), "{err}");

@@ -18,7 +18,7 @@ fn two_processes_add_200_requests_each() {
                     let nama = format!("Pemohon {who} {i}");
                     let out = kelurahan(
                         &dir,
-                        &[
+                        &crate::with_identity(&[
                             "permohonan",
                             "baru",
                             "--jenis",
@@ -29,7 +29,7 @@ fn two_processes_add_200_requests_each() {
                             NIK_L,
                             "--format",
                             "json",
-                        ],
+                        ]),
                     );
                     assert!(
                         out.status.success(),

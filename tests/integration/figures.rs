@@ -37,6 +37,17 @@ fn request(
             nik: nik.into(),
             berkas: vec!["pengantar-rt".into(), "kk-ktp".into()],
             tanggal: Some(tanggal.into()),
+            alamat: Some(crate::ALAMAT.into()),
+            rt: Some("9".into()),
+            rw: Some("3".into()),
+            isian: [
+                ("tempat_lahir", "Jambi"),
+                ("agama", "Islam"),
+                ("pekerjaan", "Wiraswasta"),
+                ("status_perkawinan", "Kawin"),
+            ]
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .to_vec(),
             ..Default::default()
         },
         &ws.katalog,

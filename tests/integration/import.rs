@@ -493,7 +493,7 @@ fn an_exported_register_imports_as_the_same_register_and_numbering_goes_on() {
 fn a_register_number_already_taken_gets_the_next_one_and_is_flagged() {
     let ws = Ws::init();
     // The office began typing 2023 into the program before importing 2023's book.
-    let p = ws.json(&[
+    let p = ws.json(&crate::with_identity(&[
         "permohonan",
         "baru",
         "--jenis",
@@ -504,7 +504,7 @@ fn a_register_number_already_taken_gets_the_next_one_and_is_flagged() {
         crate::NIK_P,
         "--tanggal",
         "2023-03-01",
-    ]);
+    ]));
     assert_eq!(p["nomor_register"], "0001/2023");
     let report = ws.dir.join("laporan.xlsx");
     let got = ws.json(&[

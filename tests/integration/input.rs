@@ -167,22 +167,27 @@ fn bad_dates_types_and_fields_are_refused() {
 #[test]
 fn the_marriage_letter_takes_the_calon_and_parents() {
     let ws = Ws::init();
-    let p = ws.json(&baru_args(&[
-        "--jenis",
-        "pengantar-nikah",
-        "--nama",
-        "Rahmat Hidayat",
-        "--nik",
-        NIK_L,
-        "--isian",
-        "calon_nama=Siti Aminah",
-        &format!("calon_nik={NIK_P}"),
-        "calon_alamat=Jl. Lingkar Barat I No. 3",
-        "ayah_nama=Hasan",
-        "ibu_nama=Halimah",
-        "--berkas",
-        "pengantar-rt,kk-ktp-nikah,pas-foto-nikah,pbb",
-    ]));
+    let p = ws.json(&baru_args(
+        &[
+            "--jenis",
+            "pengantar-nikah",
+            "--nama",
+            "Rahmat Hidayat",
+            "--nik",
+            NIK_L,
+            "--isian",
+            "calon_nama=Siti Aminah",
+            &format!("calon_nik={NIK_P}"),
+            "calon_alamat=Jl. Lingkar Barat I No. 3",
+            "ayah_nama=Hasan",
+            "ibu_nama=Halimah",
+            "--berkas",
+            "pengantar-rt,kk-ktp-nikah,pas-foto-nikah,pbb",
+        ]
+        .into_iter()
+        .chain(crate::IDENTITAS)
+        .collect::<Vec<_>>(),
+    ));
     assert_eq!(p["isian"]["calon_nik"], NIK_P);
     // The conditional paper (akta cerai/kematian) does not block acceptance.
     let p = ws.json(&[
@@ -226,6 +231,15 @@ fn odd_names_are_stored_and_shown_exactly() {
             nama,
             "--alamat",
             nama,
+            "--rt",
+            "9",
+            "--rw",
+            "3",
+            "--isian",
+            "tempat_lahir=Jambi",
+            "agama=Islam",
+            "pekerjaan=Wiraswasta",
+            "status_perkawinan=Kawin",
         ]));
         let id = p["id"].to_string();
         let back = ws.json(&["permohonan", "lihat", &id]);

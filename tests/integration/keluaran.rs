@@ -134,7 +134,7 @@ fn what_was_done_before_the_full_disk_stays_done() {
     let ws = Ws::init();
     let Some(out) = onto_full_disk(
         &ws,
-        &[
+        &crate::with_identity(&[
             "permohonan",
             "baru",
             "--jenis",
@@ -145,7 +145,7 @@ fn what_was_done_before_the_full_disk_stays_done() {
             crate::NIK_P,
             "--berkas",
             "pengantar-rt,kk-ktp",
-        ],
+        ]),
     ) else {
         return;
     };

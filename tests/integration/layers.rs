@@ -223,7 +223,7 @@ fn the_check_sees_an_upward_import() {
 
 /// Each shipped migration's SHA-256. A shipped migration is never edited (databases in
 /// offices have already applied it); a change of schema is a new file and a new line here.
-const MIGRATIONS: [(&str, &str); 11] = [
+const MIGRATIONS: [(&str, &str); 12] = [
     (
         "0001_permohonan.sql",
         "9ce5f5578411246c4aeaf935736383ed2f543d283c8d91ad1d11a92e569ed3df",
@@ -267,6 +267,10 @@ const MIGRATIONS: [(&str, &str); 11] = [
     (
         "0011_laporan_angka.sql",
         "90f8122827cdb9be856c56636c3e47c435069adfa467036985c6fb1ec445ca0c",
+    ),
+    (
+        "0012_perubahan.sql",
+        "8562f58b1570f33fad16cf896c3cedcbef89ec7c99bf5ffe1802e21c7620f7e2",
     ),
 ];
 

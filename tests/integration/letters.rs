@@ -88,6 +88,11 @@ fn usaha(ws: &Ws, nama: &str) -> Value {
         "alamat_usaha=Jl. Aroepala No. 3",
         "mulai_usaha=2019",
         "tempat_lahir=Jambi",
+        "agama=Islam",
+        "pekerjaan=Pedagang",
+        "status_perkawinan=Kawin",
+        "--rw",
+        "3",
     ])
 }
 
@@ -357,6 +362,7 @@ fn every_letter_type_prints_its_own_fields() {
             "--berkas",
             berkas,
         ];
+        args.extend_from_slice(&crate::IDENTITAS);
         if !isian.is_empty() {
             args.push("--isian");
             args.extend_from_slice(isian);
@@ -604,4 +610,123 @@ fn a_month_of_letters_prints_in_parallel_byte_for_byte() {
         .to_string_lossy()
         .replace(".pdf", "-BATAL.pdf");
     assert!(pdf_text(&out.join(void)).contains("BATAL"));
+}
+
+/// A letter is not issued with its identity empty: a request registered while its type
+/// asked less (here: a workspace catalog that required nothing) is refused at stage 4,
+/// naming every empty field; `permohonan lengkapi` fills them, recording each change, and
+/// the letter then prints them. Once the letter is issued, the fields no longer change.
+#[test]
+fn a_letter_lacking_its_identity_is_refused_until_the_fields_are_completed() {
+    let ws = Ws::init();
+    let dir = ws.dir.join("typst-templates");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("katalog.toml"),
+        "[[jenis]]\nkode = \"sk-domisili\"\nnama = \"Surat Keterangan Domisili\"\n\
+         kode_klasifikasi = \"400.12.2.1\"\ntemplat = \"surat/sk-domisili.typ\"\n\
+         persyaratan = [\"pengantar-rt\", \"kk-ktp\"]\nidentitas_wajib = []\n",
+    )
+    .unwrap();
+    ws.ok(&[
+        "permohonan",
+        "baru",
+        "--jenis",
+        "sk-domisili",
+        "--nama",
+        "Siti Aminah",
+        "--nik",
+        NIK_P,
+        "--berkas",
+        "pengantar-rt,kk-ktp",
+    ]);
+    std::fs::remove_file(dir.join("katalog.toml")).unwrap();
+    ws.to_koordinator("1");
+    let err = ws.fails(
+        1,
+        &[
+            "permohonan",
+            "lanjut",
+            "1",
+            "--peran",
+            "koordinator",
+            "--oleh",
+            "Rina",
+        ],
+    );
+    for field in [
+        "Alamat (--alamat ...)",
+        "RT (--rt ...)",
+        "RW (--rw ...)",
+        "Tempat lahir (--isian tempat_lahir=...)",
+        "Agama (--isian agama=...)",
+        "Pekerjaan (--isian pekerjaan=...)",
+        "Status perkawinan (--isian status_perkawinan=...)",
+    ] {
+        assert!(err.contains(field), "«{field}» missing from: {err}");
+    }
+    assert!(err.contains("permohonan lengkapi 0001/"), "{err}");
+    assert_eq!(
+        ws.json(&["permohonan", "lihat", "1"])["tahap"],
+        "diteruskan"
+    );
+    assert!(
+        ws.ok(&["permohonan", "lihat", "1"])
+            .contains("Belum dapat diterbitkan")
+    );
+
+    // A value outside the state's list is refused with the list.
+    let err = ws.fails(
+        1,
+        &["permohonan", "lengkapi", "1", "--isian", "agama=Islma"],
+    );
+    assert!(err.contains("pilihan: Islam, Kristen, Katolik"), "{err}");
+    let mut args = vec!["permohonan", "lengkapi", "1", "--oleh", "Dedi"];
+    args.extend_from_slice(&crate::IDENTITAS);
+    let done = ws.json(&args);
+    let changed: Vec<&str> = done["perubahan"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["kolom"].as_str().unwrap())
+        .collect();
+    assert!(
+        changed.contains(&"alamat") && changed.contains(&"isian agama"),
+        "{changed:?}"
+    );
+    let lihat = ws.ok(&["permohonan", "lihat", "1"]);
+    assert!(
+        lihat.contains("oleh Dedi: isian agama: (kosong) → Islam"),
+        "{lihat}"
+    );
+
+    let p = issue_only(&ws, "1");
+    let text = pdf_text(&ws.dir.join(p["surat"]["berkas"].as_str().unwrap()));
+    for expected in [
+        crate::ALAMAT,
+        "Islam",
+        "Wiraswasta",
+        "Kawin",
+        "WNI",
+        "Jambi, 5 Juni 1990",
+    ] {
+        assert!(text.contains(expected), "«{expected}» missing from: {text}");
+    }
+    let err = ws.fails(1, &["permohonan", "lengkapi", "1", "--rt", "10"]);
+    assert!(
+        err.contains("hanya dapat diubah sebelum surat terbit"),
+        "{err}"
+    );
+}
+
+fn issue_only(ws: &Ws, id: &str) -> Value {
+    ws.json(&[
+        "permohonan",
+        "lanjut",
+        id,
+        "--peran",
+        "koordinator",
+        "--oleh",
+        "Rina",
+    ])
 }

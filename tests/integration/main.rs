@@ -33,6 +33,30 @@ pub const BIN: &str = env!("CARGO_BIN_EXE_kelurahan");
 pub const NIK_P: &str = "1571094506900003";
 pub const NIK_L: &str = "1571091203850021";
 
+/// The identity every letter prints and cannot be issued without: address, RT and RW, and
+/// the common fields (citizenship defaults to WNI).
+pub const ALAMAT: &str = "Jl. Kapten Pattimura No. 12";
+pub const IDENTITAS: [&str; 11] = [
+    "--alamat",
+    ALAMAT,
+    "--rt",
+    "9",
+    "--rw",
+    "3",
+    "--isian",
+    "tempat_lahir=Jambi",
+    "agama=Islam",
+    "pekerjaan=Wiraswasta",
+    "status_perkawinan=Kawin",
+];
+
+/// `args` followed by the identity, for a `permohonan baru` that is not about identity.
+pub fn with_identity<'a>(args: &[&'a str]) -> Vec<&'a str> {
+    let mut v = args.to_vec();
+    v.extend_from_slice(&IDENTITAS);
+    v
+}
+
 /// The program as a child process. When the suite runs on a set clock
 /// (`KELURAHAN_JAM=2028-02-29 cargo test`), each child starts where this process's clock
 /// stands, so that a time the test gives the library and the child's own clock agree.
@@ -151,6 +175,17 @@ impl Ws {
             NIK_P,
             "--berkas",
             "pengantar-rt,kk-ktp",
+            "--alamat",
+            ALAMAT,
+            "--rt",
+            "9",
+            "--rw",
+            "3",
+            "--isian",
+            "tempat_lahir=Jambi",
+            "agama=Islam",
+            "pekerjaan=Wiraswasta",
+            "status_perkawinan=Kawin",
         ])
     }
 

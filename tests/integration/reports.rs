@@ -257,8 +257,16 @@ fn the_workbooks_read_back_with_calamine() {
         "pengantar-rt,kk-ktp",
         "--rt",
         "9",
+        "--rw",
+        "3",
+        "--alamat",
+        crate::ALAMAT,
         "--isian",
         "lama_tinggal=12 tahun",
+        "tempat_lahir=Jambi",
+        "agama=Islam",
+        "pekerjaan=Wiraswasta",
+        "status_perkawinan=Kawin",
     ]);
     issue(&ws, "1", &[]);
     let tanggal = p["tanggal"].as_str().unwrap().to_string();

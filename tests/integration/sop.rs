@@ -26,7 +26,7 @@ fn refused(ws: &Ws, args: &[&str], message: &str) {
 #[test]
 fn one_request_from_baru_to_stage_six() {
     let ws = Ws::init();
-    let p = ws.json(&[
+    let p = ws.json(&crate::with_identity(&[
         "permohonan",
         "baru",
         "--jenis",
@@ -41,7 +41,7 @@ fn one_request_from_baru_to_stage_six() {
         "whatsapp",
         "--tanggal",
         "2026-11-02",
-    ]);
+    ]));
     assert_eq!(p["nomor_register"], "0001/2026");
     assert_eq!(p["tahap"], "diajukan");
     assert_eq!(p["kanal"], "whatsapp");

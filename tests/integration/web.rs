@@ -516,6 +516,14 @@ async fn the_operator_registers_a_request_from_the_catalog_form() {
             ("isian:jenis_usaha", "Warung makan".to_string()),
             ("isian:alamat_usaha", "Jl. Sumbawa No. 3".to_string()),
             ("isian:mulai_usaha", "2019".to_string()),
+            ("alamat", crate::ALAMAT.to_string()),
+            ("rt", "9".to_string()),
+            ("rw", "3".to_string()),
+            ("isian:tempat_lahir", "Jambi".to_string()),
+            ("isian:agama", "Islam".to_string()),
+            ("isian:pekerjaan", "Pedagang".to_string()),
+            ("isian:status_perkawinan", "Kawin".to_string()),
+            ("isian:kewarganegaraan", "WNI".to_string()),
             ("berkas", "pengantar-rt".to_string()),
             ("berkas", "kk-ktp".to_string()),
         ]
@@ -574,7 +582,7 @@ async fn the_operator_registers_a_request_from_the_catalog_form() {
 #[tokio::test]
 async fn a_whatsapp_request_offers_the_message_that_fits_its_stage() {
     let ws = Ws::init();
-    let p = ws.json(&[
+    let p = ws.json(&crate::with_identity(&[
         "permohonan",
         "baru",
         "--jenis",
@@ -589,7 +597,7 @@ async fn a_whatsapp_request_offers_the_message_that_fits_its_stage() {
         "0812-3456-7890",
         "--berkas",
         "pengantar-rt",
-    ]);
+    ]));
     let id = p["id"].as_i64().unwrap().to_string();
     account(&ws, "Rina Marlina", "operator", "sandi-operator-1");
     let app = App::new(ws.dir.clone());
@@ -621,7 +629,7 @@ async fn a_whatsapp_request_offers_the_message_that_fits_its_stage() {
 async fn the_register_is_searched_by_name_number_and_only_a_whole_nik() {
     let ws = Ws::init();
     ws.baru("Siti Aminah");
-    let budi = ws.json(&[
+    let budi = ws.json(&crate::with_identity(&[
         "permohonan",
         "baru",
         "--jenis",
@@ -632,7 +640,7 @@ async fn the_register_is_searched_by_name_number_and_only_a_whole_nik() {
         crate::NIK_L,
         "--berkas",
         "pengantar-rt",
-    ]);
+    ]));
     // "0002/2026" typed the short way, "2/2026".
     let (urut, tahun) = budi["nomor_register"]
         .as_str()
@@ -992,7 +1000,7 @@ async fn an_upload_is_checked_first_then_imported_on_confirmation() {
 #[tokio::test]
 async fn papers_brought_later_are_ticked_before_the_request_is_accepted() {
     let ws = Ws::init();
-    let p = ws.json(&[
+    let p = ws.json(&crate::with_identity(&[
         "permohonan",
         "baru",
         "--jenis",
@@ -1003,7 +1011,7 @@ async fn papers_brought_later_are_ticked_before_the_request_is_accepted() {
         crate::NIK_P,
         "--berkas",
         "pengantar-rt",
-    ]);
+    ]));
     let id = p["id"].as_i64().unwrap().to_string();
     account(&ws, "Rina Marlina", "operator", "sandi-operator-1");
     let app = App::new(ws.dir.clone());

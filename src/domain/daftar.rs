@@ -1,0 +1,170 @@
+//! The state's fixed lists (Dukcapil's, as on the KTP and KK): religion, marital status,
+//! citizenship, relation in the family (SHDK) and sex. A value typed by hand is taken
+//! when it is one of the list's words or a spelling offices use for it, and is stored
+//! as the list's own word, so no typo reaches a letter.
+
+use serde::{Deserialize, Serialize};
+
+/// Which list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Daftar {
+    Agama,
+    StatusPerkawinan,
+    Kewarganegaraan,
+    Shdk,
+    JenisKelamin,
+}
+
+/// One entry: the word printed, then other spellings taken for it (compared without case,
+/// spaces, dots or hyphens).
+type Entri = (&'static str, &'static [&'static str]);
+
+const AGAMA: &[Entri] = &[
+    ("Islam", &["moslem", "muslim"]),
+    (
+        "Kristen",
+        &["kristen protestan", "protestan", "kristenprotestan"],
+    ),
+    ("Katolik", &["katholik", "kristen katolik", "katolic"]),
+    ("Hindu", &[]),
+    ("Buddha", &["budha", "budda", "buda"]),
+    (
+        "Khonghucu",
+        &["konghucu", "khong hu cu", "kong hu cu", "konghuchu"],
+    ),
+    (
+        "Kepercayaan terhadap Tuhan YME",
+        &["kepercayaan", "penghayat kepercayaan", "aliran kepercayaan"],
+    ),
+];
+
+const STATUS_PERKAWINAN: &[Entri] = &[
+    (
+        "Belum Kawin",
+        &["belum menikah", "lajang", "bujang", "single"],
+    ),
+    (
+        "Kawin",
+        &[
+            "menikah",
+            "sudah menikah",
+            "kawin tercatat",
+            "kawin belum tercatat",
+        ],
+    ),
+    ("Cerai Hidup", &["cerai", "janda cerai", "duda cerai"]),
+    ("Cerai Mati", &["janda mati", "duda mati", "ditinggal mati"]),
+];
+
+const KEWARGANEGARAAN: &[Entri] = &[
+    ("WNI", &["indonesia", "warga negara indonesia"]),
+    ("WNA", &["asing", "warga negara asing"]),
+];
+
+const SHDK: &[Entri] = &[
+    ("Kepala Keluarga", &["kk", "kepala", "kepala rumah tangga"]),
+    ("Suami", &[]),
+    ("Istri", &["isteri"]),
+    ("Anak", &["anak kandung", "anak angkat", "anak tiri"]),
+    ("Menantu", &[]),
+    ("Cucu", &[]),
+    ("Orang Tua", &["orangtua", "ayah", "ibu", "bapak"]),
+    ("Mertua", &[]),
+    ("Famili Lain", &["famili", "saudara", "keluarga lain"]),
+    ("Pembantu", &[]),
+    ("Lainnya", &["lain-lain", "lain lain", "lain"]),
+];
+
+const JENIS_KELAMIN: &[Entri] = &[
+    ("Laki-laki", &["l", "lk", "laki", "pria"]),
+    ("Perempuan", &["p", "pr", "wanita"]),
+];
+
+fn key(s: &str) -> String {
+    s.chars()
+        .filter(|c| !matches!(c, ' ' | '.' | '-' | '_' | '/'))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+impl Daftar {
+    pub const ALL: [Daftar; 5] = [
+        Daftar::Agama,
+        Daftar::StatusPerkawinan,
+        Daftar::Kewarganegaraan,
+        Daftar::Shdk,
+        Daftar::JenisKelamin,
+    ];
+
+    fn entri(self) -> &'static [Entri] {
+        match self {
+            Daftar::Agama => AGAMA,
+            Daftar::StatusPerkawinan => STATUS_PERKAWINAN,
+            Daftar::Kewarganegaraan => KEWARGANEGARAAN,
+            Daftar::Shdk => SHDK,
+            Daftar::JenisKelamin => JENIS_KELAMIN,
+        }
+    }
+
+    /// The list's own words, in its order (for a dropdown, and for error messages).
+    pub fn pilihan(self) -> impl Iterator<Item = &'static str> {
+        self.entri().iter().map(|e| e.0)
+    }
+
+    /// What the list is called in messages.
+    pub fn nama(self) -> &'static str {
+        match self {
+            Daftar::Agama => "agama",
+            Daftar::StatusPerkawinan => "status perkawinan",
+            Daftar::Kewarganegaraan => "kewarganegaraan",
+            Daftar::Shdk => "hubungan dalam keluarga (SHDK)",
+            Daftar::JenisKelamin => "jenis kelamin",
+        }
+    }
+
+    /// The list's word for `v`, or a message naming the choices.
+    pub fn cari(self, v: &str) -> Result<&'static str, String> {
+        let k = key(v);
+        self.entri()
+            .iter()
+            .find(|(word, other)| key(word) == k || other.iter().any(|o| key(o) == k))
+            .map(|e| e.0)
+            .ok_or_else(|| {
+                format!(
+                    "`{}` bukan {} yang dikenal; pilihan: {}",
+                    v.trim(),
+                    self.nama(),
+                    self.pilihan().collect::<Vec<_>>().join(", ")
+                )
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spellings_offices_use_are_taken_as_the_lists_word() {
+        assert_eq!(Daftar::Agama.cari("ISLAM"), Ok("Islam"));
+        assert_eq!(Daftar::Agama.cari("budha"), Ok("Buddha"));
+        assert_eq!(Daftar::Agama.cari("Kristen Protestan"), Ok("Kristen"));
+        assert_eq!(
+            Daftar::StatusPerkawinan.cari("belum kawin"),
+            Ok("Belum Kawin")
+        );
+        assert_eq!(
+            Daftar::StatusPerkawinan.cari("Belum-Kawin"),
+            Ok("Belum Kawin")
+        );
+        assert_eq!(Daftar::Kewarganegaraan.cari("Indonesia"), Ok("WNI"));
+        assert_eq!(Daftar::Shdk.cari("isteri"), Ok("Istri"));
+        assert_eq!(Daftar::JenisKelamin.cari("L"), Ok("Laki-laki"));
+        let e = Daftar::Agama.cari("Islma").unwrap_err();
+        assert!(
+            e.contains("`Islma`") && e.contains("Islam, Kristen, Katolik"),
+            "{e}"
+        );
+    }
+}
