@@ -641,6 +641,7 @@ fn plan(ws: &Workspace, tz: Tz, dari: NaiveDate, opts: &DemoOptions) -> Vec<Plan
                 "penghasilan" => rupiah(rng.range(8, 25) * 100_000),
                 "jumlah_tanggungan" => rng.range(1, 6).to_string(),
                 "almarhum_nama" => person(&mut rng, almarhum_perempuan),
+                "almarhum_alamat" => masukan.alamat.clone().unwrap_or_default(),
                 "almarhum_nik" => {
                     let b = birth(&mut rng, day, 55, 90);
                     nik(&mut rng, b, almarhum_perempuan, "157109")

@@ -351,11 +351,37 @@ pub fn jenis(k: &Katalog, kode: &str) -> Option<String> {
         let w = if b.wajib { "wajib" } else { "bersyarat" };
         let _ = writeln!(o, "  {:<26} {:<10} {}", b.kode, w, b.nama);
     }
+    let perlu = |k: &str| j.identitas_wajib.iter().any(|x| x == k);
+    let luar: Vec<&str> = crate::domain::katalog::IDENTITAS_LUAR_ISIAN
+        .iter()
+        .filter(|(k, _, _)| perlu(k))
+        .map(|(_, _, flag)| *flag)
+        .collect();
+    if !luar.is_empty() {
+        let _ = writeln!(o, "Wajib diisi: {}", luar.join(", "));
+    }
     let _ = writeln!(o, "Isian (--isian KUNCI=NILAI):");
     for i in &j.isian {
-        let w = if i.wajib { "wajib" } else { "pilihan" };
-        let t = format!("{:?}", i.tipe).to_lowercase();
-        let _ = writeln!(o, "  {:<26} {:<8} {:<8} {}", i.kunci, w, t, i.label);
+        let w = if i.wajib || perlu(&i.kunci) {
+            "wajib"
+        } else {
+            "boleh"
+        };
+        let t = serde_json::to_value(i.tipe)
+            .ok()
+            .and_then(|v| v.as_str().map(String::from))
+            .unwrap_or_default();
+        let mut line = format!("  {:<26} {:<6} {:<18} {}", i.kunci, w, t, i.label);
+        if let Some(d) = i.tipe.daftar() {
+            line.push_str(&format!(
+                " ({})",
+                d.pilihan().collect::<Vec<_>>().join(", ")
+            ));
+        }
+        if let Some(b) = &i.bawaan {
+            line.push_str(&format!(" [bawaan: {b}]"));
+        }
+        let _ = writeln!(o, "{line}");
     }
     Some(o)
 }

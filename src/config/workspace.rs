@@ -293,6 +293,19 @@ pub struct Dokumen {
     /// machine); the embedded ones always come first.
     #[serde(default)]
     pub font_sistem: bool,
+    /// The office's public verification address, `{kode}` standing for a letter's code
+    /// (`https://rawasari.jambikota.go.id/v/{kode}`). Set: the QR code holds the address;
+    /// empty: the QR code holds the code, checked at the office.
+    #[serde(default)]
+    pub alamat_verifikasi: String,
+}
+
+impl Dokumen {
+    /// The address a letter's QR code opens, when the office has one.
+    pub fn url_verifikasi(&self, kode: &str) -> Option<String> {
+        let a = self.alamat_verifikasi.trim();
+        (!a.is_empty()).then(|| a.replace("{kode}", kode))
+    }
 }
 
 fn default_signer() -> PenandaTangan {
@@ -364,6 +377,17 @@ impl Profil {
             key: key.to_string(),
             message,
         };
+        let a = self.dokumen.alamat_verifikasi.trim();
+        if !a.is_empty()
+            && (!(a.starts_with("https://") || a.starts_with("http://")) || !a.contains("{kode}"))
+        {
+            return Err(invalid(
+                "alamat_verifikasi",
+                format!(
+                    "`{a}` harus alamat web (https://...) yang memuat {{kode}}, misalnya https://kelurahan.example.go.id/v/{{kode}}"
+                ),
+            ));
+        }
         if self.kantor.nama_kecamatan.trim().is_empty() {
             let k = self.kantor.kecamatan.trim();
             let k = k

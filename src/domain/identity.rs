@@ -206,6 +206,18 @@ pub fn format_nip(nip: &str) -> String {
     )
 }
 
+/// A name with each word's first letter kept: `Siti Aminah` → `S*** A*****`.
+pub fn mask_name(nama: &str) -> String {
+    nama.split_whitespace()
+        .map(|w| {
+            let mut cs = w.chars();
+            let first: String = cs.next().into_iter().collect();
+            first + &"*".repeat(cs.count())
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -184,6 +184,9 @@ pub struct SuratData {
     pub kode_verifikasi: String,
     pub nomor_register: String,
     pub batal: Option<BatalData>,
+    /// The office's public address for checking this letter, when it has one.
+    #[serde(default)]
+    pub alamat_verifikasi: Option<String>,
 }
 
 /// Everything a letter template reads. Stored with the letter when it is issued, so a
@@ -197,6 +200,18 @@ pub struct LetterData {
     pub keperluan: Option<String>,
     pub isian: BTreeMap<String, String>,
     pub penanda_tangan: PenandaTanganData,
+    /// What each NIK in the letter's own fields encodes (sex, birth date), for the words
+    /// that follow a person's sex (almarhum/almarhumah) and an age.
+    #[serde(default)]
+    pub nik_isian: BTreeMap<String, NikData>,
+}
+
+/// What a NIK says of its holder.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NikData {
+    pub jenis_kelamin: String,
+    pub perempuan: bool,
+    pub tanggal_lahir: String,
 }
 
 /// The facts of an issued letter that are not in the request.
@@ -219,6 +234,7 @@ pub fn letter(profil: &Profil, jenis: &JenisSurat, p: &Permohonan, s: &LetterFac
             kode_verifikasi: s.kode_verifikasi.to_string(),
             nomor_register: p.nomor_register.clone(),
             batal: None,
+            alamat_verifikasi: profil.dokumen.url_verifikasi(s.kode_verifikasi),
         },
         pemohon: PemohonData::from(p, profil),
         keperluan: p
@@ -227,6 +243,28 @@ pub fn letter(profil: &Profil, jenis: &JenisSurat, p: &Permohonan, s: &LetterFac
             .or_else(|| Some(jenis.keperluan.clone()).filter(|k| !k.trim().is_empty())),
         isian: p.isian.clone(),
         penanda_tangan: PenandaTanganData::from(profil, s.penanda_tangan),
+        nik_isian: jenis
+            .isian
+            .iter()
+            .filter(|i| i.tipe == crate::domain::katalog::TipeIsian::Nik)
+            .filter_map(|i| {
+                let v = p.isian.get(&i.kunci)?;
+                let info = identity::parse_nik(v, p.tanggal).ok()?;
+                Some((
+                    i.kunci.clone(),
+                    NikData {
+                        jenis_kelamin: if info.perempuan {
+                            "Perempuan"
+                        } else {
+                            "Laki-laki"
+                        }
+                        .to_string(),
+                        perempuan: info.perempuan,
+                        tanggal_lahir: info.tanggal_lahir.to_string(),
+                    },
+                ))
+            })
+            .collect(),
     }
 }
 

@@ -75,11 +75,14 @@ pub fn kurang(jenis: &JenisSurat, p: &Permohonan) -> Vec<(String, String, String
     })
 }
 
+/// What a letter's QR code holds: the office's verification address for it, or the code.
 fn qr_text(ws: &Workspace, code: &str) -> String {
-    format!(
-        "{} - verifikasi surat: {code}",
-        ws.profil.kantor.kelurahan.trim()
-    )
+    ws.profil.dokumen.url_verifikasi(code).unwrap_or_else(|| {
+        format!(
+            "{} - verifikasi surat: {code}",
+            ws.profil.kantor.kelurahan.trim()
+        )
+    })
 }
 
 /// Where an issued letter's PDF lives, relative to the workspace. No personal data.
@@ -368,6 +371,9 @@ pub struct Verdict {
     pub jenis: Option<String>,
     pub nomor_register: Option<String>,
     pub dibatalkan: Option<String>,
+    /// The holder's name with all but each word's first letter hidden: enough to match a
+    /// paper copy, not to learn who holds it.
+    pub nama_samaran: Option<String>,
     pub pesan: String,
 }
 
@@ -408,6 +414,7 @@ fn verdict_for(ws: &Workspace, reg: &Register, s: &Surat, unchanged: bool) -> Re
         nomor: Some(s.nomor.clone()),
         tanggal: Some(s.tanggal.to_string()),
         jenis: Some(jenis),
+        nama_samaran: Some(crate::domain::identity::mask_name(&p.nama)),
         nomor_register: Some(p.nomor_register),
         dibatalkan,
         pesan,
@@ -422,6 +429,7 @@ fn unknown(pesan: String) -> Verdict {
         jenis: None,
         nomor_register: None,
         dibatalkan: None,
+        nama_samaran: None,
         pesan,
     }
 }

@@ -121,8 +121,38 @@ pub fn router(app: App) -> Router {
         .route("/laporan/buat", post(laporan_buat))
         .route("/laporan/{bulan}/{berkas}", get(laporan_berkas))
         .route("/blanko/{berkas}", get(blanko_pdf))
+        .route("/v/{kode}", get(verifikasi))
         .layer(middleware::from_fn(log_request))
         .with_state(app)
+}
+
+/// The public check of a letter by the code on it (the address in its QR code): no login,
+/// the same verdict as `kelurahan verifikasi --kode`, shown without the NIK.
+async fn verifikasi(
+    State(app): State<App>,
+    axum::extract::Path(kode): axum::extract::Path<String>,
+) -> Result<Response, Gagal> {
+    if kode.len() > 40 || !kode.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        return Err(gagal(
+            StatusCode::NOT_FOUND,
+            "Kode verifikasi tidak dikenal.",
+        ));
+    }
+    blocking(move || {
+        let (ws, reg) = app.open().map_err(internal)?;
+        let v = crate::services::surat::verify_code(&ws, &reg, &kode).map_err(internal)?;
+        let status = if v.nomor.is_some() {
+            StatusCode::OK
+        } else {
+            StatusCode::NOT_FOUND
+        };
+        Ok((
+            status,
+            pages::verifikasi(&ws.profil.kantor.kelurahan, &kode, &v),
+        )
+            .into_response())
+    })
+    .await
 }
 
 /// Serves until Ctrl-C or SIGTERM; a request in progress finishes first.

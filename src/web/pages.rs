@@ -95,6 +95,38 @@ pub fn masuk(csrf: &str, pesan: Option<&str>, nama: Option<&str>) -> Markup {
     )
 }
 
+/// The public verification page (`/v/{kode}`): only what `verifikasi --kode` shows —
+/// number, date, type, the holder's masked name, valid or void. No login, no NIK.
+pub fn verifikasi(kelurahan: &str, kode: &str, v: &crate::services::surat::Verdict) -> Markup {
+    layout(
+        "Verifikasi surat",
+        None,
+        html! {
+            h1 { "Verifikasi surat " (kelurahan) }
+            p { "Kode verifikasi: " strong { (kode) } }
+            @if v.sah {
+                p.pesan role="status" { "SAH — surat ini diterbitkan oleh " (kelurahan) "." }
+            } @else {
+                p.galat role="alert" { (v.pesan) }
+            }
+            @if let Some(n) = &v.nomor {
+                dl {
+                    dt { "Nomor surat" } dd { (n) }
+                    dt { "Jenis" } dd { (v.jenis.clone().unwrap_or_default()) }
+                    dt { "Tanggal" } dd {
+                        (v.tanggal.as_deref()
+                            .and_then(|t| crate::domain::calendar::parse_tanggal(t).ok())
+                            .map(crate::domain::calendar::tanggal)
+                            .unwrap_or_default())
+                    }
+                    dt { "Atas nama" } dd { (v.nama_samaran.clone().unwrap_or_default()) }
+                }
+                p { "Cocokkan data ini dengan surat yang Anda pegang." }
+            }
+        },
+    )
+}
+
 pub fn galat(status: StatusCode, pesan: &str) -> Markup {
     layout(
         "Galat",

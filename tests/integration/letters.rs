@@ -250,6 +250,8 @@ fn a4_paper_and_the_seklur_signing_for_the_lurah() {
     for expected in [
         "SURAT KETERANGAN DOMISILI",
         "a.n. LURAH RAWASARI",
+        // The opening names the signer, on the Lurah's behalf.
+        "Yang bertanda tangan di bawah ini, Sekretaris Lurah Rawasari, atas nama Lurah Rawasari Kecamatan Alam Barajo Kota Jambi, dengan ini menerangkan bahwa:",
         "Sekretaris Lurah,",
         "Hj. Nurhayati, S.E.",
         "NIP. 19750312 200212 2 004",
@@ -314,7 +316,11 @@ fn every_letter_type_prints_its_own_fields() {
             "sk-belum-menikah",
             &[],
             "pengantar-rt,kk-ktp,pernyataan-belum-menikah",
-            &["SURAT KETERANGAN BELUM MENIKAH", "belum pernah menikah"],
+            &[
+                "SURAT KETERANGAN BELUM MENIKAH",
+                "belum pernah menikah",
+                "Status Perkawinan : Belum Kawin",
+            ],
         ),
         (
             "pengantar-kematian",
@@ -324,12 +330,16 @@ fn every_letter_type_prints_its_own_fields() {
                 "tanggal_meninggal=2026-11-01",
                 "tempat_meninggal=RSUD Raden Mattaher",
                 "hubungan_pelapor=Anak",
+                "almarhum_alamat=Jl. Kapten Pattimura No. 12 RT 009",
             ],
             "pengantar-rt,kk-ktp,ktp-almarhum",
             &[
                 "SURAT PENGANTAR KEMATIAN",
+                "selaku anak dari almarhum,",
                 "Abdul Muthalib",
-                "1 November 2026",
+                "Jenis Kelamin : Laki-laki",
+                "Umur : 76 tahun",
+                "Minggu, 1 November 2026",
                 "RSUD Raden Mattaher",
             ],
         ),
@@ -340,7 +350,11 @@ fn every_letter_type_prints_its_own_fields() {
                 "alasan_pindah=Pekerjaan",
             ],
             "pengantar-rt,kk-ktp",
-            &["SURAT PENGANTAR PINDAH", "Kota Palembang"],
+            &[
+                "SURAT PENGANTAR PINDAH",
+                "Kota Palembang",
+                "Nomor Kartu Keluarga : 1571090101100001",
+            ],
         ),
         (
             "pengantar-skck",
@@ -361,12 +375,22 @@ fn every_letter_type_prints_its_own_fields() {
             NIK_L,
             "--berkas",
             berkas,
+            "--kk",
+            "1571090101100001",
         ];
-        args.extend_from_slice(&crate::IDENTITAS);
-        if !isian.is_empty() {
-            args.push("--isian");
-            args.extend_from_slice(isian);
-        }
+        // The identity, but the status this letter is about.
+        let status = if *jenis == "sk-belum-menikah" {
+            "status_perkawinan=Belum Kawin"
+        } else {
+            "status_perkawinan=Kawin"
+        };
+        args.extend(
+            crate::IDENTITAS
+                .iter()
+                .filter(|a| !a.starts_with("status_perkawinan=")),
+        );
+        args.push(status);
+        args.extend_from_slice(isian);
         ws.ok(&args);
         let p = issue(&ws, &(i + 1).to_string(), &[]);
         let text = pdf_text(&ws.dir.join(p["surat"]["berkas"].as_str().unwrap()));
@@ -376,6 +400,11 @@ fn every_letter_type_prints_its_own_fields() {
         {
             assert!(text.contains(e), "{jenis}: «{e}» missing from:\n{text}");
         }
+        assert_eq!(
+            text.matches("Surat ini diberikan").count(),
+            1,
+            "{jenis}: the purpose is said once: {text}"
+        );
     }
 }
 
@@ -729,4 +758,50 @@ fn issue_only(ws: &Ws, id: &str) -> Value {
         "--oleh",
         "Rina",
     ])
+}
+
+/// The words for a person follow the sex their NIK gives: a woman's death is reported
+/// "dari almarhumah", a man's "dari almarhum" (the other case is in
+/// `every_letter_type_prints_its_own_fields`).
+#[test]
+fn the_words_for_the_deceased_follow_the_sex_in_the_nik() {
+    let ws = Ws::init();
+    let mut args = vec![
+        "permohonan",
+        "baru",
+        "--jenis",
+        "pengantar-kematian",
+        "--nama",
+        "Rahmat Hidayat",
+        "--nik",
+        NIK_L,
+        "--berkas",
+        "pengantar-rt,kk-ktp,ktp-almarhum",
+    ];
+    args.extend_from_slice(&crate::IDENTITAS);
+    args.extend_from_slice(&[
+        "almarhum_nama=Siti Khadijah",
+        // Born 5 June 1940, a woman (day + 40).
+        "almarhum_nik=1571094506400003",
+        "almarhum_alamat=Jl. Kapten Pattimura No. 12",
+        "tanggal_meninggal=2026-06-04",
+        "tempat_meninggal=Rumah",
+        "hubungan_pelapor=Suami",
+    ]);
+    ws.ok(&args);
+    let p = issue(&ws, "1", &[]);
+    let text = pdf_text(&ws.dir.join(p["surat"]["berkas"].as_str().unwrap()));
+    for expected in [
+        "selaku suami dari almarhumah,",
+        "Jenis Kelamin : Perempuan",
+        // A day short of her 86th birthday.
+        "Umur : 85 tahun",
+        "Kamis, 4 Juni 2026",
+    ] {
+        assert!(
+            text.contains(expected),
+            "«{expected}» missing from:\n{text}"
+        );
+    }
+    assert!(!text.contains("almarhum/almarhumah"), "{text}");
 }

@@ -1129,3 +1129,77 @@ async fn a_sparse_spreadsheet_upload_is_refused_and_the_server_goes_on() {
     assert_eq!(again.status, StatusCode::OK);
     assert_eq!(ws.snapshot(), serde_json::json!([]));
 }
+
+/// A bank, a KUA or a police station checks a letter from anywhere: with the office's
+/// public address in the profile, the letter points to `/v/{kode}`, which answers without
+/// login with the number, date, type, the masked name and whether it stands.
+#[tokio::test]
+async fn a_letter_is_verified_by_anyone_at_its_public_address() {
+    let ws = Ws::init();
+    let profile = ws.dir.join("kelurahan.toml");
+    let text = std::fs::read_to_string(&profile).unwrap();
+    std::fs::write(
+        &profile,
+        text.replace(
+            "alamat_verifikasi = \"\"",
+            "alamat_verifikasi = \"https://rawasari.example.go.id/v/{kode}\"",
+        ),
+    )
+    .unwrap();
+    ws.baru("Siti Aminah");
+    let p = crate::letters::issue(&ws, "1", &[]);
+    let kode = p["surat"]["kode_verifikasi"].as_str().unwrap().to_string();
+    let letter = crate::letters::pdf_text(&ws.dir.join(p["surat"]["berkas"].as_str().unwrap()));
+    assert!(
+        letter.contains(&format!("https://rawasari.example.go.id/v/{kode}")),
+        "{letter}"
+    );
+
+    let app = App::new(ws.dir.clone());
+    let res = send(&app, get(&format!("/v/{kode}"), None)).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    for expected in [
+        "SAH",
+        "S*** A*****",
+        "Surat Keterangan Domisili",
+        p["surat"]["nomor"].as_str().unwrap(),
+    ] {
+        assert!(
+            res.body.contains(expected),
+            "«{expected}» missing: {}",
+            res.body
+        );
+    }
+    assert!(!res.body.contains(crate::NIK_P) && !res.body.contains("Siti Aminah"));
+    // Typed from the paper in lower case without dashes, it is the same letter.
+    let loose = kode.to_lowercase().replace('-', "");
+    assert_eq!(
+        send(&app, get(&format!("/v/{loose}"), None)).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        send(&app, get("/v/AAAA-BBBB-CCCC", None)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    ws.ok(&[
+        "surat",
+        "batal",
+        "1",
+        "--oleh",
+        "Rina",
+        "--alasan",
+        "salah ketik nama",
+    ]);
+    let res = send(&app, get(&format!("/v/{kode}"), None)).await;
+    assert!(res.body.contains("TIDAK BERLAKU"), "{}", res.body);
+    assert!(!res.body.contains("SAH —"), "{}", res.body);
+
+    // An address without {kode} is refused, naming the key.
+    let text = std::fs::read_to_string(&profile).unwrap();
+    std::fs::write(&profile, text.replace("/v/{kode}\"", "/v/\"")).unwrap();
+    let err = ws.fails(2, &["periksa"]);
+    assert!(
+        err.contains("alamat_verifikasi") && err.contains("{kode}"),
+        "{err}"
+    );
+}
