@@ -60,6 +60,8 @@ struct RawJenis {
     /// Absent: every common identity field and the address with RT and RW, as the
     /// identity table of a letter prints them.
     identitas_wajib: Option<Vec<String>>,
+    #[serde(default)]
+    nilai: BTreeMap<String, Vec<String>>,
 }
 
 fn one() -> u32 {
@@ -245,6 +247,22 @@ pub fn from_sources(sources: &[(String, String)]) -> Result<Katalog, CatalogErro
                 .chain(common.iter().map(|c| c.kunci.clone()))
                 .collect(),
         };
+        let mut nilai = BTreeMap::new();
+        for (k, allowed) in j.nilai {
+            let def = isian
+                .iter()
+                .find(|i| i.kunci == k)
+                .ok_or_else(|| invalid(format!("nilai `{k}` bukan isian jenis surat ini")))?;
+            let allowed = allowed
+                .iter()
+                .map(|v| match def.tipe.daftar() {
+                    Some(d) => d.cari(v).map(str::to_string),
+                    None => Ok(v.trim().to_string()),
+                })
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| invalid(format!("nilai `{k}`: {e}")))?;
+            nilai.insert(k, allowed);
+        }
         jenis.push(JenisSurat {
             kode: j.kode,
             nama: j.nama,
@@ -255,6 +273,7 @@ pub fn from_sources(sources: &[(String, String)]) -> Result<Katalog, CatalogErro
             berkas,
             isian,
             identitas_wajib,
+            nilai,
         });
     }
     if jenis.is_empty() {

@@ -90,11 +90,36 @@ pub struct JenisSurat {
     /// fields, or `alamat`, `rt`, `rw`, `kk`, `telepon`. (The type's own required fields
     /// are marked `wajib` in `isian`.)
     pub identitas_wajib: Vec<String>,
+    /// The values a field must hold for this type to be true (a letter saying "belum
+    /// pernah menikah" about someone whose status is Kawin is refused).
+    pub nilai: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 impl JenisSurat {
     pub fn isian(&self, kunci: &str) -> Option<&Isian> {
         self.isian.iter().find(|i| i.kunci == kunci)
+    }
+
+    /// Fields whose value contradicts the letter: `(field, message)`, given a request's
+    /// values.
+    pub fn nilai_salah<'a>(&self, get: impl Fn(&str) -> Option<&'a str>) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for (k, allowed) in &self.nilai {
+            if let Some(v) = get(k)
+                && !allowed.iter().any(|a| a == v)
+            {
+                let label = self.isian(k).map_or(k.as_str(), |i| i.label.as_str());
+                out.push((
+                    format!("isian {k}"),
+                    format!(
+                        "{label} untuk {} harus {} (tertulis {v})",
+                        self.nama,
+                        allowed.join(" atau ")
+                    ),
+                ));
+            }
+        }
+        out
     }
 
     /// Every field this type cannot be printed without, given which fields a request

@@ -437,6 +437,9 @@ pub fn periksa(
                 format!("{label} wajib diisi untuk {} ({how})", j.nama),
             );
         }
+        for (field, pesan) in j.nilai_salah(|k| isian.get(k).map(String::as_str)) {
+            bad(&field, pesan);
+        }
         for kode in &m.berkas {
             let kode = kode.trim();
             if !kode.is_empty() && !j.berkas.iter().any(|b| b.kode == kode) {
@@ -626,6 +629,19 @@ mod tests {
         assert!(
             e.to_string()
                 .contains("Agama wajib diisi untuk Surat Keterangan Domisili (--isian agama=...)"),
+            "{e}"
+        );
+        // A letter saying "belum pernah menikah" about someone married is refused.
+        let mut b = base();
+        b.jenis = "sk-belum-menikah".into();
+        b.berkas = vec![
+            "pengantar-rt".into(),
+            "kk-ktp".into(),
+            "pernyataan-belum-menikah".into(),
+        ];
+        let e = periksa(&b, &k, today()).unwrap_err();
+        assert!(
+            e.to_string().contains("Status perkawinan untuk Surat Keterangan Belum Menikah harus Belum Kawin (tertulis Kawin)"),
             "{e}"
         );
         m.isian.push(("agama".into(), "Islma".into()));

@@ -144,11 +144,24 @@ pub fn advance(
         .katalog
         .jenis(&p.jenis)
         .ok_or_else(|| SuratError::UnknownType(p.jenis.clone()))?;
-    let missing = kurang(jenis, &p);
+    // Empty fields, and values that contradict the letter, named together.
+    let mut missing: Vec<(String, String)> = kurang(jenis, &p)
+        .into_iter()
+        .map(|(_, l, h)| (l, h))
+        .collect();
+    missing.extend(
+        jenis
+            .nilai_salah(|k| p.isian.get(k).map(String::as_str))
+            .into_iter()
+            .map(|(field, pesan)| {
+                let kunci = field.trim_start_matches("isian ");
+                (pesan, format!("--isian {kunci}=..."))
+            }),
+    );
     if !missing.is_empty() {
         return Err(SuratError::IdentitasKurang {
             nomor: p.nomor_register.clone(),
-            kurang: missing.into_iter().map(|(_, l, h)| (l, h)).collect(),
+            kurang: missing,
         });
     }
     // A letter is evidence: never issued into a register that SQLite finds damaged.
