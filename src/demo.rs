@@ -598,6 +598,8 @@ fn plan(ws: &Workspace, tz: Tz, dari: NaiveDate, opts: &DemoOptions) -> Vec<Plan
         for isian in &def.isian {
             let v = match isian.kunci.as_str() {
                 "tempat_lahir" => rng.pick(TEMPAT_LAHIR).to_string(),
+                // The KUA's N1 is for Muslim couples.
+                "agama" if jenis == "pengantar-nikah" => "Islam".to_string(),
                 "agama" => if rng.chance(90) {
                     "Islam"
                 } else {
@@ -669,6 +671,11 @@ fn plan(ws: &Workspace, tz: Tz, dari: NaiveDate, opts: &DemoOptions) -> Vec<Plan
                     TipeIsian::Angka => "1".into(),
                     TipeIsian::Nik => nik(&mut rng, lahir, perempuan, "157109"),
                     TipeIsian::Teks => "Contoh".into(),
+                    TipeIsian::DaftarOrang => {
+                        let b = birth(&mut rng, day, 1, 30);
+                        let anak = person(&mut rng, perempuan);
+                        format!("{anak}; {}; Anak", nik(&mut rng, b, perempuan, "157109"))
+                    }
                     t => t
                         .daftar()
                         .and_then(|d| d.pilihan().next())

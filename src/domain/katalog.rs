@@ -28,6 +28,8 @@ pub enum TipeIsian {
     Kewarganegaraan,
     Shdk,
     JenisKelamin,
+    /// People besides the applicant: `Nama; NIK; Hubungan`, one per line (`domain::orang`).
+    DaftarOrang,
 }
 
 impl TipeIsian {
@@ -39,7 +41,11 @@ impl TipeIsian {
             TipeIsian::Kewarganegaraan => Some(Daftar::Kewarganegaraan),
             TipeIsian::Shdk => Some(Daftar::Shdk),
             TipeIsian::JenisKelamin => Some(Daftar::JenisKelamin),
-            TipeIsian::Teks | TipeIsian::Tanggal | TipeIsian::Nik | TipeIsian::Angka => None,
+            TipeIsian::Teks
+            | TipeIsian::Tanggal
+            | TipeIsian::Nik
+            | TipeIsian::Angka
+            | TipeIsian::DaftarOrang => None,
         }
     }
 }

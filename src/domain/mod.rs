@@ -9,6 +9,7 @@ pub mod jalan;
 pub mod katalog;
 pub mod laporan;
 pub mod numbering;
+pub mod orang;
 pub mod pengguna;
 pub mod permohonan;
 pub mod surat;

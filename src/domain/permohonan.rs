@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::calendar;
 use crate::domain::identity;
 use crate::domain::katalog::{Katalog, TipeIsian};
+use crate::domain::orang;
 use crate::domain::teks;
 use crate::domain::workflow::{Peran, Tahap};
 
@@ -397,6 +398,13 @@ pub fn periksa(
                     Ok(n) => n.to_string(),
                     Err(_) => {
                         bad(&field, format!("`{v}` harus bilangan bulat"));
+                        continue;
+                    }
+                },
+                TipeIsian::DaftarOrang => match orang::parse_daftar(v, today) {
+                    Ok(list) => orang::format_daftar(&list),
+                    Err(e) => {
+                        bad(&field, e);
                         continue;
                     }
                 },

@@ -204,6 +204,20 @@ pub struct LetterData {
     /// that follow a person's sex (almarhum/almarhumah) and an age.
     #[serde(default)]
     pub nik_isian: BTreeMap<String, NikData>,
+    /// The people each list field names (`ahli_waris`, `pengikut`), with what their NIK
+    /// encodes.
+    #[serde(default)]
+    pub orang: BTreeMap<String, Vec<OrangData>>,
+}
+
+/// One person on a letter's list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrangData {
+    pub nama: String,
+    pub nik: String,
+    pub hubungan: String,
+    pub jenis_kelamin: Option<String>,
+    pub tanggal_lahir: Option<String>,
 }
 
 /// What a NIK says of its holder.
@@ -262,6 +276,32 @@ pub fn letter(profil: &Profil, jenis: &JenisSurat, p: &Permohonan, s: &LetterFac
                         perempuan: info.perempuan,
                         tanggal_lahir: info.tanggal_lahir.to_string(),
                     },
+                ))
+            })
+            .collect(),
+        orang: jenis
+            .isian
+            .iter()
+            .filter(|i| i.tipe == crate::domain::katalog::TipeIsian::DaftarOrang)
+            .filter_map(|i| {
+                let list =
+                    crate::domain::orang::parse_daftar(p.isian.get(&i.kunci)?, p.tanggal).ok()?;
+                Some((
+                    i.kunci.clone(),
+                    list.into_iter()
+                        .map(|o| {
+                            let info = identity::parse_nik(&o.nik, p.tanggal).ok();
+                            OrangData {
+                                jenis_kelamin: info
+                                    .as_ref()
+                                    .map(|i| if i.perempuan { "P" } else { "L" }.to_string()),
+                                tanggal_lahir: info.map(|i| i.tanggal_lahir.to_string()),
+                                nama: o.nama,
+                                nik: o.nik,
+                                hubungan: o.hubungan,
+                            }
+                        })
+                        .collect(),
                 ))
             })
             .collect(),

@@ -417,6 +417,18 @@ pub fn baru(sesi: &Sesi, j: &JenisSurat, f: &Isian, masalah: &[Masalah]) -> Mark
             @for m in problems { p.galat { (m.pesan) } }
         }
     };
+    // People besides the applicant: one per line, `Nama; NIK; Hubungan`.
+    let daftar_orang = |label: &str, name: &str, value: &str, wajib: bool| {
+        let key = name.replacen("isian:", "isian ", 1);
+        let problems: Vec<&Masalah> = masalah.iter().filter(|m| m.field == key).collect();
+        let value = value.replace(" | ", "\n");
+        html! {
+            label for=(name) { (label) @if wajib { " *" } }
+            p.bantuan { "Satu orang per baris: Nama; NIK; Hubungan (misalnya: Siti Aminah; 1571094506900003; Anak)" }
+            textarea id=(name) name=(name) rows="4" required[wajib] { (value) }
+            @for m in problems { p.galat { (m.pesan) } }
+        }
+    };
     let perlu = |k: &str| j.identitas_wajib.iter().any(|x| x == k);
     layout(
         "Permohonan baru",
@@ -461,6 +473,8 @@ pub fn baru(sesi: &Sesi, j: &JenisSurat, f: &Isian, masalah: &[Masalah]) -> Mark
                             };
                             @if let Some(d) = i.tipe.daftar() {
                                 (pilihan(&i.label, &name, value, wajib, d))
+                            } @else if i.tipe == TipeIsian::DaftarOrang {
+                                (daftar_orang(&i.label, &name, value, wajib))
                             } @else {
                                 (field(&i.label, &name, value, wajib,
                                     match i.tipe { TipeIsian::Tanggal => "date", _ => "text" }))

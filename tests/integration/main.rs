@@ -9,6 +9,7 @@ mod figures;
 mod history;
 mod import;
 mod input;
+mod katalog;
 mod keluaran;
 mod layers;
 mod letters;

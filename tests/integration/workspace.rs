@@ -88,20 +88,20 @@ fn a_workspace_catalog_adds_types_and_is_checked() {
     fs::create_dir_all(&dir).unwrap();
     fs::write(
         dir.join("katalog.toml"),
-        "[[jenis]]\nkode = \"sk-ahli-waris\"\nnama = \"Surat Keterangan Ahli Waris\"\n\
+        "[[jenis]]\nkode = \"sk-tanah\"\nnama = \"Surat Keterangan Tanah\"\n\
          kode_klasifikasi = \"400.12.3.1\"\ntemplat = \"surat/umum.typ\"\npersyaratan = [\"pengantar-rt\", \"kk-ktp\"]\n",
     )
     .unwrap();
-    assert!(ws.ok(&["katalog"]).contains("sk-ahli-waris"));
+    assert!(ws.ok(&["katalog"]).contains("sk-tanah"));
     fs::write(
         dir.join("katalog.toml"),
-        "[[jenis]]\nkode = \"sk-ahli-waris\"\nnama = \"Ahli Waris\"\n\
+        "[[jenis]]\nkode = \"sk-tanah\"\nnama = \"Keterangan Tanah\"\n\
          kode_klasifikasi = \"400.12.3.1\"\ntemplat = \"surat/umum.typ\"\npersyaratan = [\"surat-wasiat\"]\n",
     )
     .unwrap();
     let err = ws.fails(2, &["katalog"]);
     assert!(
-        err.contains("jenis `sk-ahli-waris`") && err.contains("surat-wasiat"),
+        err.contains("jenis `sk-tanah`") && err.contains("surat-wasiat"),
         "{err}"
     );
 }

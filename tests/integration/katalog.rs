@@ -1,0 +1,553 @@
+//! Every letter type the office issues, printed from realistic data: one page each, its own
+//! fields in it, and its wording pinned by a golden text (`tests/golden/surat/KODE.txt`).
+//! A change of wording is a reviewed diff: `KELURAHAN_GOLDEN=tulis cargo test katalog`
+//! writes the new texts.
+
+use std::path::Path;
+
+use crate::letters::pdf_text;
+use crate::{NIK_L, NIK_P, Ws};
+
+/// A type, the papers brought, its own fields, the applicant's marital status and NIK,
+/// and words its letter must carry.
+struct Kasus {
+    jenis: &'static str,
+    berkas: &'static str,
+    isian: &'static [&'static str],
+    status: &'static str,
+    agama: &'static str,
+    nik: &'static str,
+    harus: &'static [&'static str],
+}
+
+const AHLI_WARIS: &str =
+    "ahli_waris=Siti Aminah; 1571094506900003; Istri | Budi Santoso; 1571091203850021; Anak";
+
+const KASUS: &[Kasus] = &[
+    Kasus {
+        jenis: "pengantar-nikah",
+        berkas: "pengantar-rt,kk-ktp-nikah,pas-foto-nikah,pbb",
+        status: "Belum Kawin",
+        agama: "Islam",
+        nik: NIK_L,
+        isian: &[
+            "calon_nama=Siti Aminah",
+            "ayah_nama=Hasan Basri",
+            "ayah_nik=1571090101550003",
+            "ayah_tempat_lahir=Jambi",
+            "ayah_agama=Islam",
+            "ayah_pekerjaan=Pensiunan",
+            "ayah_alamat=Jl. Kapten Pattimura No. 12",
+            "ibu_nama=Halimah",
+            "ibu_tempat_lahir=Kerinci",
+            "ibu_tanggal_lahir=1960-02-01",
+            "ibu_agama=Islam",
+            "ibu_pekerjaan=Mengurus rumah tangga",
+            "ibu_alamat=Jl. Kapten Pattimura No. 12",
+        ],
+        harus: &[
+            "Model N1",
+            "FORMULIR PENGANTAR NIKAH",
+            "PENGANTAR NIKAH",
+            "Status pernikahan : Jejaka",
+            "Adalah benar anak dari pernikahan seorang pria",
+            "Hasan Basri",
+            "1 Januari 1955",
+            "dengan seorang wanita",
+            "1 Februari 1960",
+            "mengingat sumpah jabatan",
+        ],
+    },
+    Kasus {
+        jenis: "sk-kematian-pasangan",
+        berkas: "pengantar-rt,kk-ktp,akta-kematian",
+        status: "Cerai Mati",
+        agama: "Islam",
+        nik: NIK_P,
+        isian: &[
+            "pemohon_bin=Hasan Basri",
+            "almarhum_nama=Rahmat Hidayat",
+            "almarhum_bin=Abdul Muthalib",
+            "almarhum_nik=1571091203850021",
+            "almarhum_tempat_lahir=Jambi",
+            "almarhum_agama=Islam",
+            "almarhum_pekerjaan=Wiraswasta",
+            "almarhum_alamat=Jl. Kapten Pattimura No. 12",
+            "tanggal_meninggal=2025-03-10",
+            "tempat_meninggal=RSUD Raden Mattaher Jambi",
+        ],
+        harus: &[
+            "Model N6",
+            "SURAT KETERANGAN KEMATIAN",
+            "Rahmat Hidayat",
+            "Bin : Abdul Muthalib",
+            "Telah meninggal dunia pada tanggal : 10 Maret 2025",
+            "adalah suami dari",
+            "Binti : Hasan Basri",
+        ],
+    },
+    Kasus {
+        jenis: "pengantar-perkawinan",
+        berkas: "pengantar-rt,kk-ktp-nikah,surat-gereja",
+        status: "Belum Kawin",
+        agama: "Katolik",
+        nik: NIK_P,
+        isian: &[
+            "calon_nama=Yohanes Simanjuntak",
+            "calon_nik=1571091203850021",
+            "calon_alamat=Jl. Sumbawa No. 3, Jambi",
+            "tempat_perkawinan=Gereja Katedral Santa Teresia Jambi",
+            "tanggal_perkawinan=2026-12-19",
+            "ayah_nama=Paulus Sinaga",
+            "ibu_nama=Maria Lumban Gaol",
+        ],
+        harus: &[
+            "SURAT PENGANTAR PERKAWINAN",
+            "Yohanes Simanjuntak",
+            "Gereja Katedral",
+            "19 Desember 2026",
+            "Pencatatan Sipil",
+        ],
+    },
+    Kasus {
+        jenis: "sk-domisili",
+        berkas: "pengantar-rt,kk-ktp",
+        status: "Kawin",
+        agama: "Islam",
+        nik: NIK_P,
+        isian: &["lama_tinggal=12 tahun"],
+        harus: &["SURAT KETERANGAN DOMISILI", "12 tahun"],
+    },
+    Kasus {
+        jenis: "sktm",
+        berkas: "pengantar-rt,kk-ktp,pernyataan-tidak-mampu",
+        status: "Kawin",
+        agama: "Islam",
+        nik: NIK_P,
+        isian: &["penghasilan=Rp1.500.000", "jumlah_tanggungan=4"],
+        harus: &["SURAT KETERANGAN TIDAK MAMPU", "400.10.4.4/", "Rp1.500.000"],
+    },
+    Kasus {
+        jenis: "sk-usaha",
+        berkas: "pengantar-rt,kk-ktp,pbb",
+        status: "Kawin",
+        agama: "Islam",
+        nik: NIK_P,
+        isian: &[
+            "nama_usaha=Kedai Kopi Batanghari",
+            "jenis_usaha=Kuliner",
+            "alamat_usaha=Jl. Aroepala No. 3",
+            "mulai_usaha=2018",
+        ],
+        harus: &["SURAT KETERANGAN USAHA", "Kedai Kopi Batanghari"],
+    },
+    Kasus {
+        jenis: "sk-belum-menikah",
+        berkas: "pengantar-rt,kk-ktp,pernyataan-belum-menikah",
+        status: "Belum Kawin",
+        agama: "Islam",
+        nik: NIK_P,
+        isian: &[],
+        harus: &[
+            "SURAT KETERANGAN BELUM MENIKAH",
+            "belum pernah menikah",
+            "Belum Kawin",
+        ],
+    },
+    Kasus {
+        jenis: "pengantar-kematian",
+        berkas: "pengantar-rt,kk-ktp,ktp-almarhum",
+        status: "Kawin",
+        agama: "Islam",
+        nik: NIK_P,
+        isian: &[
+            "almarhum_nama=Abdul Muthalib",
+            "almarhum_nik=1571091203500021",
+            "almarhum_alamat=Jl. Kapten Pattimura No. 12",
+            "tanggal_meninggal=2026-11-01",
+            "tempat_meninggal=RSUD Raden Mattaher",
+            "hubungan_pelapor=Anak",
+        ],
+        harus: &[
+            "SURAT PENGANTAR KEMATIAN",
+            "dari almarhum,",
+            "Minggu, 1 November 2026",
+        ],
+    },
+    Kasus {
+        jenis: "pengantar-pindah",
+        berkas: "pengantar-rt,kk-ktp",
+        status: "Kawin",
+        agama: "Islam",
+        nik: NIK_P,
+        isian: &[
+            "alamat_tujuan=Kel. Sukarami, Kota Palembang",
+            "alasan_pindah=Pekerjaan",
+            "pengikut=Rahmat Hidayat; 1571091203850021; Suami | Nur Aini; 1571094101150002; Anak",
+        ],
+        harus: &[
+            "SURAT PENGANTAR PINDAH",
+            "Kota Palembang",
+            "2 orang",
+            "Rahmat Hidayat",
+            "1571094101150002",
+            "Suami",
+        ],
+    },
+    Kasus {
+        jenis: "pengantar-skck",
+        berkas: "pengantar-rt,kk-ktp,pas-foto-4x6",
+        status: "Belum Kawin",
+        agama: "Islam",
+        nik: NIK_L,
+        isian: &[],
+        harus: &["SURAT PENGANTAR SKCK", "100.2.2.5/", "Catatan Kepolisian"],
+    },
+    Kasus {
+        jenis: "sk-kelahiran",
+        berkas: "pengantar-rt,kk-ktp,keterangan-lahir,buku-nikah",
+        status: "Kawin",
+        agama: "Islam",
+        nik: NIK_L,
+        isian: &[
+            "bayi_nama=Muhammad Alif",
+            "bayi_jenis_kelamin=L",
+            "bayi_tanggal_lahir=2026-11-10",
+            "bayi_tempat_lahir=RS Siloam Jambi",
+            "bayi_jam_lahir=07.45 WIB",
+            "anak_ke=2",
+            "ayah_nama=Rahmat Hidayat",
+            "ayah_nik=1571091203850021",
+            "ibu_nama=Siti Aminah",
+            "ibu_nik=1571094506900003",
+            "hubungan_pelapor=Ayah",
+        ],
+        harus: &[
+            "SURAT KETERANGAN KELAHIRAN",
+            "Muhammad Alif",
+            "Laki-laki",
+            "Selasa, 10 November 2026",
+            "selaku ayah",
+        ],
+    },
+    Kasus {
+        jenis: "sk-kematian",
+        berkas: "pengantar-rt,kk-ktp,ktp-almarhum",
+        status: "Cerai Mati",
+        agama: "Islam",
+        nik: NIK_P,
+        isian: &[
+            "almarhum_nama=Rahmat Hidayat",
+            "almarhum_nik=1571091203850021",
+            "almarhum_alamat=Jl. Kapten Pattimura No. 12",
+            "tanggal_meninggal=2026-10-05",
+            "tempat_meninggal=Rumah",
+            "sebab_meninggal=Sakit",
+            "hubungan_pelapor=Istri",
+        ],
+        harus: &[
+            "SURAT KETERANGAN KEMATIAN",
+            "istri dari almarhum berikut",
+            "Umur : 41 tahun",
+            "Taspen",
+        ],
+    },
+    Kasus {
+        jenis: "sk-ahli-waris",
+        berkas: "pengantar-rt,kk-ktp,akta-kematian,kk-ktp-ahli-waris,pernyataan-ahli-waris",
+        status: "Cerai Mati",
+        agama: "Islam",
+        nik: NIK_P,
+        isian: &[
+            "almarhum_nama=Abdul Muthalib",
+            "almarhum_nik=1571091203500021",
+            "tanggal_meninggal=2026-08-17",
+            "tempat_meninggal=Jambi",
+            AHLI_WARIS,
+        ],
+        harus: &[
+            "SURAT KETERANGAN AHLI WARIS",
+            "ahli waris dari almarhum",
+            "Budi Santoso",
+            "Istri",
+            "12 Maret 1985",
+        ],
+    },
+    Kasus {
+        jenis: "sk-domisili-usaha",
+        berkas: "pengantar-rt,kk-ktp,pbb",
+        status: "Kawin",
+        agama: "Islam",
+        nik: NIK_P,
+        isian: &[
+            "nama_usaha=Toko Sembako Berkah",
+            "jenis_usaha=Perdagangan eceran",
+            "alamat_usaha=Jl. Aroepala No. 9",
+            "mulai_usaha=2020",
+        ],
+        harus: &[
+            "SURAT KETERANGAN DOMISILI USAHA",
+            "Toko Sembako Berkah",
+            "500.2.2.4/",
+        ],
+    },
+    Kasus {
+        jenis: "pengantar-kk",
+        berkas: "pengantar-rt,kk-ktp",
+        status: "Kawin",
+        agama: "Islam",
+        nik: NIK_L,
+        isian: &[
+            "jenis_permohonan=Perubahan data (penambahan anggota keluarga)",
+            "anggota=Rahmat Hidayat; 1571091203850021; Kepala Keluarga | Siti Aminah; 1571094506900003; Istri",
+        ],
+        harus: &[
+            "SURAT PENGANTAR KARTU KELUARGA",
+            "penambahan anggota",
+            "Kepala Keluarga",
+        ],
+    },
+    Kasus {
+        jenis: "pengantar-ktp",
+        berkas: "pengantar-rt,kk-asli",
+        status: "Kawin",
+        agama: "Islam",
+        nik: NIK_P,
+        isian: &["jenis_permohonan=Pengganti KTP yang hilang"],
+        harus: &[
+            "SURAT PENGANTAR KTP ELEKTRONIK",
+            "Kartu Keluarga nomor 1571090101100001",
+            "hilang",
+        ],
+    },
+    Kasus {
+        jenis: "sk-penghasilan",
+        berkas: "pengantar-rt,kk-ktp,pernyataan-penghasilan",
+        status: "Kawin",
+        agama: "Islam",
+        nik: NIK_L,
+        isian: &[
+            "penghasilan=Rp2.500.000",
+            "sumber_penghasilan=Pedagang sayur",
+        ],
+        harus: &[
+            "SURAT KETERANGAN PENGHASILAN",
+            "Rp2.500.000",
+            "Pedagang sayur",
+        ],
+    },
+    Kasus {
+        jenis: "sk-janda-duda",
+        berkas: "pengantar-rt,kk-ktp,akta-cerai-kematian-pasangan",
+        status: "Cerai Mati",
+        agama: "Islam",
+        nik: NIK_P,
+        isian: &[
+            "pasangan_nama=Rahmat Hidayat",
+            "tanggal_peristiwa=2025-03-10",
+        ],
+        harus: &[
+            "SURAT KETERANGAN JANDA/DUDA",
+            "janda cerai mati",
+            "suaminya, Rahmat Hidayat, telah meninggal dunia",
+        ],
+    },
+    Kasus {
+        jenis: "sk-beda-identitas",
+        berkas: "pengantar-rt,kk-ktp,dokumen-berbeda",
+        status: "Kawin",
+        agama: "Islam",
+        nik: NIK_P,
+        isian: &[
+            "dokumen_pertama=KTP",
+            "data_pertama=Siti Aminah, lahir 5 Juni 1990",
+            "dokumen_kedua=Ijazah SMA",
+            "data_kedua=Siti Aminah binti Hasan, lahir 5 Juni 1990",
+        ],
+        harus: &[
+            "SURAT KETERANGAN BEDA IDENTITAS",
+            "satu orang yang sama",
+            "Ijazah SMA",
+        ],
+    },
+    Kasus {
+        jenis: "sk-belum-memiliki-rumah",
+        berkas: "pengantar-rt,kk-ktp,pernyataan-belum-punya-rumah",
+        status: "Kawin",
+        agama: "Islam",
+        nik: NIK_L,
+        isian: &["status_tempat_tinggal=menyewa"],
+        harus: &[
+            "SURAT KETERANGAN BELUM MEMILIKI RUMAH",
+            "belum memiliki rumah sendiri",
+            "menyewa",
+        ],
+    },
+    Kasus {
+        jenis: "sk-domisili-lembaga",
+        berkas: "pengantar-rt,ktp-pengurus,akta-lembaga",
+        status: "Kawin",
+        agama: "Islam",
+        nik: NIK_L,
+        isian: &[
+            "nama_lembaga=Yayasan Pendidikan Al-Ikhlas",
+            "bidang_lembaga=Pendidikan anak usia dini",
+            "alamat_lembaga=Jl. Aroepala No. 21",
+            "akta_pendirian=No. 12 Tahun 2019",
+            "jabatan_pemohon=Ketua",
+        ],
+        harus: &[
+            "SURAT KETERANGAN DOMISILI LEMBAGA",
+            "Yayasan Pendidikan Al-Ikhlas",
+            "200.1.4.4/",
+        ],
+    },
+    Kasus {
+        jenis: "pengantar-kehilangan",
+        berkas: "pengantar-rt,kk-ktp,kronologi-kehilangan",
+        status: "Kawin",
+        agama: "Islam",
+        nik: NIK_P,
+        isian: &[
+            "barang_hilang=Dompet berisi KTP dan ATM",
+            "tanggal_kehilangan=2026-11-12",
+            "tempat_kehilangan=Pasar Angso Duo",
+        ],
+        harus: &[
+            "SURAT PENGANTAR KEHILANGAN",
+            "Pasar Angso Duo",
+            "12 November 2026",
+        ],
+    },
+    Kasus {
+        jenis: "pengantar-izin-keramaian",
+        berkas: "pengantar-rt,kk-ktp,susunan-acara,persetujuan-tetangga",
+        status: "Kawin",
+        agama: "Islam",
+        nik: NIK_L,
+        isian: &[
+            "nama_acara=Resepsi pernikahan",
+            "tanggal_acara=2026-12-20",
+            "waktu_acara=10.00-16.00 WIB",
+            "tempat_acara=Halaman rumah, Jl. Kapten Pattimura No. 12",
+            "hiburan=Organ tunggal",
+            "jumlah_tamu=300",
+        ],
+        harus: &[
+            "SURAT PENGANTAR IZIN KERAMAIAN",
+            "Minggu, 20 Desember 2026",
+            "300.1.4/",
+        ],
+    },
+];
+
+fn issue_kasus(ws: &Ws, id: usize, k: &Kasus) -> serde_json::Value {
+    let status = format!("status_perkawinan={}", k.status);
+    let agama = format!("agama={}", k.agama);
+    let mut args = vec![
+        "permohonan",
+        "baru",
+        "--jenis",
+        k.jenis,
+        "--nama",
+        if k.nik == NIK_P {
+            "Siti Aminah"
+        } else {
+            "Rahmat Hidayat"
+        },
+        "--nik",
+        k.nik,
+        "--kk",
+        "1571090101100001",
+        "--alamat",
+        crate::ALAMAT,
+        "--rt",
+        "9",
+        "--rw",
+        "3",
+        "--berkas",
+        k.berkas,
+        "--isian",
+        "tempat_lahir=Jambi",
+        "pekerjaan=Wiraswasta",
+        &status,
+        &agama,
+    ];
+    args.extend_from_slice(k.isian);
+    let out = ws.run(&args);
+    assert!(
+        out.status.success(),
+        "{}: {}",
+        k.jenis,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    crate::letters::issue(ws, &id.to_string(), &[])
+}
+
+/// The letter's text as read back, lines kept, with what changes from run to run (the
+/// verification code) written as X.
+fn golden_text(pdf: &Path, kode: &str) -> String {
+    let bytes = std::fs::read(pdf).unwrap();
+    let text = pdf_extract::extract_text_from_mem(&bytes).unwrap();
+    let mut out = String::new();
+    for line in text.replace(kode, "XXXX-XXXX-XXXX").lines() {
+        let line = line.split_whitespace().collect::<Vec<_>>().join(" ");
+        if !line.is_empty() {
+            out.push_str(&line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+#[test]
+fn every_catalog_type_prints_a_one_page_letter_with_its_own_words() {
+    crate::during_report_month();
+    let ws = Ws::init();
+    let katalog = ws.json(&["katalog"]);
+    let types: Vec<&str> = katalog["jenis"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|j| j["kode"].as_str().unwrap())
+        .collect();
+    assert!(types.len() >= 20, "{types:?}");
+    for t in &types {
+        assert!(KASUS.iter().any(|k| k.jenis == *t), "no case for {t}");
+    }
+    let golden_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/surat");
+    let write = std::env::var("KELURAHAN_GOLDEN").is_ok_and(|v| v == "tulis");
+    let mut differ = Vec::new();
+    for (i, k) in KASUS.iter().enumerate() {
+        let p = issue_kasus(&ws, i + 1, k);
+        let pdf = ws.dir.join(p["surat"]["berkas"].as_str().unwrap());
+        // To look at them as pages: KELURAHAN_SIMPAN_PDF=/some/folder.
+        if let Some(dir) = std::env::var_os("KELURAHAN_SIMPAN_PDF") {
+            std::fs::copy(&pdf, Path::new(&dir).join(format!("{}.pdf", k.jenis))).unwrap();
+        }
+        assert_eq!(
+            lopdf::Document::load(&pdf).unwrap().get_pages().len(),
+            1,
+            "{}: one page",
+            k.jenis
+        );
+        let text = pdf_text(&pdf);
+        for h in k.harus {
+            assert!(text.contains(h), "{}: «{h}» missing from:\n{text}", k.jenis);
+        }
+        assert!(!text.contains("almarhum/almarhumah"), "{}: {text}", k.jenis);
+        let golden = golden_text(&pdf, p["surat"]["kode_verifikasi"].as_str().unwrap());
+        let file = golden_dir.join(format!("{}.txt", k.jenis));
+        if write {
+            std::fs::create_dir_all(&golden_dir).unwrap();
+            std::fs::write(&file, &golden).unwrap();
+        } else if std::fs::read_to_string(&file).ok().as_deref() != Some(golden.as_str()) {
+            differ.push(format!("{}:\n{golden}", file.display()));
+        }
+    }
+    assert!(
+        differ.is_empty(),
+        "the wording changed (review, then KELURAHAN_GOLDEN=tulis):\n{}",
+        differ.join("\n")
+    );
+}
