@@ -347,7 +347,7 @@ const KASUS: &[Kasus] = &[
             "tanggal_peristiwa=2025-03-10",
         ],
         harus: &[
-            "SURAT KETERANGAN JANDA/DUDA",
+            "SURAT KETERANGAN JANDA Nomor",
             "janda cerai mati",
             "suaminya, Rahmat Hidayat, telah meninggal dunia",
         ],
