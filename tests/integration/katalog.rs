@@ -551,3 +551,143 @@ fn every_catalog_type_prints_a_one_page_letter_with_its_own_words() {
         differ.join("\n")
     );
 }
+
+/// How far right the text of a page reaches, in points: each text run's start (Typst
+/// places every run with its own `cm`) plus the advance of its glyphs, from the widths the
+/// embedded fonts declare (`/W`) and the run's kerning.
+fn rightmost_text(pdf: &Path) -> (f64, f64, usize) {
+    use lopdf::{Document, Object, content::Content};
+    let doc = Document::load(pdf).unwrap();
+    let (_, page) = doc.get_pages().into_iter().next().unwrap();
+    let page_dict = doc.get_dictionary(page).unwrap();
+    let mb = page_dict.get(b"MediaBox").unwrap().as_array().unwrap();
+    let num = |o: &Object| {
+        o.as_float()
+            .map(f64::from)
+            .or_else(|_| o.as_i64().map(|i| i as f64))
+            .unwrap()
+    };
+    let page_width = num(&mb[2]) - num(&mb[0]);
+    let deref = |o: &Object| match o {
+        Object::Reference(r) => doc.get_object(*r).unwrap().clone(),
+        o => o.clone(),
+    };
+    // Glyph widths per font resource name.
+    let mut widths: std::collections::HashMap<Vec<u8>, (std::collections::HashMap<u32, f64>, f64)> =
+        Default::default();
+    for (name, font) in doc.get_page_fonts(page).unwrap() {
+        let desc = deref(&font.get(b"DescendantFonts").unwrap().as_array().unwrap()[0]);
+        let desc = desc.as_dict().unwrap();
+        let dw = desc.get(b"DW").map(num).unwrap_or(1000.0);
+        let mut w = std::collections::HashMap::new();
+        if let Ok(arr) = desc.get(b"W") {
+            let arr = deref(arr);
+            let arr = arr.as_array().unwrap();
+            let mut i = 0;
+            while i < arr.len() {
+                let first = num(&arr[i]) as u32;
+                match deref(&arr[i + 1]) {
+                    Object::Array(list) => {
+                        for (k, v) in list.iter().enumerate() {
+                            w.insert(first + k as u32, num(v));
+                        }
+                        i += 2;
+                    }
+                    last => {
+                        for c in first..=(num(&last) as u32) {
+                            w.insert(c, num(&arr[i + 2]));
+                        }
+                        i += 3;
+                    }
+                }
+            }
+        }
+        widths.insert(name, (w, dw));
+    }
+    let content = Content::decode(&doc.get_page_content(page)).unwrap();
+    let (mut x, mut font, mut size) = (0.0, Vec::new(), 0.0);
+    let (mut right, mut glyphs) = (0.0f64, 0usize);
+    for op in content.operations {
+        match op.operator.as_str() {
+            "cm" => x = num(&op.operands[4]),
+            "Tf" => {
+                font = op.operands[0].as_name().unwrap().to_vec();
+                size = num(&op.operands[1]);
+            }
+            "TJ" => {
+                let (w, dw) = &widths[&font];
+                let mut advance = 0.0;
+                for item in op.operands[0].as_array().unwrap() {
+                    match item {
+                        Object::String(bytes, _) => {
+                            for pair in bytes.chunks(2) {
+                                let gid = (u32::from(pair[0]) << 8)
+                                    | u32::from(*pair.get(1).unwrap_or(&0));
+                                advance += w.get(&gid).copied().unwrap_or(*dw) / 1000.0 * size;
+                                glyphs += 1;
+                            }
+                        }
+                        other => advance -= num(other) / 1000.0 * size,
+                    }
+                }
+                right = right.max(x + advance);
+            }
+            _ => {}
+        }
+    }
+    (right, page_width, glyphs)
+}
+
+/// A name of 120 letters typed without a space (the longest a name may be), and long
+/// unbroken values in the other fields, stay inside the right margin (2 cm): measured
+/// from each text run's position and its glyphs' widths in the PDF.
+#[test]
+fn an_unbroken_name_stays_inside_the_margin() {
+    let ws = Ws::init();
+    let nama = format!("Siti{}", "a".repeat(116));
+    let alamat = format!("Jl.{}", "X".repeat(150));
+    let usaha = format!("nama_usaha={}", "W".repeat(180));
+    ws.ok(&[
+        "permohonan",
+        "baru",
+        "--jenis",
+        "sk-usaha",
+        "--nama",
+        &nama,
+        "--nik",
+        NIK_P,
+        "--alamat",
+        &alamat,
+        "--rt",
+        "9",
+        "--rw",
+        "3",
+        "--berkas",
+        "pengantar-rt,kk-ktp,pbb",
+        "--isian",
+        "tempat_lahir=Jambi",
+        "agama=Islam",
+        "pekerjaan=Wiraswasta",
+        "status_perkawinan=Kawin",
+        &usaha,
+        "jenis_usaha=Kuliner",
+        "alamat_usaha=Jl. Aroepala",
+        "mulai_usaha=2019",
+    ]);
+    let p = crate::letters::issue(&ws, "1", &[]);
+    let pdf = ws.dir.join(p["surat"]["berkas"].as_str().unwrap());
+    assert_eq!(
+        lopdf::Document::load(&pdf).unwrap().get_pages().len(),
+        1,
+        "still one page"
+    );
+    let (right, width, glyphs) = rightmost_text(&pdf);
+    assert!(glyphs > 500, "the text was read: {glyphs} glyphs");
+    let margin = 2.0 / 2.54 * 72.0;
+    // A justified line may end in a space, which counts here but is not seen: 4 pt.
+    assert!(
+        right <= width - margin + 4.0,
+        "text reaches {right:.1} pt; the margin starts at {:.1} pt",
+        width - margin
+    );
+}
