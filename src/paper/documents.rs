@@ -321,6 +321,8 @@ pub struct FormJenis {
 pub struct FormField {
     pub label: String,
     pub wajib: bool,
+    /// Lines to write on: more for a list of people.
+    pub baris: u8,
 }
 
 /// The application form of one letter type (`blanko/permohonan.typ`).
@@ -351,8 +353,17 @@ pub fn application_form(profil: &Profil, j: &JenisSurat) -> ApplicationForm {
                 .iter()
                 .filter(|i| !IDENTITY.contains(&i.kunci.as_str()))
                 .map(|i| FormField {
-                    label: i.label.clone(),
+                    label: if i.tipe == crate::domain::katalog::TipeIsian::DaftarOrang {
+                        format!("{} (nama; NIK; hubungan)", i.label)
+                    } else {
+                        i.label.clone()
+                    },
                     wajib: i.wajib,
+                    baris: if i.tipe == crate::domain::katalog::TipeIsian::DaftarOrang {
+                        4
+                    } else {
+                        1
+                    },
                 })
                 .collect(),
             berkas: j
@@ -361,9 +372,32 @@ pub fn application_form(profil: &Profil, j: &JenisSurat) -> ApplicationForm {
                 .map(|b| FormField {
                     label: b.nama.clone(),
                     wajib: b.wajib,
+                    baris: 1,
                 })
                 .collect(),
         },
+    }
+}
+
+/// A refusal as the receipt and the routing slip print it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Penolakan {
+    pub waktu: String,
+    pub oleh: String,
+    pub alasan: String,
+}
+
+impl Penolakan {
+    fn of(p: &Permohonan, tz: chrono_tz::Tz) -> Option<Penolakan> {
+        let r = p
+            .riwayat
+            .iter()
+            .find(|r| r.ke == crate::domain::workflow::Tahap::Ditolak)?;
+        Some(Penolakan {
+            waktu: crate::domain::calendar::waktu(&r.waktu, tz),
+            oleh: format!("{} ({})", r.oleh, r.peran.label()),
+            alasan: r.catatan.clone().unwrap_or_else(|| "-".into()),
+        })
     }
 }
 
@@ -380,6 +414,7 @@ pub struct ReceiptRequest {
     pub berkas: Vec<crate::domain::permohonan::Berkas>,
     pub standar_hari: u32,
     pub petugas: String,
+    pub ditolak: Option<Penolakan>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -408,6 +443,7 @@ pub fn receipt(profil: &Profil, filled: Option<(&Permohonan, &JenisSurat)>) -> R
                 .find(|r| r.ke == crate::domain::workflow::Tahap::Diterima)
                 .map(|r| r.oleh.clone())
                 .unwrap_or_else(|| profil.pejabat.operator.nama.clone()),
+            ditolak: Penolakan::of(p, profil.tz()),
         }),
     }
 }
@@ -415,6 +451,8 @@ pub fn receipt(profil: &Profil, filled: Option<(&Permohonan, &JenisSurat)>) -> R
 /// One row of the routing slip: who, what, when.
 #[derive(Debug, Clone, Serialize)]
 pub struct RoutingStep {
+    /// The SOP stage this step brings the request to.
+    pub tahap: u8,
     pub peran: String,
     pub nama: Option<String>,
     pub langkah: String,
@@ -437,6 +475,7 @@ pub struct RoutingSlip {
     pub kantor: KantorData,
     pub permohonan: Option<RoutingRequest>,
     pub langkah: Vec<RoutingStep>,
+    pub ditolak: Option<Penolakan>,
 }
 
 pub fn routing_slip(
@@ -446,47 +485,61 @@ pub fn routing_slip(
 ) -> RoutingSlip {
     use crate::domain::workflow::Tahap;
     let pj = &profil.pejabat;
-    let steps: [(&str, &Petugas, &str, Option<Tahap>); 6] = [
+    // One row per SOP step, numbered as the SOP numbers its stages.
+    let steps: [(u8, &str, Option<&Petugas>, &str, Tahap); 6] = [
         (
+            1,
+            "Pemohon",
+            None,
+            "Mengajukan permohonan dengan berkas persyaratan",
+            Tahap::Diajukan,
+        ),
+        (
+            2,
             "Operator",
-            &pj.operator,
+            Some(&pj.operator),
             "Memeriksa berkas, mencatat di buku register, memberi tahu pemohon",
-            Some(Tahap::Diterima),
+            Tahap::Diterima,
         ),
         (
+            3,
             "Kasi Pem & Pelum",
-            &pj.kasi_pem,
+            Some(&pj.kasi_pem),
             "Menerima berkas dari Operator, meneruskan ke Koordinator",
-            Some(Tahap::Diteruskan),
+            Tahap::Diteruskan,
         ),
         (
+            4,
             "Koordinator",
-            &pj.koordinator,
+            Some(&pj.koordinator),
             "Menindaklanjuti berkas dan menerbitkan surat",
-            Some(Tahap::Ditindaklanjuti),
+            Tahap::Ditindaklanjuti,
         ),
         (
+            5,
             "Koordinator",
-            &pj.koordinator,
+            Some(&pj.koordinator),
             "Melaporkan hasil kepada Seklur",
-            Some(Tahap::DilaporkanKeSeklur),
+            Tahap::DilaporkanKeSeklur,
         ),
         (
+            6,
             "Seklur",
-            &pj.seklur,
-            "Melaporkan hasil kepada Lurah",
-            Some(Tahap::DilaporkanKeLurah),
+            Some(&pj.seklur),
+            "Melaporkan hasil kepada Lurah (paraf Lurah: mengetahui)",
+            Tahap::DilaporkanKeLurah,
         ),
-        ("Lurah", &pj.lurah, "Menerima laporan", None),
     ];
     let langkah = steps
         .iter()
-        .map(|(peran, petugas, langkah, tahap)| {
-            let done = filled
-                .and_then(|(p, _, _)| tahap.and_then(|t| p.riwayat.iter().find(|r| r.ke == t)));
+        .map(|(no, peran, petugas, langkah, tahap)| {
+            let done = filled.and_then(|(p, _, _)| p.riwayat.iter().find(|r| r.ke == *tahap));
             RoutingStep {
+                tahap: *no,
                 peran: peran.to_string(),
-                nama: Some(done.map_or(petugas.nama.clone(), |r| r.oleh.clone())),
+                nama: done
+                    .map(|r| r.oleh.clone())
+                    .or_else(|| petugas.map(|p| p.nama.clone())),
                 langkah: langkah.to_string(),
                 waktu: done.map(|r| crate::domain::calendar::waktu(&r.waktu, tz)),
             }
@@ -503,6 +556,7 @@ pub fn routing_slip(
             nomor_surat: nomor_surat.map(String::from),
         }),
         langkah,
+        ditolak: filled.and_then(|(p, _, _)| Penolakan::of(p, tz)),
     }
 }
 

@@ -416,10 +416,15 @@ fn blank_forms_print_and_fill() {
         "FORMULIR PERMOHONAN",
         "Nama calon pasangan",
         "Fotokopi bukti lunas PBB tahun berjalan",
-        "(jika ada)",
+        "Kewarganegaraan",
+        "(bila berlaku)",
     ] {
         assert!(nikah.contains(e), "«{e}» missing from {nikah}");
     }
+    assert!(
+        !nikah.contains("(jika ada)") && nikah.matches("(bila berlaku)").count() == 1,
+        "a conditional paper is marked once: {nikah}"
+    );
     // Printing again gives the same bytes.
     let before = std::fs::read(ws.dir.join("output/blanko/tanda-terima.pdf")).unwrap();
     ws.ok(&["blanko", "tanda-terima"]);
@@ -453,6 +458,45 @@ fn blank_forms_print_and_fill() {
         slip.contains("400.12.2.1/001/RWS/") && slip.contains("Rina"),
         "{slip}"
     );
+    // Rows carry the SOP's stage numbers: 6 is the Seklur's report to the Lurah.
+    assert!(
+        slip.contains("6 Seklur") && slip.contains("Melaporkan hasil kepada Lurah"),
+        "{slip}"
+    );
+
+    // A refused request: the receipt and the slip say refused, when, by whom and why,
+    // and the receipt no longer promises a letter.
+    ws.baru("Budi Santoso");
+    ws.ok(&[
+        "permohonan",
+        "tolak",
+        "2",
+        "--peran",
+        "operator",
+        "--oleh",
+        "Dedi",
+        "--alasan",
+        "Berkas tidak lengkap: Fotokopi KK",
+    ]);
+    ws.ok(&["blanko", "tanda-terima", "2"]);
+    ws.ok(&["blanko", "lembar-kendali", "2"]);
+    let nomor2 = ws.json(&["permohonan", "lihat", "2"])["nomor_register"]
+        .as_str()
+        .unwrap()
+        .replace('/', "-");
+    for form in ["tanda-terima", "lembar-kendali"] {
+        let text = pdf_text(&ws.dir.join(format!("output/blanko/{form}-{nomor2}.pdf")));
+        assert!(
+            text.contains("PERMOHONAN DITOLAK")
+                && text.contains("oleh Dedi (Operator)")
+                && text.contains("Alasan: Berkas tidak lengkap: Fotokopi KK"),
+            "{form}: {text}"
+        );
+        assert!(
+            !text.contains("hari kerja setelah berkas lengkap"),
+            "{form}: {text}"
+        );
+    }
 }
 
 #[test]
