@@ -342,6 +342,12 @@ pub enum BentukArg {
     LembarKendali,
     /// Halaman buku register kosong.
     Register,
+    /// Model N2, permohonan kehendak nikah ke KUA (ditandatangani pemohon).
+    N2,
+    /// Model N4, persetujuan calon pengantin (ditandatangani kedua calon).
+    N4,
+    /// Model N5, surat izin orang tua (ditandatangani ayah dan ibu).
+    N5,
 }
 
 #[derive(Debug, Args)]

@@ -1,5 +1,5 @@
 //! `kelurahan blanko`: blank and filled forms (application, receipt, routing slip,
-//! register pages) as PDFs.
+//! register pages, the KUA's marriage models N2, N4, N5) as PDFs.
 
 use std::path::Path;
 
@@ -56,6 +56,15 @@ pub(super) fn run(out: &mut Out, dir: &Path, a: BlankoArgs) -> Result<()> {
             )?]
         }
         (false, Some(BentukArg::Register), _) => vec![blanko::register_pages(&ws, &r, &folder)?],
+        (false, Some(b @ (BentukArg::N2 | BentukArg::N4 | BentukArg::N5)), id) => {
+            let model = match b {
+                BentukArg::N2 => blanko::ModelNikah::N2,
+                BentukArg::N4 => blanko::ModelNikah::N4,
+                _ => blanko::ModelNikah::N5,
+            };
+            let p = id.map(request).transpose()?;
+            vec![blanko::model_nikah(&ws, &r, model, p.as_ref(), &folder)?]
+        }
         (false, None, _) => {
             return Err(UsageError("tulis bentuk blanko atau --semua".into()).into());
         }

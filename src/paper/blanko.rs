@@ -148,6 +148,60 @@ pub fn register_pages(ws: &Workspace, r: &Renderer, out: &Path) -> Result<Printe
     write(out, "buku-register.pdf", &pdf)
 }
 
+/// The KUA's marriage forms that the couple and their parents sign (Kepdirjen Bimas
+/// Islam No. 473 Tahun 2020), printed blank or filled from a marriage request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ModelNikah {
+    /// Permohonan kehendak nikah.
+    N2,
+    /// Persetujuan calon pengantin.
+    N4,
+    /// Surat izin orang tua.
+    N5,
+}
+
+impl ModelNikah {
+    fn kode(self) -> &'static str {
+        match self {
+            ModelNikah::N2 => "n2",
+            ModelNikah::N4 => "n4",
+            ModelNikah::N5 => "n5",
+        }
+    }
+}
+
+/// Model N2, N4 or N5, blank or filled from request `p` (a `pengantar-nikah`).
+pub fn model_nikah(
+    ws: &Workspace,
+    r: &Renderer,
+    model: ModelNikah,
+    p: Option<&Permohonan>,
+    out: &Path,
+) -> Result<Printed> {
+    if let Some(p) = p
+        && p.jenis != "pengantar-nikah"
+    {
+        return Err(PaperError::NotMarriage(p.nomor_register.clone()));
+    }
+    let data = documents::model_nikah(&ws.profil, p);
+    let kode = model.kode();
+    let template = format!("blanko/model-{kode}.typ");
+    let (name, ident, date) = match p {
+        Some(p) => (
+            format!("model-{kode}-{}.pdf", p.nomor_register.replace('/', "-")),
+            format!("model {kode} {}", p.nomor_register),
+            p.tanggal,
+        ),
+        None => (
+            format!("model-{kode}.pdf"),
+            format!("blanko model {kode}"),
+            BLANK_DATE,
+        ),
+    };
+    let pdf = render(r, &template, &data, &ident, date)?;
+    write(out, &name, &pdf)
+}
+
 /// Every blank form: one application form per letter type, the receipt, the routing
 /// slip and the register pages.
 pub fn all(ws: &Workspace, r: &Renderer, out: &Path) -> Result<Vec<Printed>> {
@@ -158,5 +212,8 @@ pub fn all(ws: &Workspace, r: &Renderer, out: &Path) -> Result<Vec<Printed>> {
     done.push(receipt(ws, r, None, out)?);
     done.push(routing_slip(ws, r, None, out)?);
     done.push(register_pages(ws, r, out)?);
+    for m in [ModelNikah::N2, ModelNikah::N4, ModelNikah::N5] {
+        done.push(model_nikah(ws, r, m, None, out)?);
+    }
     Ok(done)
 }

@@ -560,6 +560,50 @@ pub fn routing_slip(
     }
 }
 
+/// The KUA's marriage models N2, N4, N5: the office, and when filled, the applicant (one
+/// calon), the request's own fields (the other calon, the parents, the akad) and what
+/// each NIK in them encodes.
+#[derive(Debug, Clone, Serialize)]
+pub struct ModelNikahData {
+    pub kertas: String,
+    pub kantor: KantorData,
+    pub pemohon: Option<PemohonData>,
+    pub isian: BTreeMap<String, String>,
+    pub nik_isian: BTreeMap<String, NikData>,
+}
+
+pub fn model_nikah(profil: &Profil, p: Option<&Permohonan>) -> ModelNikahData {
+    let nik_isian = p.map_or_else(BTreeMap::new, |p| {
+        p.isian
+            .iter()
+            .filter(|(k, _)| k.ends_with("_nik"))
+            .filter_map(|(k, v)| {
+                let info = identity::parse_nik(v, p.tanggal).ok()?;
+                Some((
+                    k.clone(),
+                    NikData {
+                        jenis_kelamin: if info.perempuan {
+                            "Perempuan"
+                        } else {
+                            "Laki-laki"
+                        }
+                        .to_string(),
+                        perempuan: info.perempuan,
+                        tanggal_lahir: info.tanggal_lahir.to_string(),
+                    },
+                ))
+            })
+            .collect()
+    });
+    ModelNikahData {
+        kertas: kertas(profil).into(),
+        kantor: KantorData::from(profil),
+        pemohon: p.map(|p| PemohonData::from(p, profil)),
+        isian: p.map(|p| p.isian.clone()).unwrap_or_default(),
+        nik_isian,
+    }
+}
+
 /// Blank register pages (buku register).
 #[derive(Debug, Clone, Serialize)]
 pub struct RegisterPages {

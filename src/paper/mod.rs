@@ -22,4 +22,8 @@ pub enum PaperError {
     UnknownType(String),
     #[error("{0}: {1}")]
     Io(String, std::io::Error),
+    #[error(
+        "permohonan {0} bukan permohonan pengantar nikah; model N2, N4 dan N5 hanya untuk pengantar-nikah"
+    )]
+    NotMarriage(String),
 }

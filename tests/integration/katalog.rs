@@ -691,3 +691,99 @@ fn an_unbroken_name_stays_inside_the_margin() {
         width - margin
     );
 }
+
+/// The KUA's models the couple and their parents sign (N2, N4, N5) print blank, and filled
+/// from a marriage request: suami and istri by the sex in the applicant's NIK, bin and
+/// binti from the fathers' names; one page each. Another type of request is refused.
+#[test]
+fn the_marriage_models_n2_n4_n5_print_blank_and_filled() {
+    let ws = Ws::init();
+    let mut args = vec![
+        "permohonan",
+        "baru",
+        "--jenis",
+        "pengantar-nikah",
+        "--nama",
+        "Siti Aminah",
+        "--nik",
+        NIK_P,
+        "--berkas",
+        "pengantar-rt,kk-ktp-nikah,pas-foto-nikah,pbb",
+        "--alamat",
+        crate::ALAMAT,
+        "--rt",
+        "9",
+        "--rw",
+        "3",
+        "--isian",
+        "tempat_lahir=Jambi",
+        "agama=Islam",
+        "pekerjaan=Guru",
+        "status_perkawinan=Belum Kawin",
+        "calon_nama=Rahmat Hidayat",
+        "calon_nik=1571091203850021",
+        "calon_ayah_nama=Abdul Muthalib",
+        "ayah_nama=Hasan Basri",
+        "ibu_nama=Halimah",
+        "akad_tempat=Masjid Agung Al-Falah",
+        "maskawin=Seperangkat alat salat",
+    ];
+    args.retain(|a| !a.is_empty());
+    ws.ok(&args);
+    for (model, words) in [
+        (
+            "n2",
+            &[
+                "Model N2",
+                "FORMULIR PERMOHONAN KEHENDAK NIKAH",
+                "Calon Suami : Rahmat Hidayat",
+                "Calon Istri : Siti Aminah",
+                "Masjid Agung Al-Falah",
+                "Kepala KUA Kecamatan Alam Barajo",
+            ][..],
+        ),
+        (
+            "n4",
+            &[
+                "Model N4",
+                "PERSETUJUAN CALON PENGANTIN",
+                "Bin : Abdul Muthalib",
+                "Binti : Hasan Basri",
+                "setuju untuk melangsungkan pernikahan",
+            ],
+        ),
+        (
+            "n5",
+            &[
+                "Model N5",
+                "SURAT IZIN ORANG TUA",
+                "Hasan Basri",
+                "Halimah",
+                "memberikan izin kepada anak kami",
+                "Rahmat Hidayat",
+            ],
+        ),
+    ] {
+        let filled = ws.json(&["blanko", model, "1"]);
+        let file = Path::new(filled[0]["berkas"].as_str().unwrap()).to_path_buf();
+        let text = pdf_text(&file);
+        for w in words {
+            assert!(text.contains(w), "{model}: «{w}» missing from {text}");
+        }
+        assert!(
+            !text.contains(NIK_P) || model != "n2",
+            "N2 names, it does not identify"
+        );
+        let blank = ws.json(&["blanko", model]);
+        let file = Path::new(blank[0]["berkas"].as_str().unwrap()).to_path_buf();
+        assert_eq!(
+            lopdf::Document::load(&file).unwrap().get_pages().len(),
+            1,
+            "{model}"
+        );
+        assert!(!pdf_text(&file).contains("Siti Aminah"), "{model}: blank");
+    }
+    ws.baru("Budi Santoso");
+    let err = ws.fails(1, &["blanko", "n4", "2"]);
+    assert!(err.contains("bukan permohonan pengantar nikah"), "{err}");
+}

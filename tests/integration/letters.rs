@@ -399,14 +399,19 @@ fn blank_forms_print_and_fill() {
     let out = ws.json(&["blanko", "--semua"]);
     let files = out.as_array().unwrap();
     let types = ws.json(&["katalog"])["jenis"].as_array().unwrap().len();
-    // An application form per letter type, the receipt, the routing slip, the register.
-    assert_eq!(files.len(), types + 3);
+    // An application form per letter type, the receipt, the routing slip, the register,
+    // and the KUA's models N2, N4, N5.
+    assert_eq!(files.len(), types + 6);
     for f in files {
         let path = PathBuf::from(f["berkas"].as_str().unwrap());
         assert!(path.starts_with(ws.dir.join("output/blanko")));
         let text = pdf_text(&path);
         assert!(
-            text.contains("KELURAHAN RAWASARI") || text.contains("BUKU REGISTER"),
+            text.contains("KELURAHAN RAWASARI")
+                || text.contains("BUKU REGISTER")
+                || text.contains("Kepala KUA")
+                || text.contains("FORMULIR PERSETUJUAN CALON PENGANTIN")
+                || text.contains("FORMULIR SURAT IZIN ORANG TUA"),
             "{}: {text}",
             path.display()
         );
