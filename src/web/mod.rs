@@ -526,7 +526,12 @@ async fn formulir_terisi(
                 let s = reg.letter_of(id).map_err(internal)?;
                 crate::paper::blanko::routing_slip(&ws, &r, Some((&p, s.as_ref())), &out)
             }
-            _ => return Err(gagal(StatusCode::NOT_FOUND, "Halaman ini tidak ada.")),
+            name => match (model_nikah(name), p.jenis.as_str()) {
+                (Some(m), "pengantar-nikah") => {
+                    crate::paper::blanko::model_nikah(&ws, &r, m, Some(&p), &out)
+                }
+                _ => return Err(gagal(StatusCode::NOT_FOUND, "Halaman ini tidak ada.")),
+            },
         }
         .map_err(internal)?;
         printed(done)
@@ -563,6 +568,10 @@ async fn blanko_pdf(
             "tanda-terima.pdf" => crate::paper::blanko::receipt(&ws, &r, None, &out),
             "lembar-kendali.pdf" => crate::paper::blanko::routing_slip(&ws, &r, None, &out),
             "buku-register.pdf" => crate::paper::blanko::register_pages(&ws, &r, &out),
+            other if model_nikah(other).is_some() => {
+                let m = model_nikah(other).expect("matched");
+                crate::paper::blanko::model_nikah(&ws, &r, m, None, &out)
+            }
             other => {
                 let kode = other
                     .strip_prefix("permohonan-")
@@ -579,6 +588,18 @@ async fn blanko_pdf(
     })
     .await?;
     Ok(pdf_response(&name, pdf))
+}
+
+/// The KUA's marriage model a form name asks for: `model-n2.pdf`, `model-n4.pdf`,
+/// `model-n5.pdf`.
+fn model_nikah(name: &str) -> Option<crate::paper::blanko::ModelNikah> {
+    use crate::paper::blanko::ModelNikah;
+    match name {
+        "model-n2.pdf" => Some(ModelNikah::N2),
+        "model-n4.pdf" => Some(ModelNikah::N4),
+        "model-n5.pdf" => Some(ModelNikah::N5),
+        _ => None,
+    }
 }
 
 /// The files of a month's reports, by name; nothing else is served from there.

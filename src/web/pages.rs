@@ -257,6 +257,11 @@ pub fn permohonan(
             ul {
                 li { a href={ "/permohonan/" (p.id) "/tanda-terima.pdf" } { "Tanda terima berkas (PDF)" } }
                 li { a href={ "/permohonan/" (p.id) "/lembar-kendali.pdf" } { "Lembar kendali (PDF)" } }
+                @if p.jenis == "pengantar-nikah" {
+                    li { a href={ "/permohonan/" (p.id) "/model-n2.pdf" } { "Model N2: permohonan kehendak nikah (PDF)" } }
+                    li { a href={ "/permohonan/" (p.id) "/model-n4.pdf" } { "Model N4: persetujuan calon pengantin (PDF)" } }
+                    li { a href={ "/permohonan/" (p.id) "/model-n5.pdf" } { "Model N5: surat izin orang tua (PDF)" } }
+                }
             }
             @if let Some((href, what)) = crate::services::whatsapp::wa_link(p, jenis.map_or(p.jenis.as_str(), |j| j.nama.as_str()), &ws.profil.kantor.kelurahan, surat) {
                 p { a href=(href) target="_blank" rel="noopener noreferrer" { (what) " lewat WhatsApp" } }
@@ -570,6 +575,12 @@ pub fn blanko(ws: &Workspace, sesi: &Sesi) -> Markup {
                 li { a href="/blanko/tanda-terima.pdf" { "Tanda terima berkas" } }
                 li { a href="/blanko/lembar-kendali.pdf" { "Lembar kendali" } }
                 li { a href="/blanko/buku-register.pdf" { "Halaman buku register" } }
+            }
+            h2 { "Model nikah KUA (ditandatangani calon pengantin dan orang tua)" }
+            ul {
+                li { a href="/blanko/model-n2.pdf" { "Model N2: permohonan kehendak nikah" } }
+                li { a href="/blanko/model-n4.pdf" { "Model N4: persetujuan calon pengantin" } }
+                li { a href="/blanko/model-n5.pdf" { "Model N5: surat izin orang tua" } }
             }
         },
     )

@@ -726,10 +726,14 @@ async fn forms_print_blank_and_filled_from_the_page() {
     assert!(text.contains(&nomor), "{text}");
     let text = pdf_text(format!("/permohonan/{id}/lembar-kendali.pdf")).await;
     assert!(text.contains(&nomor), "{text}");
+    let text = pdf_text("/blanko/model-n4.pdf".into()).await;
+    assert!(text.contains("PERSETUJUAN CALON PENGANTIN"), "{text}");
     for missing in [
         "/blanko/permohonan-sakti.pdf",
         "/blanko/kelurahan.toml",
         &format!("/permohonan/{id}/kelurahan.db"),
+        // A domicile request has no marriage models.
+        &format!("/permohonan/{id}/model-n4.pdf"),
     ] {
         assert_eq!(
             send(&app, get(missing, Some(&op))).await.status,
