@@ -787,3 +787,55 @@ fn the_marriage_models_n2_n4_n5_print_blank_and_filled() {
     let err = ws.fails(1, &["blanko", "n4", "2"]);
     assert!(err.contains("bukan permohonan pengantar nikah"), "{err}");
 }
+
+/// Each type's own required fields are named when missing, at intake, for every type in
+/// the catalog (the identity given, the type's fields left out).
+#[test]
+fn every_type_names_its_missing_required_fields_at_intake() {
+    let ws = Ws::init();
+    let katalog = ws.json(&["katalog"]);
+    for j in katalog["jenis"].as_array().unwrap() {
+        let kode = j["kode"].as_str().unwrap();
+        let berkas: Vec<&str> = j["berkas"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|b| b["wajib"] == true)
+            .map(|b| b["kode"].as_str().unwrap())
+            .collect();
+        let berkas = berkas.join(",");
+        let mut args = vec![
+            "permohonan",
+            "baru",
+            "--jenis",
+            kode,
+            "--nama",
+            "Siti Aminah",
+            "--nik",
+            NIK_P,
+            "--kk",
+            "1571090101100001",
+            "--berkas",
+            &berkas,
+        ];
+        args.extend_from_slice(&crate::IDENTITAS);
+        let wajib: Vec<&str> = j["isian"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| i["wajib"] == true)
+            .map(|i| i["kunci"].as_str().unwrap())
+            .collect();
+        if wajib.is_empty() {
+            continue;
+        }
+        let err = ws.fails(1, &args);
+        for k in wajib {
+            assert!(
+                err.contains(&format!("isian {k}: ")) && err.contains(&format!("--isian {k}=")),
+                "{kode}: «{k}» not named in: {err}"
+            );
+        }
+    }
+    assert_eq!(ws.snapshot(), serde_json::json!([]), "nothing written");
+}
