@@ -470,30 +470,11 @@ pub struct BaruArgs {
     /// NIK pemohon (16 angka).
     #[arg(long, value_name = "NIK")]
     pub nik: String,
-    /// Nomor Kartu Keluarga (16 angka).
-    #[arg(long, value_name = "KK")]
-    pub kk: Option<String>,
-    /// Alamat pemohon (jalan, nomor rumah).
-    #[arg(long)]
-    pub alamat: Option<String>,
-    /// Nomor RT.
-    #[arg(long)]
-    pub rt: Option<String>,
-    /// Nomor RW, bila ada.
-    #[arg(long)]
-    pub rw: Option<String>,
-    /// Nomor telepon / WhatsApp pemohon.
-    #[arg(long)]
-    pub telepon: Option<String>,
+    #[command(flatten)]
+    pub data: DataPemohonArgs,
     /// Cara permohonan masuk: langsung atau whatsapp.
     #[arg(long, default_value = "langsung", value_name = "KANAL")]
     pub kanal: String,
-    /// Keperluan surat. Bawaan: keperluan umum jenis surat itu.
-    #[arg(long)]
-    pub keperluan: Option<String>,
-    /// Isian tambahan jenis surat, nama=nilai (boleh berulang).
-    #[arg(long, value_name = "NAMA=NILAI", num_args = 1..)]
-    pub isian: Vec<String>,
     /// Kode berkas persyaratan yang dibawa, dipisah koma.
     #[arg(long, value_name = "KODE,...", value_delimiter = ',')]
     pub berkas: Vec<String>,
@@ -507,10 +488,9 @@ pub struct BaruArgs {
     pub keluaran: Keluaran,
 }
 
+/// The applicant's data beyond name and NIK, as `baru` takes it and `lengkapi` changes it.
 #[derive(Debug, Args)]
-pub struct LengkapiArgs {
-    /// Nomor register (0042/2026) atau id permohonan.
-    pub id: String,
+pub struct DataPemohonArgs {
     /// Nomor Kartu Keluarga (16 angka).
     #[arg(long, value_name = "KK")]
     pub kk: Option<String>,
@@ -526,12 +506,21 @@ pub struct LengkapiArgs {
     /// Nomor telepon / WhatsApp pemohon.
     #[arg(long)]
     pub telepon: Option<String>,
-    /// Keperluan surat.
+    /// Keperluan surat. Bawaan: keperluan umum jenis surat itu.
     #[arg(long)]
     pub keperluan: Option<String>,
-    /// Isian jenis surat, nama=nilai (boleh berulang).
+    /// Isian jenis surat, nama=nilai (boleh berulang; `kelurahan katalog JENIS` menyebut
+    /// isiannya dan pilihan daftar tetapnya).
     #[arg(long, value_name = "NAMA=NILAI", num_args = 1..)]
     pub isian: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct LengkapiArgs {
+    /// Nomor register (0042/2026) atau id permohonan.
+    pub id: String,
+    #[command(flatten)]
+    pub data: DataPemohonArgs,
     /// Tahap permohonan yang Anda lihat. Bawaan: tahapnya sekarang.
     #[arg(long, value_name = "TAHAP", value_parser = tahap())]
     pub dari: Option<Tahap>,

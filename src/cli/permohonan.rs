@@ -24,14 +24,15 @@ pub(super) fn run(out: &mut Out, dir: &Path, cmd: PermohonanCmd) -> Result<()> {
             let a = *a;
             let id = reg.resolve(&a.id)?;
             let p = reg.get(id)?;
+            let d = a.data;
             let ubahan = permohonan::Ubahan {
-                alamat: a.alamat,
-                rt: a.rt,
-                rw: a.rw,
-                kk: a.kk,
-                telepon: a.telepon,
-                keperluan: a.keperluan,
-                isian: pairs(&a.isian)?,
+                alamat: d.alamat,
+                rt: d.rt,
+                rw: d.rw,
+                kk: d.kk,
+                telepon: d.telepon,
+                keperluan: d.keperluan,
+                isian: pairs(&d.isian)?,
             };
             let (baru, changes) = permohonan::ubah(&p, &ubahan, &ws.katalog, now.date_naive())?;
             let oleh = a
@@ -61,18 +62,19 @@ pub(super) fn run(out: &mut Out, dir: &Path, cmd: PermohonanCmd) -> Result<()> {
         }
         PermohonanCmd::Baru(a) => {
             let a = *a;
-            let isian = pairs(&a.isian)?;
+            let d = a.data;
+            let isian = pairs(&d.isian)?;
             let masukan = Masukan {
                 jenis: a.jenis,
                 nama: a.nama,
                 nik: a.nik,
-                kk: a.kk,
-                alamat: a.alamat,
-                rt: a.rt,
-                rw: a.rw,
-                telepon: a.telepon,
+                kk: d.kk,
+                alamat: d.alamat,
+                rt: d.rt,
+                rw: d.rw,
+                telepon: d.telepon,
                 kanal: Some(a.kanal),
-                keperluan: a.keperluan,
+                keperluan: d.keperluan,
                 isian,
                 berkas: a.berkas,
                 tanggal: a.tanggal,

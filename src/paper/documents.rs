@@ -228,6 +228,23 @@ pub struct NikData {
     pub tanggal_lahir: String,
 }
 
+impl NikData {
+    /// What a valid NIK says; `None` for one that does not read.
+    fn of(nik: &str, day: NaiveDate) -> Option<NikData> {
+        let info = identity::parse_nik(nik, day).ok()?;
+        Some(NikData {
+            jenis_kelamin: if info.perempuan {
+                "Perempuan"
+            } else {
+                "Laki-laki"
+            }
+            .to_string(),
+            perempuan: info.perempuan,
+            tanggal_lahir: info.tanggal_lahir.to_string(),
+        })
+    }
+}
+
 /// The facts of an issued letter that are not in the request.
 #[derive(Debug, Clone)]
 pub struct LetterFacts<'a> {
@@ -262,21 +279,8 @@ pub fn letter(profil: &Profil, jenis: &JenisSurat, p: &Permohonan, s: &LetterFac
             .iter()
             .filter(|i| i.tipe == crate::domain::katalog::TipeIsian::Nik)
             .filter_map(|i| {
-                let v = p.isian.get(&i.kunci)?;
-                let info = identity::parse_nik(v, p.tanggal).ok()?;
-                Some((
-                    i.kunci.clone(),
-                    NikData {
-                        jenis_kelamin: if info.perempuan {
-                            "Perempuan"
-                        } else {
-                            "Laki-laki"
-                        }
-                        .to_string(),
-                        perempuan: info.perempuan,
-                        tanggal_lahir: info.tanggal_lahir.to_string(),
-                    },
-                ))
+                let nik = NikData::of(p.isian.get(&i.kunci)?, p.tanggal)?;
+                Some((i.kunci.clone(), nik))
             })
             .collect(),
         orang: jenis
@@ -577,22 +581,7 @@ pub fn model_nikah(profil: &Profil, p: Option<&Permohonan>) -> ModelNikahData {
         p.isian
             .iter()
             .filter(|(k, _)| k.ends_with("_nik"))
-            .filter_map(|(k, v)| {
-                let info = identity::parse_nik(v, p.tanggal).ok()?;
-                Some((
-                    k.clone(),
-                    NikData {
-                        jenis_kelamin: if info.perempuan {
-                            "Perempuan"
-                        } else {
-                            "Laki-laki"
-                        }
-                        .to_string(),
-                        perempuan: info.perempuan,
-                        tanggal_lahir: info.tanggal_lahir.to_string(),
-                    },
-                ))
-            })
+            .filter_map(|(k, v)| Some((k.clone(), NikData::of(v, p.tanggal)?)))
             .collect()
     });
     ModelNikahData {
