@@ -220,27 +220,24 @@ fn odd_names_are_stored_and_shown_exactly() {
         "]*_ $x$ @ref <b>",
         "Nyimas Ratu Ayu Zubaidah binti H. Kemas Abdul Muthalib",
     ] {
-        let p = ws.json(&baru_args(&[
-            "--jenis",
-            "sk-domisili",
-            "--nama",
-            nama,
-            "--nik",
-            NIK_P,
-            "--keperluan",
-            nama,
-            "--alamat",
-            nama,
-            "--rt",
-            "9",
-            "--rw",
-            "3",
-            "--isian",
-            "tempat_lahir=Jambi",
-            "agama=Islam",
-            "pekerjaan=Wiraswasta",
-            "status_perkawinan=Kawin",
-        ]));
+        let p = ws.json(&baru_args(
+            &[
+                "--jenis",
+                "sk-domisili",
+                "--nama",
+                nama,
+                "--nik",
+                NIK_P,
+                "--keperluan",
+                nama,
+                "--alamat",
+                nama,
+            ]
+            .into_iter()
+            // The identity, but this address.
+            .chain(crate::IDENTITAS[2..].iter().copied())
+            .collect::<Vec<_>>(),
+        ));
         let id = p["id"].to_string();
         let back = ws.json(&["permohonan", "lihat", &id]);
         assert_eq!(back["nama"], nama);

@@ -165,7 +165,7 @@ impl Ws {
 
     /// A complete sk-domisili request by `nama`.
     pub fn baru(&self, nama: &str) -> Value {
-        self.json(&[
+        self.json(&with_identity(&[
             "permohonan",
             "baru",
             "--jenis",
@@ -176,18 +176,7 @@ impl Ws {
             NIK_P,
             "--berkas",
             "pengantar-rt,kk-ktp",
-            "--alamat",
-            ALAMAT,
-            "--rt",
-            "9",
-            "--rw",
-            "3",
-            "--isian",
-            "tempat_lahir=Jambi",
-            "agama=Islam",
-            "pekerjaan=Wiraswasta",
-            "status_perkawinan=Kawin",
-        ])
+        ]))
     }
 
     /// Moves a request through the Operator's and the Kasi's steps: it waits for the
