@@ -26,7 +26,9 @@ th{background:#e4e9f0}
 .pesan{background:#fff3cd;border:1px solid #e0c36a;padding:.5rem .75rem}
 .galat{background:#fde2e2;border:1px solid #d88;padding:.5rem .75rem}
 label{display:block;margin:.6rem 0 .2rem}
-input[type=text],input[type=password]{width:100%;max-width:22rem;padding:.4rem;font-size:1rem}
+input[type=text],input[type=password],select,textarea{width:100%;max-width:22rem;padding:.4rem;font-size:1rem;box-sizing:border-box}
+textarea{max-width:36rem;font-family:inherit}
+.bantuan{margin:.1rem 0 .3rem;font-size:.9rem;color:#4a5261}
 button{padding:.45rem 1rem;font-size:1rem}
 @media (max-width:40rem){th:nth-child(4),td:nth-child(4){display:none}}
 ";
@@ -435,6 +437,25 @@ pub fn baru(sesi: &Sesi, j: &JenisSurat, f: &Isian, masalah: &[Masalah]) -> Mark
         }
     };
     let perlu = |k: &str| j.identitas_wajib.iter().any(|x| x == k);
+    let isian = |i: &crate::domain::katalog::Isian| {
+        let name = format!("isian:{}", i.kunci);
+        let wajib = i.wajib || perlu(&i.kunci);
+        let value = match f.isian(&i.kunci) {
+            "" => i.bawaan.as_deref().unwrap_or(""),
+            v => v,
+        };
+        if let Some(d) = i.tipe.daftar() {
+            pilihan(&i.label, &name, value, wajib, d)
+        } else if i.tipe == TipeIsian::DaftarOrang {
+            daftar_orang(&i.label, &name, value, wajib)
+        } else {
+            let kind = match i.tipe {
+                TipeIsian::Tanggal => "date",
+                _ => "text",
+            };
+            field(&i.label, &name, value, wajib, kind)
+        }
+    };
     layout(
         "Permohonan baru",
         Some(sesi),
@@ -466,25 +487,20 @@ pub fn baru(sesi: &Sesi, j: &JenisSurat, f: &Isian, masalah: &[Masalah]) -> Mark
                     (field("Telepon / WhatsApp", "telepon", &f.telepon, perlu("telepon"), "text"))
                     (field("Keperluan", "keperluan", &f.keperluan, false, "text"))
                 }
-                @if !j.isian.is_empty() {
+                // The identity the letter prints sits with the applicant; the type's own
+                // fields follow in their own box.
+                @let (identitas, sendiri): (Vec<&crate::domain::katalog::Isian>, Vec<&crate::domain::katalog::Isian>) =
+                    j.isian.iter().partition(|i| perlu(&i.kunci));
+                @if !identitas.is_empty() {
+                    fieldset {
+                        legend { "Identitas pemohon" }
+                        @for i in &identitas { (isian(i)) }
+                    }
+                }
+                @if !sendiri.is_empty() {
                     fieldset {
                         legend { "Isian " (j.nama) }
-                        @for i in &j.isian {
-                            @let name = format!("isian:{}", i.kunci);
-                            @let wajib = i.wajib || perlu(&i.kunci);
-                            @let value = match f.isian(&i.kunci) {
-                                "" => i.bawaan.as_deref().unwrap_or(""),
-                                v => v,
-                            };
-                            @if let Some(d) = i.tipe.daftar() {
-                                (pilihan(&i.label, &name, value, wajib, d))
-                            } @else if i.tipe == TipeIsian::DaftarOrang {
-                                (daftar_orang(&i.label, &name, value, wajib))
-                            } @else {
-                                (field(&i.label, &name, value, wajib,
-                                    match i.tipe { TipeIsian::Tanggal => "date", _ => "text" }))
-                            }
-                        }
+                        @for i in &sendiri { (isian(i)) }
                     }
                 }
                 fieldset {
