@@ -428,14 +428,21 @@ const TOLAK_AWAL: &[&str] = &[
 
 /// (code, weight in percent) of letter types in the demo.
 const JENIS: &[(&str, u64)] = &[
-    ("sk-domisili", 22),
-    ("sktm", 18),
-    ("sk-usaha", 14),
-    ("pengantar-nikah", 12),
-    ("pengantar-skck", 12),
-    ("sk-belum-menikah", 10),
-    ("pengantar-pindah", 7),
-    ("pengantar-kematian", 5),
+    ("sk-domisili", 18),
+    ("sktm", 14),
+    ("sk-usaha", 11),
+    ("pengantar-skck", 10),
+    ("pengantar-nikah", 9),
+    ("sk-belum-menikah", 7),
+    ("pengantar-pindah", 6),
+    ("pengantar-ktp", 6),
+    ("pengantar-kk", 5),
+    ("pengantar-kematian", 4),
+    ("sk-kelahiran", 3),
+    ("sk-domisili-usaha", 3),
+    ("sk-penghasilan", 2),
+    ("sk-kematian", 1),
+    ("sk-ahli-waris", 1),
 ];
 
 /// `1900000` -> `Rp1.900.000`
@@ -564,6 +571,7 @@ fn plan(ws: &Workspace, tz: Tz, dari: NaiveDate, opts: &DemoOptions) -> Vec<Plan
         let (min_age, max_age) = match jenis {
             "pengantar-nikah" => (20, 35),
             "pengantar-skck" | "sk-belum-menikah" => (18, 30),
+            "sk-kelahiran" => (20, 40),
             _ => (21, 70),
         };
         let lahir = birth(&mut rng, day, min_age, max_age);
@@ -623,7 +631,48 @@ fn plan(ws: &Workspace, tz: Tz, dari: NaiveDate, opts: &DemoOptions) -> Vec<Plan
                 "calon_alamat" => {
                     format!("{} No. {}, Kota Jambi", rng.pick(JALAN), rng.range(1, 90))
                 }
-                "ayah_nama" => format!("{} {}", rng.pick(LAKI), rng.pick(BELAKANG_L)),
+                // A birth is reported by a parent: that parent is the applicant.
+                "ayah_nama" if jenis == "sk-kelahiran" && !perempuan => nama.clone(),
+                "ibu_nama" if jenis == "sk-kelahiran" && perempuan => nama.clone(),
+                "ayah_nik" if jenis == "sk-kelahiran" && !perempuan => masukan.nik.clone(),
+                "ibu_nik" if jenis == "sk-kelahiran" && perempuan => masukan.nik.clone(),
+                "ayah_nik" | "ibu_nik" if jenis == "sk-kelahiran" => continue,
+                "bayi_jam_lahir" => format!("{:02}.{:02} WIB", rng.range(0, 23), rng.range(0, 59)),
+                "anak_ke" => rng.range(1, 4).to_string(),
+                "ayah_nama" | "calon_ayah_nama" => {
+                    format!("{} {}", rng.pick(LAKI), rng.pick(BELAKANG_L))
+                }
+                "ayah_tempat_lahir" | "ibu_tempat_lahir" => rng.pick(TEMPAT_LAHIR).to_string(),
+                "ayah_agama" | "ibu_agama" => "Islam".to_string(),
+                "ayah_pekerjaan" | "ibu_pekerjaan" => rng.pick(PEKERJAAN).to_string(),
+                "ayah_alamat" | "ibu_alamat" => masukan.alamat.clone().unwrap_or_default(),
+                "bayi_nama" => person(&mut rng, perempuan),
+                "bayi_jenis_kelamin" => {
+                    if perempuan { "Perempuan" } else { "Laki-laki" }.to_string()
+                }
+                "bayi_tanggal_lahir" => (day - Duration::days(rng.range(1, 20))).to_string(),
+                "bayi_tempat_lahir" => rng
+                    .pick(&[
+                        "RSUD Raden Mattaher Jambi",
+                        "RS Siloam Jambi",
+                        "Bidan Praktik Mandiri",
+                    ])
+                    .to_string(),
+                "jenis_permohonan" if jenis == "pengantar-ktp" => rng
+                    .pick(&[
+                        "Perekaman KTP elektronik baru",
+                        "Pengganti KTP yang hilang",
+                        "Pengganti KTP yang rusak",
+                    ])
+                    .to_string(),
+                "jenis_permohonan" => rng
+                    .pick(&[
+                        "Kartu Keluarga baru",
+                        "Perubahan data (penambahan anggota keluarga)",
+                        "Pengganti KK yang hilang",
+                    ])
+                    .to_string(),
+                "sumber_penghasilan" => rng.pick(PEKERJAAN).to_string(),
                 "ibu_nama" => format!("{} {}", rng.pick(PEREMPUAN), rng.pick(BELAKANG_P)),
                 "ayah_nik" | "ibu_nik" => {
                     let b = birth(&mut rng, lahir, 20, 35);
@@ -653,6 +702,9 @@ fn plan(ws: &Workspace, tz: Tz, dari: NaiveDate, opts: &DemoOptions) -> Vec<Plan
                     .pick(&["Rumah", "RSUD Raden Mattaher Jambi", "RS Siloam Jambi"])
                     .to_string(),
                 "sebab_meninggal" => rng.pick(&["Sakit", "Usia lanjut"]).to_string(),
+                "hubungan_pelapor" if jenis == "sk-kelahiran" => {
+                    if perempuan { "Ibu" } else { "Ayah" }.to_string()
+                }
                 "hubungan_pelapor" => hubungan.to_string(),
                 "alamat_tujuan" => rng
                     .pick(&[

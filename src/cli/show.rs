@@ -409,9 +409,11 @@ pub fn demo(s: &DemoSummary) -> String {
         .collect();
     o.push_str(&table(&["Tahap", "Keterangan", "Jumlah"], &rows));
     o.push('\n');
+    // The types the demo's requests asked for; the rest of the catalog is not listed.
     let rows: Vec<Vec<String>> = s
         .per_jenis
         .iter()
+        .filter(|(_, _, c)| *c > 0)
         .map(|(k, n, c)| vec![k.clone(), n.clone(), c.to_string()])
         .collect();
     o.push_str(&table(&["Jenis", "Nama", "Jumlah"], &rows));

@@ -62,7 +62,8 @@ fn demo_fills_every_stage_and_is_deterministic() {
         }
         let types: std::collections::BTreeSet<_> =
             list.iter().map(|p| p["jenis"].as_str().unwrap()).collect();
-        assert_eq!(types.len(), 8);
+        // The office's common letters, from the fifteen the demo draws (some are rare).
+        assert!(types.len() >= 12, "{hingga}: {types:?}");
         let kanal: std::collections::BTreeSet<_> =
             list.iter().map(|p| p["kanal"].as_str().unwrap()).collect();
         assert_eq!(kanal.len(), 2);
