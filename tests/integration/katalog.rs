@@ -839,3 +839,44 @@ fn every_type_names_its_missing_required_fields_at_intake() {
     }
     assert_eq!(ws.snapshot(), serde_json::json!([]), "nothing written");
 }
+
+/// A 2 x 2 red and blue PNG, made for this test.
+const LOGO_PNG: [u8; 74] = [
+    137, 80, 78, 71, 13, 10, 26, 10, 0, 0, 0, 13, 73, 72, 68, 82, 0, 0, 0, 2, 0, 0, 0, 2, 8, 2, 0,
+    0, 0, 253, 212, 154, 115, 0, 0, 0, 17, 73, 68, 65, 84, 120, 156, 99, 248, 207, 192, 0, 68, 12,
+    96, 242, 63, 0, 27, 242, 3, 253, 243, 231, 75, 177, 0, 0, 0, 0, 73, 69, 78, 68, 174, 66, 96,
+    130,
+];
+
+/// The letterhead carries the office's logo and telephone line when the profile has them.
+#[test]
+fn the_letterhead_carries_the_logo_and_the_telephone() {
+    let ws = Ws::init();
+    std::fs::write(ws.dir.join("logo.png"), LOGO_PNG).unwrap();
+    let profile = ws.dir.join("kelurahan.toml");
+    let text = std::fs::read_to_string(&profile).unwrap();
+    std::fs::write(
+        &profile,
+        text.replacen("telepon = \"\"", "telepon = \"(0741) 570123\"", 1)
+            .replacen("logo = \"\"", "logo = \"logo.png\"", 1),
+    )
+    .unwrap();
+    ws.baru("Siti Aminah");
+    let p = crate::letters::issue(&ws, "1", &[]);
+    let pdf = ws.dir.join(p["surat"]["berkas"].as_str().unwrap());
+    assert!(pdf_text(&pdf).contains("Telp. (0741) 570123"));
+    let doc = lopdf::Document::load(&pdf).unwrap();
+    let images = doc
+        .objects
+        .values()
+        .filter(|o| {
+            o.as_stream().is_ok_and(|s| {
+                s.dict
+                    .get(b"Subtype")
+                    .and_then(|v| v.as_name())
+                    .is_ok_and(|n| n == b"Image")
+            })
+        })
+        .count();
+    assert!(images >= 1, "the logo is in the letter as an image");
+}
