@@ -220,7 +220,28 @@ pub fn permohonan(
                 tr { th { "NIK" } td { (p.nik) } }
                 tr { th { "No. KK" } td { (dash(&p.kk)) } }
                 tr { th { "Alamat" } td { (dash(&p.alamat)) } }
+                tr { th { "RT / RW" } td { (dash(&p.rt)) " / " (dash(&p.rw)) } }
+                tr { th { "Telepon" } td { (dash(&p.telepon)) } }
                 tr { th { "Keperluan" } td { (dash(&p.keperluan)) } }
+                // What the letter will print, in the catalog's order.
+                @if let Some(j) = jenis {
+                    @for i in &j.isian {
+                        @if let Some(v) = p.isian.get(&i.kunci) {
+                            tr { th { (i.label) } td { (v) } }
+                        }
+                    }
+                }
+            }
+            @if let Some(j) = jenis.filter(|_| p.tahap < Tahap::Ditindaklanjuti) {
+                @let kurang = crate::services::surat::kurang(j, p);
+                @if !kurang.is_empty() {
+                    div.galat role="alert" {
+                        p { "Surat belum dapat diterbitkan; isian berikut masih kosong:" }
+                        ul { @for (_, label, _) in &kurang { li { (label) } } }
+                        p { "Lengkapi di baris perintah: "
+                            code { "kelurahan permohonan lengkapi " (p.nomor_register) " …" } }
+                    }
+                }
             }
             h2 { "Berkas persyaratan" }
             @if p.berkas.is_empty() {

@@ -1208,3 +1208,57 @@ async fn a_letter_is_verified_by_anyone_at_its_public_address() {
         "{err}"
     );
 }
+
+/// The request page shows what the letter will print (RT/RW, phone, the type's fields and
+/// the identity), and says which fields still keep the letter from being issued.
+#[tokio::test]
+async fn the_request_page_shows_what_the_letter_prints_and_what_is_missing() {
+    let ws = Ws::init();
+    ws.baru("Siti Aminah");
+    // A request registered while its type asked less: the letter cannot be issued yet.
+    let dir = ws.dir.join("typst-templates");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("katalog.toml"),
+        "[[jenis]]\nkode = \"sk-domisili\"\nnama = \"Surat Keterangan Domisili\"\n\
+         kode_klasifikasi = \"400.12.2.1\"\ntemplat = \"surat/sk-domisili.typ\"\n\
+         persyaratan = [\"pengantar-rt\", \"kk-ktp\"]\nidentitas_wajib = []\n",
+    )
+    .unwrap();
+    ws.ok(&[
+        "permohonan",
+        "baru",
+        "--jenis",
+        "sk-domisili",
+        "--nama",
+        "Budi Santoso",
+        "--nik",
+        crate::NIK_L,
+        "--berkas",
+        "pengantar-rt,kk-ktp",
+    ]);
+    std::fs::remove_file(dir.join("katalog.toml")).unwrap();
+    account(&ws, "Andi Koordinator", "koordinator", "sandi-koor-0001");
+    let app = App::new(ws.dir.clone());
+    let koor = login(&app, "Andi Koordinator", "sandi-koor-0001").await;
+
+    let page = send(&app, get("/permohonan/1", Some(&koor))).await.body;
+    for shown in [
+        "RT / RW",
+        "009 / 003",
+        "Agama",
+        "Islam",
+        "Status perkawinan",
+        "Kawin",
+    ] {
+        assert!(page.contains(shown), "«{shown}» missing: {page}");
+    }
+    assert!(!page.contains("Surat belum dapat diterbitkan"), "{page}");
+    let page = send(&app, get("/permohonan/2", Some(&koor))).await.body;
+    assert!(
+        page.contains("Surat belum dapat diterbitkan")
+            && page.contains("<li>Agama</li>")
+            && page.contains("kelurahan permohonan lengkapi"),
+        "{page}"
+    );
+}
