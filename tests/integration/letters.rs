@@ -559,28 +559,7 @@ fn a_month_of_letters_prints_in_parallel_byte_for_byte() {
 #[test]
 fn a_letter_lacking_its_identity_is_refused_until_the_fields_are_completed() {
     let ws = Ws::init();
-    let dir = ws.dir.join("typst-templates");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(
-        dir.join("katalog.toml"),
-        "[[jenis]]\nkode = \"sk-domisili\"\nnama = \"Surat Keterangan Domisili\"\n\
-         kode_klasifikasi = \"400.12.2.1\"\ntemplat = \"surat/sk-domisili.typ\"\n\
-         persyaratan = [\"pengantar-rt\", \"kk-ktp\"]\nidentitas_wajib = []\n",
-    )
-    .unwrap();
-    ws.ok(&[
-        "permohonan",
-        "baru",
-        "--jenis",
-        "sk-domisili",
-        "--nama",
-        "Siti Aminah",
-        "--nik",
-        NIK_P,
-        "--berkas",
-        "pengantar-rt,kk-ktp",
-    ]);
-    std::fs::remove_file(dir.join("katalog.toml")).unwrap();
+    ws.baru_tanpa_identitas("Siti Aminah", NIK_P);
     ws.to_koordinator("1");
     let err = ws.fails(
         1,

@@ -179,6 +179,34 @@ impl Ws {
         ]))
     }
 
+    /// A domicile request with no identity beyond name and NIK, as one registered while
+    /// its type asked less (a workspace catalog that required nothing, removed again).
+    pub fn baru_tanpa_identitas(&self, nama: &str, nik: &str) -> Value {
+        let dir = self.dir.join("typst-templates");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("katalog.toml"),
+            "[[jenis]]\nkode = \"sk-domisili\"\nnama = \"Surat Keterangan Domisili\"\n\
+             kode_klasifikasi = \"400.12.2.1\"\ntemplat = \"surat/sk-domisili.typ\"\n\
+             persyaratan = [\"pengantar-rt\", \"kk-ktp\"]\nidentitas_wajib = []\n",
+        )
+        .unwrap();
+        let p = self.json(&[
+            "permohonan",
+            "baru",
+            "--jenis",
+            "sk-domisili",
+            "--nama",
+            nama,
+            "--nik",
+            nik,
+            "--berkas",
+            "pengantar-rt,kk-ktp",
+        ]);
+        std::fs::remove_file(dir.join("katalog.toml")).unwrap();
+        p
+    }
+
     /// Moves a request through the Operator's and the Kasi's steps: it waits for the
     /// Koordinator (stage 3, `diteruskan`).
     pub fn to_koordinator(&self, id: &str) {

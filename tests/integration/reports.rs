@@ -66,6 +66,14 @@ fn a_month_is_reported_once_it_is_over_and_a_draft_moves_nothing() {
         );
         assert!(!text.contains("dicatat dilaporkan kepada"), "{text}");
     }
+    // The workbook says so too, in its title.
+    {
+        use calamine::{Reader, open_workbook_auto};
+        let mut wb = open_workbook_auto(&files[2]).unwrap();
+        let ringkasan = wb.worksheet_range("Ringkasan").unwrap();
+        let title = ringkasan.get_value((0, 0)).unwrap().to_string();
+        assert!(title.contains("SEMENTARA"), "{title}");
+    }
     assert_eq!(ws.snapshot(), before, "a draft moves no request");
     let made: i64 = ws
         .db()

@@ -1216,28 +1216,7 @@ async fn the_request_page_shows_what_the_letter_prints_and_what_is_missing() {
     let ws = Ws::init();
     ws.baru("Siti Aminah");
     // A request registered while its type asked less: the letter cannot be issued yet.
-    let dir = ws.dir.join("typst-templates");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(
-        dir.join("katalog.toml"),
-        "[[jenis]]\nkode = \"sk-domisili\"\nnama = \"Surat Keterangan Domisili\"\n\
-         kode_klasifikasi = \"400.12.2.1\"\ntemplat = \"surat/sk-domisili.typ\"\n\
-         persyaratan = [\"pengantar-rt\", \"kk-ktp\"]\nidentitas_wajib = []\n",
-    )
-    .unwrap();
-    ws.ok(&[
-        "permohonan",
-        "baru",
-        "--jenis",
-        "sk-domisili",
-        "--nama",
-        "Budi Santoso",
-        "--nik",
-        crate::NIK_L,
-        "--berkas",
-        "pengantar-rt,kk-ktp",
-    ]);
-    std::fs::remove_file(dir.join("katalog.toml")).unwrap();
+    ws.baru_tanpa_identitas("Budi Santoso", crate::NIK_L);
     account(&ws, "Andi Koordinator", "koordinator", "sandi-koor-0001");
     let app = App::new(ws.dir.clone());
     let koor = login(&app, "Andi Koordinator", "sandi-koor-0001").await;
