@@ -144,6 +144,7 @@ fn register_unsound(c: &(dyn std::error::Error + 'static)) -> bool {
 /// without passing it on as a source.
 fn register_error<'a>(c: &'a (dyn std::error::Error + 'static)) -> Option<&'a RegisterError> {
     use crate::services::arsip::ArsipError;
+    use crate::services::permohonan::LengkapiError;
     use crate::services::surat::SuratError;
     c.downcast_ref::<RegisterError>()
         .or(match c.downcast_ref::<ArsipError>() {
@@ -152,6 +153,10 @@ fn register_error<'a>(c: &'a (dyn std::error::Error + 'static)) -> Option<&'a Re
         })
         .or(match c.downcast_ref::<SuratError>() {
             Some(SuratError::Register(e)) => Some(e),
+            _ => None,
+        })
+        .or(match c.downcast_ref::<LengkapiError>() {
+            Some(LengkapiError::Register(e)) => Some(e),
             _ => None,
         })
 }

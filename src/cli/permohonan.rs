@@ -23,7 +23,6 @@ pub(super) fn run(out: &mut Out, dir: &Path, cmd: PermohonanCmd) -> Result<()> {
         PermohonanCmd::Lengkapi(a) => {
             let a = *a;
             let id = reg.resolve(&a.id)?;
-            let p = reg.get(id)?;
             let d = a.data;
             let ubahan = permohonan::Ubahan {
                 alamat: d.alamat,
@@ -34,15 +33,12 @@ pub(super) fn run(out: &mut Out, dir: &Path, cmd: PermohonanCmd) -> Result<()> {
                 keperluan: d.keperluan,
                 isian: pairs(&d.isian)?,
             };
-            let (baru, changes) = permohonan::ubah(&p, &ubahan, &ws.katalog, now.date_naive())?;
             let oleh = a
                 .oleh
                 .unwrap_or_else(|| ws.profil.pejabat.operator.nama.clone());
-            let p = if changes.is_empty() {
-                p
-            } else {
-                reg.ubah(id, a.dari.unwrap_or(p.tahap), &baru, &changes, &oleh, now)?
-            };
+            let (p, changes) = crate::services::permohonan::lengkapi(
+                &mut reg, &ws, id, a.dari, &ubahan, &oleh, now,
+            )?;
             if a.keluaran.json() {
                 let mut v = serde_json::to_value(&p).context("JSON")?;
                 v["perubahan"] = serde_json::to_value(&changes).context("JSON")?;

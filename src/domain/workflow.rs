@@ -43,6 +43,12 @@ impl Tahap {
         }
     }
 
+    /// Whether a request's fields may still change: before its letter is issued (a letter
+    /// shows what was true the day it was issued) and while it is not refused.
+    pub fn isian_dapat_diubah(self) -> bool {
+        matches!(self, Tahap::Diajukan | Tahap::Diterima | Tahap::Diteruskan)
+    }
+
     /// The SOP step number (1..=6); `None` for `ditolak`.
     pub fn nomor(self) -> Option<u8> {
         match self {

@@ -9,6 +9,9 @@ use crate::domain::pengguna::PeranPengguna;
 pub enum Tindakan {
     /// Write a new request in the register, or tick its papers (SOP step 1–2, the counter).
     CatatPermohonan,
+    /// Complete or correct a request's fields before its letter is issued (the counter,
+    /// or the Koordinator who finds a field missing at the letter).
+    LengkapiPermohonan,
     /// Make a period's reports (moving requests to stages 5 and 6).
     BuatLaporan,
     /// Import old registers.
@@ -29,6 +32,10 @@ pub fn boleh(peran: PeranPengguna, t: Tindakan) -> Result<(), Ditolak> {
         Tindakan::CatatPermohonan => (
             peran == P::Operator,
             "Hanya Operator yang mencatat permohonan baru dan berkasnya.",
+        ),
+        Tindakan::LengkapiPermohonan => (
+            matches!(peran, P::Operator | P::Koordinator),
+            "Isian permohonan dilengkapi oleh Operator atau Koordinator.",
         ),
         Tindakan::BuatLaporan => (
             matches!(peran, P::Koordinator | P::Seklur | P::Admin),
@@ -53,6 +60,10 @@ mod tests {
                 p == PeranPengguna::Operator
             );
             assert_eq!(boleh(p, Tindakan::Impor).is_ok(), p == PeranPengguna::Admin);
+            assert_eq!(
+                boleh(p, Tindakan::LengkapiPermohonan).is_ok(),
+                matches!(p, PeranPengguna::Operator | PeranPengguna::Koordinator)
+            );
             assert_eq!(
                 boleh(p, Tindakan::BuatLaporan).is_ok(),
                 matches!(

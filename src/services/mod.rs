@@ -1,4 +1,5 @@
-//! Layer 5, the use cases both faces call: issue, reprint and void a letter; make and
+//! Layer 5, the use cases both faces call: issue, reprint and void a letter; complete a
+//! request before its letter; make and
 //! send the reports; the outbox; the scheduler's jobs; accounts and the login check;
 //! who may do what; a role's worklist; the WhatsApp texts.
 
@@ -9,5 +10,6 @@ pub mod laporan;
 pub mod outbox;
 pub mod pekerjaan;
 pub mod pengguna;
+pub mod permohonan;
 pub mod surat;
 pub mod whatsapp;

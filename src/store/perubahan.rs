@@ -32,11 +32,7 @@ impl Register {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let p = load(&tx, id, self.tz)?;
-        let open = matches!(
-            p.tahap,
-            Tahap::Diajukan | Tahap::Diterima | Tahap::Diteruskan
-        );
-        if p.tahap != tahap || !open {
+        if p.tahap != tahap || !p.tahap.isian_dapat_diubah() {
             return Err(RegisterError::SudahBerlanjut {
                 nomor: p.nomor_register,
                 tahap: p.tahap.label().to_string(),

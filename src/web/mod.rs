@@ -105,6 +105,10 @@ pub fn router(app: App) -> Router {
         .route("/permohonan/{id}/lanjut", post(lanjut))
         .route("/permohonan/{id}/tolak", post(tolak))
         .route("/permohonan/{id}/berkas", post(berkas))
+        .route(
+            "/permohonan/{id}/lengkapi",
+            get(lengkapi_form).post(lengkapi),
+        )
         .route("/permohonan/{id}/surat.pdf", get(surat_pdf))
         .route("/permohonan/{id}/{bentuk}", get(formulir_terisi))
         .route("/blanko", get(blanko_page))
@@ -262,12 +266,14 @@ async fn permohonan(
         let p = reg.get(id).map_err(|e| refused(e.into()))?;
         let surat = reg.letter_of(id).map_err(internal)?;
         let lama = reg.legacy_letter_of(id).map_err(internal)?;
+        let perubahan = reg.changes_of(id).map_err(internal)?;
         Ok(pages::permohonan(
             &ws,
             &sesi,
             &p,
             surat.as_ref(),
             lama.as_ref(),
+            &perubahan,
         ))
     })
     .await?;
@@ -326,6 +332,112 @@ async fn lanjut(
     })
     .await?;
     Ok(Redirect::to(&format!("/permohonan/{id}")).into_response())
+}
+
+/// The form that completes a request's fields before its letter.
+async fn lengkapi_form(
+    State(app): State<App>,
+    SesiAktif(sesi): SesiAktif,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+) -> Result<Response, Gagal> {
+    allowed(&sesi, Tindakan::LengkapiPermohonan)?;
+    let page = blocking(move || {
+        let (ws, reg) = app.open().map_err(internal)?;
+        let p = reg.get(id).map_err(|e| refused(e.into()))?;
+        let j = jenis_of(&ws, &p)?;
+        if !p.tahap.isian_dapat_diubah() {
+            return Err(gagal(
+                StatusCode::CONFLICT,
+                &format!(
+                    "Permohonan {} sudah pada tahap {}; isiannya hanya dapat diubah sebelum surat terbit.",
+                    p.nomor_register,
+                    p.tahap.label()
+                ),
+            ));
+        }
+        Ok(pages::lengkapi(&sesi, &p, j, &pages::Isian::of(&p), &[]))
+    })
+    .await?;
+    Ok(page.into_response())
+}
+
+/// The request's type in the catalog (a request of a type since removed cannot be
+/// completed: its form is unknown).
+fn jenis_of<'a>(
+    ws: &'a Workspace,
+    p: &crate::domain::permohonan::Permohonan,
+) -> Result<&'a crate::domain::katalog::JenisSurat, Gagal> {
+    ws.katalog.jenis(&p.jenis).ok_or_else(|| {
+        gagal(
+            StatusCode::CONFLICT,
+            &format!("Jenis surat `{}` tidak ada di katalog.", p.jenis),
+        )
+    })
+}
+
+/// Saves the completion form through the same function as `permohonan lengkapi`.
+async fn lengkapi(
+    State(app): State<App>,
+    SesiAktif(sesi): SesiAktif,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+    form: Result<Form<Vec<(String, String)>>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, Gagal> {
+    let Ok(Form(pairs)) = form else {
+        return Err(gagal(
+            StatusCode::BAD_REQUEST,
+            "Isian formulir tidak terbaca.",
+        ));
+    };
+    let f = pages::Isian::from_pairs(&pairs);
+    check_csrf(&sesi, &f.csrf)?;
+    allowed(&sesi, Tindakan::LengkapiPermohonan)?;
+    let dari: crate::domain::workflow::Tahap = pairs
+        .iter()
+        .find(|(k, _)| k == "dari")
+        .and_then(|(_, v)| v.parse().ok())
+        .ok_or_else(|| {
+            gagal(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Tahap asal tidak dikenal.",
+            )
+        })?;
+    let now = (app.now)();
+    blocking(move || {
+        use crate::services::permohonan::LengkapiError;
+        let (ws, mut reg) = app.open().map_err(internal)?;
+        let p = reg.get(id).map_err(|e| refused(e.into()))?;
+        let j = jenis_of(&ws, &p)?;
+        let ubahan = f.ubahan(j);
+        match crate::services::permohonan::lengkapi(
+            &mut reg,
+            &ws,
+            id,
+            Some(dari),
+            &ubahan,
+            &sesi.pengguna.nama,
+            now,
+        ) {
+            Ok(_) => Ok(Redirect::to(&format!("/permohonan/{id}")).into_response()),
+            Err(LengkapiError::Input(e)) => {
+                // The page shows the request's name and NIK, not what the form sent.
+                let shown = pages::Isian {
+                    nama: p.nama.clone(),
+                    nik: p.nik.clone(),
+                    ..f
+                };
+                Ok((
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    pages::lengkapi(&sesi, &p, j, &shown, &e.0),
+                )
+                    .into_response())
+            }
+            Err(LengkapiError::Register(e @ RegisterError::SudahBerlanjut { .. })) => {
+                Err(gagal(StatusCode::CONFLICT, &e.to_string()))
+            }
+            Err(LengkapiError::Register(e)) => Err(refused(e.into())),
+        }
+    })
+    .await
 }
 
 #[derive(Deserialize)]

@@ -13,6 +13,7 @@ use crate::domain::pengguna::Sesi;
 use crate::domain::permohonan::{Masalah, Masukan, Permohonan};
 use crate::domain::surat::{Surat, SuratLama};
 use crate::domain::workflow::Tahap;
+use crate::services::akses;
 
 const CSS: &str = "
 body{font-family:system-ui,sans-serif;margin:0;color:#1d2330;background:#f6f7f9}
@@ -30,6 +31,7 @@ input[type=text],input[type=password],select,textarea{width:100%;max-width:22rem
 textarea{max-width:36rem;font-family:inherit}
 .bantuan{margin:.1rem 0 .3rem;font-size:.9rem;color:#4a5261}
 button{padding:.45rem 1rem;font-size:1rem}
+a.tombol{display:inline-block;padding:.45rem 1rem;background:#17456b;color:#fff;text-decoration:none;border-radius:3px}
 @media (max-width:40rem){th:nth-child(4),td:nth-child(4){display:none}}
 ";
 
@@ -199,12 +201,15 @@ pub fn permohonan(
     p: &Permohonan,
     surat: Option<&Surat>,
     lama: Option<&SuratLama>,
+    perubahan: &[crate::store::PerubahanTercatat],
 ) -> Markup {
     let tz = ws.profil.tz();
     let jenis = ws.katalog.jenis(&p.jenis);
     let mine = sesi.pengguna.peran.sop();
     let next = p.tahap.next().filter(|(_, by)| Some(*by) == mine);
     let can_refuse = mine.is_some() && p.tahap < Tahap::Ditindaklanjuti;
+    let bisa_lengkapi = p.tahap.isian_dapat_diubah()
+        && akses::boleh(sesi.pengguna.peran, akses::Tindakan::LengkapiPermohonan).is_ok();
     let dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
     layout(
         &format!("Permohonan {}", p.nomor_register),
@@ -232,14 +237,17 @@ pub fn permohonan(
                     }
                 }
             }
-            @if let Some(j) = jenis.filter(|_| p.tahap < Tahap::Ditindaklanjuti) {
+            @if let Some(j) = jenis.filter(|_| p.tahap.isian_dapat_diubah()) {
                 @let kurang = crate::services::surat::kurang(j, p);
                 @if !kurang.is_empty() {
                     div.galat role="alert" {
                         p { "Surat belum dapat diterbitkan; isian berikut masih kosong:" }
                         ul { @for (_, label, _) in &kurang { li { (label) } } }
-                        p { "Lengkapi di baris perintah: "
-                            code { "kelurahan permohonan lengkapi " (p.nomor_register) " …" } }
+                        @if bisa_lengkapi {
+                            p { a.tombol href={ "/permohonan/" (p.id) "/lengkapi" } { "Lengkapi isian" } }
+                        } @else {
+                            p { "Operator atau Koordinator melengkapinya." }
+                        }
                     }
                 }
             }
@@ -305,6 +313,23 @@ pub fn permohonan(
                     label for="alasan" { "Alasan penolakan" }
                     input type="text" id="alasan" name="alasan" required;
                     p { button type="submit" { "Tolak permohonan" } }
+                }
+            }
+            @if !perubahan.is_empty() {
+                h2 { "Isian yang diubah" }
+                table {
+                    thead { tr { th { "Waktu" } th { "Oleh" } th { "Isian" } th { "Semula" } th { "Menjadi" } } }
+                    tbody {
+                        @for c in perubahan {
+                            tr {
+                                td { (calendar::waktu(&c.waktu, tz)) }
+                                td { (c.oleh) }
+                                td { (c.perubahan.kolom) }
+                                td { (c.perubahan.lama.as_deref().unwrap_or("(kosong)")) }
+                                td { (c.perubahan.baru.as_deref().unwrap_or("(kosong)")) }
+                            }
+                        }
+                    }
                 }
             }
             h2 { "Riwayat" }
@@ -395,6 +420,49 @@ impl Isian {
         }
     }
 
+    /// What the register holds for `p`, as the completion form shows it.
+    pub fn of(p: &Permohonan) -> Isian {
+        let o = |v: &Option<String>| v.clone().unwrap_or_default();
+        Isian {
+            jenis: p.jenis.clone(),
+            nama: p.nama.clone(),
+            nik: p.nik.clone(),
+            kk: o(&p.kk),
+            alamat: o(&p.alamat),
+            rt: o(&p.rt),
+            rw: o(&p.rw),
+            telepon: o(&p.telepon),
+            kanal: p.kanal.to_string(),
+            keperluan: o(&p.keperluan),
+            tanggal: p.tanggal.to_string(),
+            isian: p
+                .isian
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+            ..Isian::default()
+        }
+    }
+
+    /// The change the completion form asks for: every field it shows, an emptied one
+    /// cleared; fields of the request the form does not show are kept.
+    pub fn ubahan(&self, j: &JenisSurat) -> crate::domain::permohonan::Ubahan {
+        let s = |v: &str| Some(v.to_string());
+        crate::domain::permohonan::Ubahan {
+            alamat: s(&self.alamat),
+            rt: s(&self.rt),
+            rw: s(&self.rw),
+            kk: s(&self.kk),
+            telepon: s(&self.telepon),
+            keperluan: s(&self.keperluan),
+            isian: j
+                .isian
+                .iter()
+                .map(|i| (i.kunci.clone(), self.isian(&i.kunci).to_string()))
+                .collect(),
+        }
+    }
+
     fn isian(&self, key: &str) -> &str {
         self.isian
             .iter()
@@ -419,7 +487,10 @@ pub fn pilih_jenis(ws: &Workspace, sesi: &Sesi) -> Markup {
     )
 }
 
-pub fn baru(sesi: &Sesi, j: &JenisSurat, f: &Isian, masalah: &[Masalah]) -> Markup {
+/// The applicant's fields and the type's own, as the new-request form and the
+/// completion form both show them; `lengkapi` leaves out name and NIK, which identify
+/// the request and are not changed.
+fn kolom_isian(j: &JenisSurat, f: &Isian, masalah: &[Masalah], lengkapi: bool) -> Markup {
     let field = |label: &str, name: &str, value: &str, wajib: bool, kind: &str| {
         // The intake names an extra field `isian KUNCI`; the form `isian:KUNCI`.
         let key = name.replacen("isian:", "isian ", 1);
@@ -477,17 +548,82 @@ pub fn baru(sesi: &Sesi, j: &JenisSurat, f: &Isian, masalah: &[Masalah]) -> Mark
             field(&i.label, &name, value, wajib, kind)
         }
     };
+    // The identity the letter prints sits with the applicant; the type's own fields
+    // follow in their own box.
+    let (identitas, sendiri): (Vec<_>, Vec<_>) = j.isian.iter().partition(|i| perlu(&i.kunci));
+    html! {
+        fieldset {
+            legend { "Pemohon" }
+            @if lengkapi {
+                p { strong { "Nama: " } (f.nama) }
+                p { strong { "NIK: " } (f.nik) }
+            } @else {
+                (field("Nama", "nama", &f.nama, true, "text"))
+                (field("NIK (16 angka)", "nik", &f.nik, true, "text"))
+            }
+            (field("No. KK", "kk", &f.kk, perlu("kk"), "text"))
+            (field("Alamat", "alamat", &f.alamat, perlu("alamat"), "text"))
+            (field("RT", "rt", &f.rt, perlu("rt"), "text"))
+            (field("RW", "rw", &f.rw, perlu("rw"), "text"))
+            (field("Telepon / WhatsApp", "telepon", &f.telepon, perlu("telepon"), "text"))
+            (field("Keperluan", "keperluan", &f.keperluan, false, "text"))
+        }
+        @if !identitas.is_empty() {
+            fieldset {
+                legend { "Identitas pemohon" }
+                @for i in &identitas { (isian(i)) }
+            }
+        }
+        @if !sendiri.is_empty() {
+            fieldset {
+                legend { "Isian " (j.nama) }
+                @for i in &sendiri { (isian(i)) }
+            }
+        }
+    }
+}
+
+/// The problems of a form, each with the field's label as the form shows it.
+fn daftar_masalah(j: &JenisSurat, judul: &str, masalah: &[Masalah]) -> Markup {
+    let label = |field: &str| -> String {
+        match field {
+            "kk" => "No. KK".into(),
+            "nik" => "NIK".into(),
+            "rt" => "RT".into(),
+            "rw" => "RW".into(),
+            "telepon" => "Telepon / WhatsApp".into(),
+            other => match other.strip_prefix("isian ") {
+                Some(k) => j
+                    .isian
+                    .iter()
+                    .find(|i| i.kunci == k)
+                    .map_or_else(|| k.to_string(), |i| i.label.clone()),
+                None => {
+                    let mut c = other.chars();
+                    c.next()
+                        .map(|f| f.to_uppercase().chain(c).collect())
+                        .unwrap_or_default()
+                }
+            },
+        }
+    };
+    html! {
+        @if !masalah.is_empty() {
+            div.galat role="alert" {
+                p { (judul) }
+                ul { @for m in masalah { li { (label(&m.field)) ": " (m.pesan) } } }
+            }
+        }
+    }
+}
+
+pub fn baru(sesi: &Sesi, j: &JenisSurat, f: &Isian, masalah: &[Masalah]) -> Markup {
     layout(
         "Permohonan baru",
         Some(sesi),
         html! {
             h1 { (j.nama) }
-            @if !masalah.is_empty() {
-                div.galat role="alert" {
-                    p { "Permohonan belum dicatat. Perbaiki isian berikut:" }
-                    ul { @for m in masalah { li { (m.field) ": " (m.pesan) } } }
-                }
-            }
+            (daftar_masalah(j, "Permohonan belum dicatat. Perbaiki isian berikut:", masalah))
             form method="post" action="/permohonan/baru" {
                 input type="hidden" name="csrf" value=(sesi.csrf);
                 input type="hidden" name="jenis" value=(j.kode);
@@ -495,35 +631,11 @@ pub fn baru(sesi: &Sesi, j: &JenisSurat, f: &Isian, masalah: &[Masalah]) -> Mark
                     legend { "Diajukan" }
                     label { input type="radio" name="kanal" value="langsung" checked[f.kanal != "whatsapp"]; " Datang langsung" }
                     label { input type="radio" name="kanal" value="whatsapp" checked[f.kanal == "whatsapp"]; " WhatsApp" }
-                    (field("Tanggal", "tanggal", &f.tanggal, true, "date"))
+                    label for="tanggal" { "Tanggal *" }
+                    input type="date" id="tanggal" name="tanggal" value=(f.tanggal) required;
+                    @for m in masalah.iter().filter(|m| m.field == "tanggal") { p.galat { (m.pesan) } }
                 }
-                fieldset {
-                    legend { "Pemohon" }
-                    (field("Nama", "nama", &f.nama, true, "text"))
-                    (field("NIK (16 angka)", "nik", &f.nik, true, "text"))
-                    (field("No. KK", "kk", &f.kk, perlu("kk"), "text"))
-                    (field("Alamat", "alamat", &f.alamat, perlu("alamat"), "text"))
-                    (field("RT", "rt", &f.rt, perlu("rt"), "text"))
-                    (field("RW", "rw", &f.rw, perlu("rw"), "text"))
-                    (field("Telepon / WhatsApp", "telepon", &f.telepon, perlu("telepon"), "text"))
-                    (field("Keperluan", "keperluan", &f.keperluan, false, "text"))
-                }
-                // The identity the letter prints sits with the applicant; the type's own
-                // fields follow in their own box.
-                @let (identitas, sendiri): (Vec<&crate::domain::katalog::Isian>, Vec<&crate::domain::katalog::Isian>) =
-                    j.isian.iter().partition(|i| perlu(&i.kunci));
-                @if !identitas.is_empty() {
-                    fieldset {
-                        legend { "Identitas pemohon" }
-                        @for i in &identitas { (isian(i)) }
-                    }
-                }
-                @if !sendiri.is_empty() {
-                    fieldset {
-                        legend { "Isian " (j.nama) }
-                        @for i in &sendiri { (isian(i)) }
-                    }
-                }
+                (kolom_isian(j, f, masalah, false))
                 fieldset {
                     legend { "Berkas persyaratan yang dibawa" }
                     @for b in &j.berkas {
@@ -535,6 +647,36 @@ pub fn baru(sesi: &Sesi, j: &JenisSurat, f: &Isian, masalah: &[Masalah]) -> Mark
                     @for m in masalah.iter().filter(|m| m.field == "berkas") { p.galat { (m.pesan) } }
                 }
                 p { button type="submit" { "Catat permohonan" } }
+            }
+        },
+    )
+}
+
+/// The form that completes or corrects a request before its letter, filled with what
+/// the register holds (or, when it comes back with problems, with what was typed).
+pub fn lengkapi(
+    sesi: &Sesi,
+    p: &Permohonan,
+    j: &JenisSurat,
+    f: &Isian,
+    masalah: &[Masalah],
+) -> Markup {
+    layout(
+        &format!("Lengkapi permohonan {}", p.nomor_register),
+        Some(sesi),
+        html! {
+            h1 { "Lengkapi permohonan " (p.nomor_register) }
+            p { (j.nama) ". Setiap perubahan dicatat di riwayat permohonan (siapa, kapan, dari apa menjadi apa)." }
+            (daftar_masalah(j, "Isian belum disimpan. Perbaiki isian berikut:", masalah))
+            form method="post" action={ "/permohonan/" (p.id) "/lengkapi" } {
+                input type="hidden" name="csrf" value=(sesi.csrf);
+                input type="hidden" name="dari" value=(p.tahap.kode());
+                (kolom_isian(j, f, masalah, true))
+                p {
+                    button type="submit" { "Simpan isian" }
+                    " "
+                    a href={ "/permohonan/" (p.id) } { "Kembali tanpa menyimpan" }
+                }
             }
         },
     )

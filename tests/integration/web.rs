@@ -1237,7 +1237,106 @@ async fn the_request_page_shows_what_the_letter_prints_and_what_is_missing() {
     assert!(
         page.contains("Surat belum dapat diterbitkan")
             && page.contains("<li>Agama</li>")
-            && page.contains("kelurahan permohonan lengkapi"),
+            && page.contains("href=\"/permohonan/2/lengkapi\""),
         "{page}"
     );
+}
+
+/// A request that cannot have its letter yet is completed from the web page, through the
+/// same check and record as `permohonan lengkapi`: a wrong value comes back with what was
+/// typed and the field's label; the saved change is listed with the clerk's name; the
+/// letter then issues. A role that does not complete requests, a stale page and an issued
+/// letter are refused.
+#[tokio::test]
+async fn a_request_is_completed_from_the_web_page_before_its_letter() {
+    let ws = Ws::init();
+    ws.baru_tanpa_identitas("Budi Santoso", crate::NIK_L);
+    ws.to_koordinator("1");
+    account(&ws, "Andi Koordinator", "koordinator", "sandi-koor-0001");
+    account(&ws, "Sari Seklur", "seklur", "sandi-seklur-001");
+    let app = App::new(ws.dir.clone());
+    let koor = login(&app, "Andi Koordinator", "sandi-koor-0001").await;
+    let seklur = login(&app, "Sari Seklur", "sandi-seklur-001").await;
+
+    let res = send(&app, get("/permohonan/1/lengkapi", Some(&seklur))).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN, "{}", res.body);
+    let form = send(&app, get("/permohonan/1/lengkapi", Some(&koor))).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(
+        form.body.contains("Budi Santoso")
+            && form.body.contains("name=\"isian:agama\"")
+            && form.body.contains("value=\"diteruskan\""),
+        "{}",
+        form.body
+    );
+    let csrf = csrf_of(&form.body);
+    let mut fields: Vec<(&str, &str)> = vec![
+        ("csrf", &csrf),
+        ("dari", "diteruskan"),
+        ("alamat", crate::ALAMAT),
+        ("rt", "9"),
+        ("rw", "3"),
+        ("isian:tempat_lahir", "Jambi"),
+        ("isian:tanggal_lahir", "1985-03-12"),
+        ("isian:agama", "Islma"),
+        ("isian:pekerjaan", "Wiraswasta"),
+        ("isian:status_perkawinan", "Kawin"),
+    ];
+    let res = send(&app, post("/permohonan/1/lengkapi", Some(&koor), &fields)).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    assert!(
+        res.body.contains("Agama: ") && res.body.contains("value=\"Wiraswasta\""),
+        "{}",
+        res.body
+    );
+    assert!(
+        ws.db()
+            .query_row("SELECT count(*) FROM perubahan", [], |r| r.get::<_, i64>(0))
+            .unwrap()
+            == 0
+    );
+
+    fields.retain(|(k, _)| *k != "isian:agama");
+    fields.push(("isian:agama", "Islam"));
+    let res = send(&app, post("/permohonan/1/lengkapi", Some(&koor), &fields)).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let page = send(&app, get("/permohonan/1", Some(&koor))).await.body;
+    assert!(
+        page.contains("Isian yang diubah")
+            && page.contains("Andi Koordinator")
+            && page.contains("isian agama")
+            && !page.contains("Surat belum dapat diterbitkan"),
+        "{page}"
+    );
+    let lihat = ws.ok(&["permohonan", "lihat", "1"]);
+    assert!(
+        lihat.contains("oleh Andi Koordinator: isian agama: (kosong) → Islam"),
+        "{lihat}"
+    );
+
+    // The same form sent again from a page that showed another stage is refused.
+    let res = send(
+        &app,
+        post(
+            "/permohonan/1/lengkapi",
+            Some(&koor),
+            &[("csrf", &csrf), ("dari", "diajukan"), ("rt", "10")],
+        ),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::CONFLICT, "{}", res.body);
+
+    let res = send(
+        &app,
+        post(
+            "/permohonan/1/lanjut",
+            Some(&koor),
+            &[("csrf", &csrf), ("dari", "diteruskan")],
+        ),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let res = send(&app, get("/permohonan/1/lengkapi", Some(&koor))).await;
+    assert_eq!(res.status, StatusCode::CONFLICT, "{}", res.body);
+    assert!(res.body.contains("sebelum surat terbit"), "{}", res.body);
 }
