@@ -127,6 +127,10 @@ pub enum Command {
     /// Mencatat dan memproses permohonan surat pengantar.
     #[command(subcommand)]
     Permohonan(Box<PermohonanCmd>),
+    /// Data penduduk yang pernah dilayani: cari dengan NIK, No. KK atau nama; setiap
+    /// pencarian dan perubahan dicatat.
+    #[command(subcommand)]
+    Penduduk(PendudukCmd),
     /// Menampilkan katalog jenis surat, atau satu jenis dengan persyaratan dan isiannya.
     Katalog(KatalogArgs),
     /// Mencetak ulang surat satu permohonan, semua surat sebulan, atau membatalkan surat.
@@ -159,6 +163,93 @@ pub enum Command {
     /// Layanan yang terus berjalan: menjalankan jadwal tepat waktunya (berhenti dengan
     /// SIGTERM atau Ctrl-C setelah tugas yang sedang berjalan selesai).
     Layani,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PendudukCmd {
+    /// Mencari penduduk dengan sebagian nama, NIK utuh, atau No. KK utuh (NIK disamarkan).
+    Cari(PendudukCariArgs),
+    /// Menampilkan satu penduduk: data terakhir, riwayat perubahan, permohonan, keluarga.
+    Lihat(PendudukNikArgs),
+    /// Menampilkan anggota satu Kartu Keluarga.
+    Keluarga(PendudukKkArgs),
+    /// Membetulkan data penduduk (--isian nama=nilai; nilai kosong menghapus isian itu).
+    Ubah(PendudukUbahArgs),
+    /// Semua data yang disimpan tentang satu orang, sebagai JSON (permintaan pemilik data).
+    Ekspor(PendudukEksporArgs),
+    /// Catatan akses: siapa melihat atau mengubah data penduduk, kapan.
+    Akses(PendudukAksesArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PendudukCariArgs {
+    /// Sebagian nama, NIK utuh, atau No. KK utuh.
+    pub teks: String,
+    /// Petugas yang mencari. Bawaan: Operator di kelurahan.toml.
+    #[arg(long, value_name = "NAMA")]
+    pub oleh: Option<String>,
+    #[command(flatten)]
+    pub keluaran: Keluaran,
+}
+
+#[derive(Debug, Args)]
+pub struct PendudukNikArgs {
+    /// NIK (16 angka).
+    pub nik: String,
+    /// Petugas yang melihat. Bawaan: Operator di kelurahan.toml.
+    #[arg(long, value_name = "NAMA")]
+    pub oleh: Option<String>,
+    #[command(flatten)]
+    pub keluaran: Keluaran,
+}
+
+#[derive(Debug, Args)]
+pub struct PendudukKkArgs {
+    /// Nomor Kartu Keluarga (16 angka).
+    pub kk: String,
+    /// Petugas yang melihat. Bawaan: Operator di kelurahan.toml.
+    #[arg(long, value_name = "NAMA")]
+    pub oleh: Option<String>,
+    #[command(flatten)]
+    pub keluaran: Keluaran,
+}
+
+#[derive(Debug, Args)]
+pub struct PendudukUbahArgs {
+    /// NIK (16 angka).
+    pub nik: String,
+    /// Isian yang dibetulkan, nama=nilai (boleh berulang): nama, kk, tempat_lahir, agama,
+    /// pendidikan, pekerjaan, status_perkawinan, kewarganegaraan, alamat, rt, rw, shdk,
+    /// telepon.
+    #[arg(long, value_name = "NAMA=NILAI", num_args = 1.., required = true)]
+    pub isian: Vec<String>,
+    /// Petugas yang mengubah. Bawaan: Operator di kelurahan.toml.
+    #[arg(long, value_name = "NAMA")]
+    pub oleh: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct PendudukEksporArgs {
+    /// NIK (16 angka).
+    pub nik: String,
+    /// Berkas JSON yang ditulis. Bawaan: ke layar.
+    #[arg(long, value_name = "BERKAS")]
+    pub keluar: Option<std::path::PathBuf>,
+    /// Petugas yang mengekspor. Bawaan: Operator di kelurahan.toml.
+    #[arg(long, value_name = "NAMA")]
+    pub oleh: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct PendudukAksesArgs {
+    /// Hanya akses ke NIK ini.
+    #[arg(long, value_name = "NIK")]
+    pub nik: Option<String>,
+    /// Paling banyak sekian catatan terbaru.
+    #[arg(long, default_value_t = 100, value_name = "JUMLAH")]
+    pub batas: usize,
+    #[command(flatten)]
+    pub keluaran: Keluaran,
 }
 
 #[derive(Debug, Subcommand)]
@@ -464,10 +555,11 @@ pub struct BaruArgs {
     /// Kode jenis surat (lihat `kelurahan katalog`).
     #[arg(long, value_name = "KODE")]
     pub jenis: String,
-    /// Nama pemohon.
+    /// Nama pemohon. Boleh tidak ditulis bila NIK-nya sudah tercatat sebagai penduduk.
     #[arg(long, value_name = "NAMA")]
-    pub nama: String,
-    /// NIK pemohon (16 angka).
+    pub nama: Option<String>,
+    /// NIK pemohon (16 angka). Penduduk yang sudah tercatat: isian yang tidak ditulis
+    /// diambil dari datanya, dan yang ditulis memperbarui datanya.
     #[arg(long, value_name = "NIK")]
     pub nik: String,
     #[command(flatten)]

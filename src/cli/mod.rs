@@ -17,6 +17,7 @@ mod katalog;
 mod laporan;
 mod localize;
 mod out;
+mod penduduk;
 mod pengguna;
 mod periksa;
 mod permohonan;
@@ -199,6 +200,7 @@ where
         Command::Ekspor(args::EksporCmd::Register(a)) => ekspor::register(out, &workdir(dir), a),
         Command::Impor(a) => impor::run(out, &workdir(dir), a),
         Command::Pengguna(cmd) => pengguna::run(out, &workdir(dir), cmd),
+        Command::Penduduk(cmd) => penduduk::run(out, &workdir(dir), cmd),
         Command::Web(a) => Ok(crate::web::serve(workdir(dir), a.alamat)?),
         Command::Kirim(a) => surel::kirim(out, &workdir(dir), a),
         Command::Surel(cmd) => surel::run(out, &workdir(dir), cmd),

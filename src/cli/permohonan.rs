@@ -60,9 +60,10 @@ pub(super) fn run(out: &mut Out, dir: &Path, cmd: PermohonanCmd) -> Result<()> {
             let a = *a;
             let d = a.data;
             let isian = pairs(&d.isian)?;
-            let masukan = Masukan {
+            let nama_ditulis = a.nama.is_some();
+            let mut masukan = Masukan {
                 jenis: a.jenis,
-                nama: a.nama,
+                nama: a.nama.unwrap_or_default(),
                 nik: a.nik,
                 kk: d.kk,
                 alamat: d.alamat,
@@ -75,14 +76,28 @@ pub(super) fn run(out: &mut Out, dir: &Path, cmd: PermohonanCmd) -> Result<()> {
                 berkas: a.berkas,
                 tanggal: a.tanggal,
             };
-            let baru = permohonan::periksa(&masukan, &ws.katalog, now.date_naive())?;
             let oleh = a
                 .oleh
                 .unwrap_or_else(|| ws.profil.pejabat.operator.nama.clone());
+            // A known resident fills what was not typed; what was typed wins.
+            let diisi =
+                crate::services::penduduk::isi_permohonan(&mut reg, &ws, &mut masukan, &oleh, now)?;
+            if !nama_ditulis && masukan.nama.trim().is_empty() {
+                return Err(UsageError(
+                    "--nama wajib ditulis: NIK ini belum tercatat sebagai penduduk".into(),
+                )
+                .into());
+            }
+            let baru = permohonan::periksa(&masukan, &ws.katalog, now.date_naive())?;
             let p = reg.create(&baru, &oleh, now)?;
             if a.keluaran.json() {
-                super::print_json(out, &p)?;
+                let mut v = serde_json::to_value(&p).context("JSON")?;
+                v["diisi_dari_penduduk"] = serde_json::to_value(&diisi).context("JSON")?;
+                super::print_json(out, &v)?;
             } else {
+                if !diisi.is_empty() {
+                    writeln!(out, "Diisi dari data penduduk: {}.", diisi.join(", "))?;
+                }
                 writeln!(
                     out,
                     "Permohonan {} dicatat: {}, atas nama {}.",

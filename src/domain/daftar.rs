@@ -1,5 +1,5 @@
 //! The state's fixed lists (Dukcapil's, as on the KTP and KK): religion, marital status,
-//! citizenship, relation in the family (SHDK) and sex. A value typed by hand is taken
+//! citizenship, relation in the family (SHDK), sex and education. A value typed by hand is taken
 //! when it is one of the list's words or a spelling offices use for it, and is stored
 //! as the list's own word, so no typo reaches a letter.
 
@@ -14,6 +14,7 @@ pub enum Daftar {
     Kewarganegaraan,
     Shdk,
     JenisKelamin,
+    Pendidikan,
 }
 
 /// One entry: the word printed, then other spellings taken for it (compared without case,
@@ -76,6 +77,37 @@ const SHDK: &[Entri] = &[
     ("Lainnya", &["lain-lain", "lain lain", "lain"]),
 ];
 
+const PENDIDIKAN: &[Entri] = &[
+    (
+        "Tidak/Belum Sekolah",
+        &["tidak sekolah", "belum sekolah", "tidak/belum sekolah"],
+    ),
+    (
+        "Belum Tamat SD/Sederajat",
+        &["belum tamat sd", "tidak tamat sd"],
+    ),
+    (
+        "Tamat SD/Sederajat",
+        &["sd", "tamat sd", "sd/sederajat", "mi"],
+    ),
+    ("SLTP/Sederajat", &["sltp", "smp", "mts", "smp/sederajat"]),
+    (
+        "SLTA/Sederajat",
+        &["slta", "sma", "smk", "ma", "sma/sederajat", "smk/sederajat"],
+    ),
+    ("Diploma I/II", &["d1", "d2", "diploma i", "diploma ii"]),
+    (
+        "Akademi/Diploma III/S. Muda",
+        &["d3", "diploma iii", "akademi", "sarjana muda"],
+    ),
+    (
+        "Diploma IV/Strata I",
+        &["d4", "s1", "strata i", "diploma iv", "sarjana"],
+    ),
+    ("Strata II", &["s2", "magister"]),
+    ("Strata III", &["s3", "doktor"]),
+];
+
 const JENIS_KELAMIN: &[Entri] = &[
     ("Laki-laki", &["l", "lk", "laki", "pria"]),
     ("Perempuan", &["p", "pr", "wanita"]),
@@ -89,12 +121,13 @@ fn key(s: &str) -> String {
 }
 
 impl Daftar {
-    pub const ALL: [Daftar; 5] = [
+    pub const ALL: [Daftar; 6] = [
         Daftar::Agama,
         Daftar::StatusPerkawinan,
         Daftar::Kewarganegaraan,
         Daftar::Shdk,
         Daftar::JenisKelamin,
+        Daftar::Pendidikan,
     ];
 
     fn entri(self) -> &'static [Entri] {
@@ -104,6 +137,7 @@ impl Daftar {
             Daftar::Kewarganegaraan => KEWARGANEGARAAN,
             Daftar::Shdk => SHDK,
             Daftar::JenisKelamin => JENIS_KELAMIN,
+            Daftar::Pendidikan => PENDIDIKAN,
         }
     }
 
@@ -120,6 +154,7 @@ impl Daftar {
             Daftar::Kewarganegaraan => "kewarganegaraan",
             Daftar::Shdk => "hubungan dalam keluarga (SHDK)",
             Daftar::JenisKelamin => "jenis kelamin",
+            Daftar::Pendidikan => "pendidikan terakhir",
         }
     }
 
@@ -161,6 +196,8 @@ mod tests {
         assert_eq!(Daftar::Kewarganegaraan.cari("Indonesia"), Ok("WNI"));
         assert_eq!(Daftar::Shdk.cari("isteri"), Ok("Istri"));
         assert_eq!(Daftar::JenisKelamin.cari("L"), Ok("Laki-laki"));
+        assert_eq!(Daftar::Pendidikan.cari("SMA"), Ok("SLTA/Sederajat"));
+        assert_eq!(Daftar::Pendidikan.cari("S-1"), Ok("Diploma IV/Strata I"));
         let e = Daftar::Agama.cari("Islma").unwrap_err();
         assert!(
             e.contains("`Islma`") && e.contains("Islam, Kristen, Katolik"),

@@ -1,5 +1,5 @@
 //! Layer 1, plain data and pure rules: the records (requests, letters, mail, runs,
-//! accounts, reports), the SOP state machine, identity checks, numbering, the calendar
+//! accounts, reports, residents), the SOP state machine, identity checks, numbering, the calendar
 //! and the catalog's shape. No IO, no SQL, no configuration files.
 
 pub mod calendar;
@@ -10,6 +10,7 @@ pub mod katalog;
 pub mod laporan;
 pub mod numbering;
 pub mod orang;
+pub mod penduduk;
 pub mod pengguna;
 pub mod permohonan;
 pub mod surat;

@@ -204,6 +204,33 @@ fn clean(s: &Option<String>) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
+/// An RT or RW number as the register keeps it: `9` → `009`.
+pub fn nomor_rt(v: &str) -> Result<String, String> {
+    let v = v.trim();
+    match v.parse::<u32>() {
+        Ok(n) if (1..=999).contains(&n) && v.len() <= 3 => Ok(format!("{n:03}")),
+        _ => Err(format!("`{v}` harus nomor 1 sampai 999")),
+    }
+}
+
+/// A telephone number without the spaces, dashes and brackets people type in it.
+pub fn nomor_telepon(t: &str) -> Result<String, String> {
+    let digits: String = t
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')'))
+        .collect();
+    let body = digits.strip_prefix('+').unwrap_or(&digits);
+    if body.chars().all(|c| c.is_ascii_digit()) && (8..=15).contains(&body.len()) {
+        Ok(digits)
+    } else {
+        Err(format!(
+            "`{}` bukan nomor telepon (8 sampai 15 angka)",
+            t.trim()
+        ))
+    }
+}
+
 /// The earliest request date the counter takes: older registers come in by import.
 fn earliest() -> NaiveDate {
     NaiveDate::from_ymd_opt(2000, 1, 1).expect("valid date")
@@ -302,33 +329,13 @@ pub fn periksa(
 
     let mut rt_rw = |field: &str, v: &Option<String>| -> Option<String> {
         let v = clean(v)?;
-        match v.parse::<u32>() {
-            Ok(n) if (1..=999).contains(&n) && v.len() <= 3 => Some(format!("{n:03}")),
-            _ => {
-                bad(field, format!("`{v}` harus nomor 1 sampai 999"));
-                None
-            }
-        }
+        nomor_rt(&v).map_err(|e| bad(field, e)).ok()
     };
     let rt = rt_rw("rt", &m.rt);
     let rw = rt_rw("rw", &m.rw);
 
-    let telepon = clean(&m.telepon).and_then(|t| {
-        let digits: String = t
-            .chars()
-            .filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')'))
-            .collect();
-        let body = digits.strip_prefix('+').unwrap_or(&digits);
-        if body.chars().all(|c| c.is_ascii_digit()) && (8..=15).contains(&body.len()) {
-            Some(digits)
-        } else {
-            bad(
-                "telepon",
-                format!("`{t}` bukan nomor telepon (8 sampai 15 angka)"),
-            );
-            None
-        }
-    });
+    let telepon =
+        clean(&m.telepon).and_then(|t| nomor_telepon(&t).map_err(|e| bad("telepon", e)).ok());
 
     let mut text = |field: &str, v: Option<String>, maks: usize| -> Option<String> {
         let v = v?;

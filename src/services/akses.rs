@@ -12,6 +12,8 @@ pub enum Tindakan {
     /// Complete or correct a request's fields before its letter is issued (the counter,
     /// or the Koordinator who finds a field missing at the letter).
     LengkapiPermohonan,
+    /// Look residents up (the counter and the people who act on requests).
+    LihatPenduduk,
     /// Make a period's reports (moving requests to stages 5 and 6).
     BuatLaporan,
     /// Import old registers.
@@ -37,6 +39,10 @@ pub fn boleh(peran: PeranPengguna, t: Tindakan) -> Result<(), Ditolak> {
             matches!(peran, P::Operator | P::Koordinator),
             "Isian permohonan dilengkapi oleh Operator atau Koordinator.",
         ),
+        Tindakan::LihatPenduduk => (
+            matches!(peran, P::Operator | P::Kasi | P::Koordinator),
+            "Data penduduk dibuka oleh petugas yang melayani permohonan (Operator, Kasi, Koordinator).",
+        ),
         Tindakan::BuatLaporan => (
             matches!(peran, P::Koordinator | P::Seklur | P::Admin),
             "Laporan dibuat oleh Koordinator, Sekretaris Lurah atau pengelola program.",
@@ -60,6 +66,13 @@ mod tests {
                 p == PeranPengguna::Operator
             );
             assert_eq!(boleh(p, Tindakan::Impor).is_ok(), p == PeranPengguna::Admin);
+            assert_eq!(
+                boleh(p, Tindakan::LihatPenduduk).is_ok(),
+                matches!(
+                    p,
+                    PeranPengguna::Operator | PeranPengguna::Kasi | PeranPengguna::Koordinator
+                )
+            );
             assert_eq!(
                 boleh(p, Tindakan::LengkapiPermohonan).is_ok(),
                 matches!(p, PeranPengguna::Operator | PeranPengguna::Koordinator)

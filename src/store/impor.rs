@@ -2,6 +2,7 @@
 //! their original register and letter numbers.
 
 use super::*;
+use crate::domain::penduduk::DataPenduduk;
 
 impl Register {
     /// Imports requests from an old register in one transaction: each keeps its
@@ -275,6 +276,13 @@ fn import_one(
             Err(e) => return Err(e.into()),
         }
     }
+    penduduk::merge_penduduk(
+        tx,
+        &DataPenduduk::of_impor(row),
+        &format!("impor: {}", row.asal),
+        oleh,
+        at,
+    )?;
     Ok(Some(HasilImpor::Diimpor {
         nomor_register,
         nomor_asal_terpakai,

@@ -6,12 +6,14 @@
 mod impor;
 mod jalan;
 mod laporan;
+mod penduduk;
 mod pengguna;
 mod permohonan;
 mod perubahan;
 mod surat;
 mod surel;
 
+pub use penduduk::{Akses, HasilPenduduk, RiwayatPenduduk};
 pub use permohonan::{Filter, TahapCount};
 pub use perubahan::PerubahanTercatat;
 pub use surat::{Issue, Produce};
@@ -57,7 +59,12 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0010_nomor_ditemukan.sql"),
     include_str!("migrations/0011_laporan_angka.sql"),
     include_str!("migrations/0012_perubahan.sql"),
+    include_str!("migrations/0013_penduduk.sql"),
 ];
+
+/// The migration that brings residents in; after it, the residents are filled from the
+/// requests already in the register.
+const PENDUDUK_MIGRATION: usize = 13;
 
 /// The schema version this program writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -354,8 +361,11 @@ fn migrate(conn: &mut Connection) -> Result<()> {
             known: SCHEMA_VERSION,
         });
     }
-    for sql in &MIGRATIONS[found as usize..] {
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
         tx.execute_batch(sql)?;
+        if i + 1 == PENDUDUK_MIGRATION {
+            penduduk::backfill(&tx)?;
+        }
     }
     if found < SCHEMA_VERSION {
         tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;

@@ -3,6 +3,7 @@
 
 use super::surat::issue_letter;
 use super::*;
+use crate::domain::penduduk::DataPenduduk;
 
 /// Filters for listing the register.
 #[derive(Debug, Clone, Default)]
@@ -92,6 +93,13 @@ impl Register {
             &baru.nama,
             &at,
             Some(&catatan),
+        )?;
+        penduduk::merge_penduduk(
+            &tx,
+            &DataPenduduk::of_baru(baru),
+            &format!("permohonan {nomor}"),
+            pencatat,
+            &at,
         )?;
         let p = load(&tx, id, self.tz)?;
         tx.commit()?;

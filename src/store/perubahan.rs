@@ -61,6 +61,13 @@ impl Register {
             )?;
         }
         let p = load(&tx, id, self.tz)?;
+        penduduk::merge_penduduk(
+            &tx,
+            &crate::domain::penduduk::DataPenduduk::of_permohonan(&p),
+            &format!("permohonan {} dilengkapi", p.nomor_register),
+            &oleh,
+            &at,
+        )?;
         tx.commit()?;
         Ok(p)
     }

@@ -111,6 +111,7 @@ pub fn router(app: App) -> Router {
         )
         .route("/permohonan/{id}/surat.pdf", get(surat_pdf))
         .route("/permohonan/{id}/{bentuk}", get(formulir_terisi))
+        .route("/penduduk", get(penduduk_page))
         .route("/blanko", get(blanko_page))
         .route("/impor", get(impor_page))
         .route(
@@ -334,6 +335,51 @@ async fn lanjut(
     Ok(Redirect::to(&format!("/permohonan/{id}")).into_response())
 }
 
+#[derive(Deserialize, Default)]
+struct PendudukQuery {
+    #[serde(default)]
+    cari: String,
+    /// One resident's page; in the query, which the log never writes.
+    #[serde(default)]
+    nik: String,
+}
+
+/// Residents: a search box, and one resident's page with their requests and family.
+async fn penduduk_page(
+    State(app): State<App>,
+    SesiAktif(sesi): SesiAktif,
+    axum::extract::Query(q): axum::extract::Query<PendudukQuery>,
+) -> Result<Response, Gagal> {
+    allowed(&sesi, Tindakan::LihatPenduduk)?;
+    let now = (app.now)();
+    blocking(move || {
+        use crate::services::penduduk::{self as layanan, PendudukError};
+        let (ws, mut reg) = app.open().map_err(internal)?;
+        let oleh = sesi.pengguna.nama.clone();
+        if !q.nik.trim().is_empty() {
+            return match layanan::lihat(&mut reg, &q.nik, &oleh, now) {
+                Ok(r) => Ok(pages::penduduk(&ws, &sesi, &r).into_response()),
+                Err(e @ (PendudukError::TidakAda(_) | PendudukError::Isian(_))) => {
+                    Err(gagal(StatusCode::NOT_FOUND, &e.to_string()))
+                }
+                Err(e) => Err(internal(e)),
+            };
+        }
+        let found = if q.cari.trim().is_empty() {
+            Ok(Vec::new())
+        } else {
+            layanan::cari(&mut reg, &q.cari, &oleh, now)
+        };
+        let (found, pesan) = match found {
+            Ok(f) => (f, None),
+            Err(PendudukError::Isian(m)) => (Vec::new(), Some(m)),
+            Err(e) => return Err(internal(e)),
+        };
+        Ok(pages::penduduk_cari(&sesi, &q.cari, &found, pesan.as_deref()).into_response())
+    })
+    .await
+}
+
 /// The form that completes a request's fields before its letter.
 async fn lengkapi_form(
     State(app): State<App>,
@@ -511,7 +557,9 @@ async fn baru_form(
             ..pages::Isian::default()
         };
         Ok(match q.jenis.as_deref().and_then(|k| ws.katalog.jenis(k)) {
-            Some(j) => pages::baru(&sesi, j, &form, &[]).into_response(),
+            Some(j) => {
+                pages::baru(&sesi, j, &form, &[], &pages::Bantuan::default()).into_response()
+            }
             None => pages::pilih_jenis(&ws, &sesi).into_response(),
         })
     })
@@ -531,26 +579,61 @@ async fn baru(
             "Isian formulir tidak terbaca.",
         ));
     };
-    let f = pages::Isian::from_pairs(&pairs);
+    let mut f = pages::Isian::from_pairs(&pairs);
     check_csrf(&sesi, &f.csrf)?;
     allowed(&sesi, Tindakan::CatatPermohonan)?;
+    let cari = pairs.iter().any(|(k, v)| k == "aksi" && v == "cari");
     let now = (app.now)();
     blocking(move || {
+        use crate::services::penduduk as layanan;
         let (ws, mut reg) = app.open().map_err(internal)?;
         let Some(jenis) = ws.katalog.jenis(&f.jenis) else {
             return Ok(pages::pilih_jenis(&ws, &sesi).into_response());
         };
+        let oleh = sesi.pengguna.nama.clone();
+        // Family members ticked join their people list, whichever button was pressed.
+        let mut diambil = Vec::new();
+        f.tambah_anggota(&pairs, |nik| {
+            let p = reg.penduduk(nik).ok().flatten()?;
+            diambil.push(p.nik.clone());
+            Some(crate::domain::penduduk::baris_orang(&p))
+        });
+        let diambil: Vec<&str> = diambil.iter().map(String::as_str).collect();
+        reg.catat_akses(&oleh, "isi", &diambil, now)
+            .map_err(internal)?;
+        let mut bantuan = pages::Bantuan::default();
+        if cari {
+            let mut m = f.masukan();
+            let diisi =
+                layanan::isi_permohonan(&mut reg, &ws, &mut m, &oleh, now).map_err(internal)?;
+            f.ambil(&m);
+            bantuan.diisi = Some(diisi);
+        }
+        let kk = crate::domain::identity::normalize_number(&f.kk);
+        if jenis
+            .isian
+            .iter()
+            .any(|i| i.tipe == crate::domain::katalog::TipeIsian::DaftarOrang)
+            && kk.len() == 16
+        {
+            bantuan.anggota = layanan::keluarga(&mut reg, &kk, &oleh, now)
+                .map_err(internal)?
+                .into_iter()
+                .filter(|a| a.nik != crate::domain::identity::normalize_number(&f.nik))
+                .collect();
+        }
+        if cari {
+            return Ok(pages::baru(&sesi, jenis, &f, &[], &bantuan).into_response());
+        }
         let today = now.with_timezone(&ws.profil.tz()).date_naive();
         match crate::domain::permohonan::periksa(&f.masukan(), &ws.katalog, today) {
             Err(e) => Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
-                pages::baru(&sesi, jenis, &f, &e.0),
+                pages::baru(&sesi, jenis, &f, &e.0, &bantuan),
             )
                 .into_response()),
             Ok(baru) => {
-                let p = reg
-                    .create(&baru, &sesi.pengguna.nama, now)
-                    .map_err(internal)?;
+                let p = reg.create(&baru, &oleh, now).map_err(internal)?;
                 Ok(Redirect::to(&format!("/permohonan/{}", p.id)).into_response())
             }
         }

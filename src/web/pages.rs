@@ -31,6 +31,8 @@ input[type=text],input[type=password],select,textarea{width:100%;max-width:22rem
 textarea{max-width:36rem;font-family:inherit}
 .bantuan{margin:.1rem 0 .3rem;font-size:.9rem;color:#4a5261}
 button{padding:.45rem 1rem;font-size:1rem}
+.baris{display:flex;gap:.5rem;max-width:22rem}.baris input{flex:1;min-width:0}
+fieldset.anggota{max-width:36rem}
 a.tombol{display:inline-block;padding:.45rem 1rem;background:#17456b;color:#fff;text-decoration:none;border-radius:3px}
 @media (max-width:40rem){th:nth-child(4),td:nth-child(4){display:none}}
 ";
@@ -59,6 +61,9 @@ fn layout(judul: &str, sesi: Option<&Sesi>, body: Markup) -> Markup {
                         }
                         @if s.pengguna.peran == PeranPengguna::Operator {
                             a href="/permohonan/baru" { "Permohonan baru" }
+                        }
+                        @if akses::boleh(s.pengguna.peran, akses::Tindakan::LihatPenduduk).is_ok() {
+                            a href="/penduduk" { "Penduduk" }
                         }
                         span { (s.pengguna.nama) " (" (peran_label(s.pengguna.peran)) ")" }
                         form method="post" action="/keluar" {
@@ -420,6 +425,41 @@ impl Isian {
         }
     }
 
+    /// Takes the fields a resident look-up filled into `m`.
+    pub fn ambil(&mut self, m: &Masukan) {
+        let o = |v: &Option<String>| v.clone().unwrap_or_default();
+        self.nama = m.nama.clone();
+        self.kk = o(&m.kk);
+        self.alamat = o(&m.alamat);
+        self.rt = o(&m.rt);
+        self.rw = o(&m.rw);
+        self.telepon = o(&m.telepon);
+        self.isian = m.isian.clone();
+    }
+
+    /// Adds the family members ticked (`anggota:KUNCI` = NIK) to the people list
+    /// `KUNCI`, each as `Nama; NIK; Hubungan`, once.
+    pub fn tambah_anggota(
+        &mut self,
+        pairs: &[(String, String)],
+        mut cari: impl FnMut(&str) -> Option<String>,
+    ) {
+        for (k, nik) in pairs {
+            let Some(kunci) = k.strip_prefix("anggota:") else {
+                continue;
+            };
+            let Some(baris) = cari(nik.trim()) else {
+                continue;
+            };
+            match self.isian.iter_mut().find(|(k, _)| k == kunci) {
+                Some((_, v)) if v.contains(nik.trim()) => {}
+                Some((_, v)) if v.trim().is_empty() => *v = baris,
+                Some((_, v)) => *v = format!("{}\n{baris}", v.trim_end()),
+                None => self.isian.push((kunci.to_string(), baris)),
+            }
+        }
+    }
+
     /// What the register holds for `p`, as the completion form shows it.
     pub fn of(p: &Permohonan) -> Isian {
         let o = |v: &Option<String>| v.clone().unwrap_or_default();
@@ -490,7 +530,13 @@ pub fn pilih_jenis(ws: &Workspace, sesi: &Sesi) -> Markup {
 /// The applicant's fields and the type's own, as the new-request form and the
 /// completion form both show them; `lengkapi` leaves out name and NIK, which identify
 /// the request and are not changed.
-fn kolom_isian(j: &JenisSurat, f: &Isian, masalah: &[Masalah], lengkapi: bool) -> Markup {
+fn kolom_isian(
+    j: &JenisSurat,
+    f: &Isian,
+    masalah: &[Masalah],
+    lengkapi: bool,
+    bantuan: &Bantuan,
+) -> Markup {
     let field = |label: &str, name: &str, value: &str, wajib: bool, kind: &str| {
         // The intake names an extra field `isian KUNCI`; the form `isian:KUNCI`.
         let key = name.replacen("isian:", "isian ", 1);
@@ -521,10 +567,26 @@ fn kolom_isian(j: &JenisSurat, f: &Isian, masalah: &[Masalah], lengkapi: bool) -
         let key = name.replacen("isian:", "isian ", 1);
         let problems: Vec<&Masalah> = masalah.iter().filter(|m| m.field == key).collect();
         let value = value.replace(" | ", "\n");
+        let kunci = name.trim_start_matches("isian:");
         html! {
             label for=(name) { (label) @if wajib { " *" } }
             p.bantuan { "Satu orang per baris: Nama; NIK; Hubungan (misalnya: Siti Aminah; 1571094506900003; Anak)" }
             textarea id=(name) name=(name) rows="4" required[wajib] { (value) }
+            @if !bantuan.anggota.is_empty() {
+                // Family members from the KK: ticked ones are added to the list when
+                // the form is sent.
+                fieldset.anggota {
+                    legend { "Ambil dari anggota KK" }
+                    @for a in &bantuan.anggota {
+                        @if !value.contains(a.nik.as_str()) {
+                            label {
+                                input type="checkbox" name={ "anggota:" (kunci) } value=(a.nik);
+                                " " (a.nama()) " (" (a.get("shdk").unwrap_or("anggota keluarga")) ")"
+                            }
+                        }
+                    }
+                }
+            }
             @for m in problems { p.galat { (m.pesan) } }
         }
     };
@@ -558,8 +620,15 @@ fn kolom_isian(j: &JenisSurat, f: &Isian, masalah: &[Masalah], lengkapi: bool) -
                 p { strong { "Nama: " } (f.nama) }
                 p { strong { "NIK: " } (f.nik) }
             } @else {
+                // The NIK first: a resident already served fills the rest.
+                label for="nik" { "NIK (16 angka) *" }
+                div.baris {
+                    input type="text" id="nik" name="nik" value=(f.nik) required inputmode="numeric";
+                    button type="submit" name="aksi" value="cari" formnovalidate { "Cari" }
+                }
+                p.bantuan { "Penduduk yang pernah dilayani: tekan Cari, isian diambil dari datanya." }
+                @for m in masalah.iter().filter(|m| m.field == "nik") { p.galat { (m.pesan) } }
                 (field("Nama", "nama", &f.nama, true, "text"))
-                (field("NIK (16 angka)", "nik", &f.nik, true, "text"))
             }
             (field("No. KK", "kk", &f.kk, perlu("kk"), "text"))
             (field("Alamat", "alamat", &f.alamat, perlu("alamat"), "text"))
@@ -617,12 +686,32 @@ fn daftar_masalah(j: &JenisSurat, judul: &str, masalah: &[Masalah]) -> Markup {
     }
 }
 
-pub fn baru(sesi: &Sesi, j: &JenisSurat, f: &Isian, masalah: &[Masalah]) -> Markup {
+/// What the new-request form offers beside what was typed: the fields just filled
+/// from the resident, and the members of the applicant's KK to pick for a people list.
+#[derive(Debug, Clone, Default)]
+pub struct Bantuan {
+    /// `None`: no look-up; `Some(empty)`: the NIK is not a known resident.
+    pub diisi: Option<Vec<String>>,
+    pub anggota: Vec<crate::domain::penduduk::Penduduk>,
+}
+
+pub fn baru(
+    sesi: &Sesi,
+    j: &JenisSurat,
+    f: &Isian,
+    masalah: &[Masalah],
+    bantuan: &Bantuan,
+) -> Markup {
     layout(
         "Permohonan baru",
         Some(sesi),
         html! {
             h1 { (j.nama) }
+            @match &bantuan.diisi {
+                Some(d) if d.is_empty() => p.pesan role="status" { "NIK ini belum tercatat sebagai penduduk; isi datanya, dan data itu tercatat saat permohonan dicatat." },
+                Some(d) => p.pesan role="status" { "Diisi dari data penduduk: " (d.join(", ")) ". Periksa dengan pemohon; yang diubah di sini memperbarui datanya." },
+                None => {},
+            }
             (daftar_masalah(j, "Permohonan belum dicatat. Perbaiki isian berikut:", masalah))
             form method="post" action="/permohonan/baru" {
                 input type="hidden" name="csrf" value=(sesi.csrf);
@@ -635,7 +724,7 @@ pub fn baru(sesi: &Sesi, j: &JenisSurat, f: &Isian, masalah: &[Masalah]) -> Mark
                     input type="date" id="tanggal" name="tanggal" value=(f.tanggal) required;
                     @for m in masalah.iter().filter(|m| m.field == "tanggal") { p.galat { (m.pesan) } }
                 }
-                (kolom_isian(j, f, masalah, false))
+                (kolom_isian(j, f, masalah, false, bantuan))
                 fieldset {
                     legend { "Berkas persyaratan yang dibawa" }
                     @for b in &j.berkas {
@@ -671,11 +760,128 @@ pub fn lengkapi(
             form method="post" action={ "/permohonan/" (p.id) "/lengkapi" } {
                 input type="hidden" name="csrf" value=(sesi.csrf);
                 input type="hidden" name="dari" value=(p.tahap.kode());
-                (kolom_isian(j, f, masalah, true))
+                (kolom_isian(j, f, masalah, true, &Bantuan::default()))
                 p {
                     button type="submit" { "Simpan isian" }
                     " "
                     a href={ "/permohonan/" (p.id) } { "Kembali tanpa menyimpan" }
+                }
+            }
+        },
+    )
+}
+
+/// The resident search: part of a name, a whole NIK or KK.
+pub fn penduduk_cari(
+    sesi: &Sesi,
+    cari: &str,
+    found: &[crate::domain::penduduk::Penduduk],
+    pesan: Option<&str>,
+) -> Markup {
+    layout(
+        "Penduduk",
+        Some(sesi),
+        html! {
+            h1 { "Penduduk" }
+            p.bantuan { "Setiap pencarian dicatat atas nama Anda (UU No. 27 Tahun 2022 tentang Pelindungan Data Pribadi)." }
+            form method="get" action="/penduduk" {
+                label for="cari" { "Cari nama (sebagian), NIK utuh, atau No. KK utuh" }
+                div.baris {
+                    input type="text" id="cari" name="cari" value=(cari) required minlength="2";
+                    button type="submit" { "Cari" }
+                }
+            }
+            @if let Some(p) = pesan { p.galat role="alert" { (p) } }
+            @if !cari.trim().is_empty() && pesan.is_none() {
+                @if found.is_empty() {
+                    p { "Tidak ada penduduk yang cocok." }
+                } @else {
+                    table {
+                        thead { tr { th { "Nama" } th { "NIK" } th { "Alamat" } } }
+                        tbody {
+                            @for r in found {
+                                tr {
+                                    td { a href={ "/penduduk?nik=" (r.nik) } { (r.nama()) } }
+                                    td { (crate::domain::identity::mask(&r.nik)) }
+                                    td { (r.get("alamat").unwrap_or("-"))
+                                        @if let (Some(rt), Some(rw)) = (r.get("rt"), r.get("rw")) { " RT " (rt) "/RW " (rw) } }
+                                }
+                            }
+                        }
+                    }
+                    @if found.len() == crate::services::penduduk::BATAS_CARI {
+                        p { "Ditampilkan " (found.len()) " pertama; persempit pencarian." }
+                    }
+                }
+            }
+        },
+    )
+}
+
+/// One resident: the latest data, their requests and letters, their family, and every
+/// change of their data.
+pub fn penduduk(ws: &Workspace, sesi: &Sesi, r: &crate::services::penduduk::Rincian) -> Markup {
+    let p = &r.penduduk;
+    let tz = ws.profil.tz();
+    layout(
+        &format!("Penduduk {}", p.nama()),
+        Some(sesi),
+        html! {
+            h1 { (p.nama()) }
+            table {
+                tr { th { "NIK" } td { (p.nik) } }
+                @if let (Some(jk), Some(lahir)) = (r.jenis_kelamin, r.tanggal_lahir) {
+                    tr { th { "Jenis kelamin" } td { (jk) } }
+                    tr { th { "Tanggal lahir" } td { (calendar::tanggal(lahir)) } }
+                }
+                @for (k, label, _) in crate::domain::penduduk::KOLOM {
+                    @if let Some(v) = p.get(k).filter(|_| k != "nama") {
+                        tr { th { (label) } td { (v) } }
+                    }
+                }
+                tr { th { "Data per tanggal" } td { (calendar::tanggal(p.berlaku)) } }
+            }
+            @if sesi.pengguna.peran == PeranPengguna::Operator {
+                p { a.tombol href="/permohonan/baru" { "Permohonan baru" } " (tulis NIK-nya lalu tekan Cari)" }
+            }
+            h2 { "Permohonan" }
+            @if r.permohonan.is_empty() { p { "Belum ada." } }
+            @else {
+                table {
+                    thead { tr { th { "No. register" } th { "Tanggal" } th { "Jenis surat" } th { "Tahap" } } }
+                    tbody {
+                        @for q in &r.permohonan {
+                            tr {
+                                td { a href={ "/permohonan/" (q.id) } { (q.nomor_register) } }
+                                td { (calendar::tanggal(q.tanggal)) }
+                                td { (ws.katalog.jenis(&q.jenis).map_or(q.jenis.as_str(), |j| j.nama.as_str())) }
+                                td { (q.tahap.label()) }
+                            }
+                        }
+                    }
+                }
+            }
+            @if !r.keluarga.is_empty() {
+                h2 { "Anggota keluarga lain (KK yang sama)" }
+                ul {
+                    @for a in &r.keluarga {
+                        li { a href={ "/penduduk?nik=" (a.nik) } { (a.nama()) } " — " (a.get("shdk").unwrap_or("anggota keluarga")) }
+                    }
+                }
+            }
+            h2 { "Riwayat perubahan data" }
+            table {
+                thead { tr { th { "Waktu" } th { "Oleh" } th { "Isian" } th { "Semula" } th { "Menjadi" } } }
+                tbody {
+                    @for c in &r.riwayat {
+                        tr {
+                            td { (calendar::waktu(&c.waktu, tz)) br; small { (c.sumber) } }
+                            td { (c.oleh) }
+                            td { (crate::domain::penduduk::label(&c.perubahan.kolom)) }
+                            td { (c.perubahan.lama.as_deref().unwrap_or("(kosong)")) }
+                            td { (c.perubahan.baru.as_deref().unwrap_or("(kosong)")) }
+                        }
+                    }
                 }
             }
         },

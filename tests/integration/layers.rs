@@ -223,7 +223,7 @@ fn the_check_sees_an_upward_import() {
 
 /// Each shipped migration's SHA-256. A shipped migration is never edited (databases in
 /// offices have already applied it); a change of schema is a new file and a new line here.
-const MIGRATIONS: [(&str, &str); 12] = [
+const MIGRATIONS: [(&str, &str); 13] = [
     (
         "0001_permohonan.sql",
         "9ce5f5578411246c4aeaf935736383ed2f543d283c8d91ad1d11a92e569ed3df",
@@ -271,6 +271,10 @@ const MIGRATIONS: [(&str, &str); 12] = [
     (
         "0012_perubahan.sql",
         "8562f58b1570f33fad16cf896c3cedcbef89ec7c99bf5ffe1802e21c7620f7e2",
+    ),
+    (
+        "0013_penduduk.sql",
+        "f987f9f41441f267d8b3f5ca300a782858d03e359b9dfd22d7717bf03ea112e4",
     ),
 ];
 

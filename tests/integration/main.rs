@@ -14,6 +14,7 @@ mod keluaran;
 mod layers;
 mod letters;
 mod mail;
+mod penduduk;
 mod pengguna;
 mod reports;
 mod schedule;

@@ -1340,3 +1340,144 @@ async fn a_request_is_completed_from_the_web_page_before_its_letter() {
     assert_eq!(res.status, StatusCode::CONFLICT, "{}", res.body);
     assert!(res.body.contains("sebelum surat terbit"), "{}", res.body);
 }
+
+/// On the new-request form, "Cari" fills the form from the resident with that NIK
+/// (without JavaScript, nothing registered), offers the members of their KK for a people
+/// list, and the member ticked joins the list with their NIK and relation. The resident's
+/// page shows their requests; each look-up is logged under the clerk's name; a role that
+/// does not serve requests is refused.
+#[tokio::test]
+async fn the_form_is_filled_from_the_resident_and_family_members_are_picked() {
+    let ws = Ws::init();
+    let kk = "1571090101200001";
+    for (nama, nik, shdk) in [
+        ("Budi Santoso", crate::NIK_L, "Kepala Keluarga"),
+        ("Siti Aminah", crate::NIK_P, "Istri"),
+    ] {
+        ws.json(&crate::with_identity(&[
+            "permohonan",
+            "baru",
+            "--jenis",
+            "sk-domisili",
+            "--nama",
+            nama,
+            "--nik",
+            nik,
+            "--kk",
+            kk,
+            "--berkas",
+            "pengantar-rt,kk-ktp",
+        ]));
+        ws.ok(&["penduduk", "ubah", nik, "--isian", &format!("shdk={shdk}")]);
+    }
+    account(&ws, "Rina Marlina", "operator", "sandi-operator-1");
+    account(&ws, "Sari Seklur", "seklur", "sandi-seklur-001");
+    let app = App::new(ws.dir.clone());
+    let op = login(&app, "Rina Marlina", "sandi-operator-1").await;
+    let seklur = login(&app, "Sari Seklur", "sandi-seklur-001").await;
+
+    let form = send(
+        &app,
+        get("/permohonan/baru?jenis=pengantar-pindah", Some(&op)),
+    )
+    .await;
+    let csrf = csrf_of(&form.body);
+    assert!(form.body.contains("value=\"cari\""), "{}", form.body);
+    let res = send(
+        &app,
+        post(
+            "/permohonan/baru",
+            Some(&op),
+            &[
+                ("csrf", &csrf),
+                ("jenis", "pengantar-pindah"),
+                ("aksi", "cari"),
+                ("nik", crate::NIK_L),
+                ("tanggal", ""),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    for shown in [
+        "Diisi dari data penduduk",
+        "value=\"Budi Santoso\"",
+        "value=\"Jl. Kapten Pattimura No. 12\"",
+        &format!("value=\"{kk}\""),
+        &format!("name=\"anggota:pengikut\" value=\"{}\"", crate::NIK_P),
+        "Siti Aminah (Istri)",
+    ] {
+        assert!(res.body.contains(shown), "«{shown}» missing: {}", res.body);
+    }
+    assert_eq!(
+        ws.snapshot().as_array().unwrap().len(),
+        2,
+        "nothing registered"
+    );
+
+    let res = send(
+        &app,
+        post(
+            "/permohonan/baru",
+            Some(&op),
+            &[
+                ("csrf", &csrf),
+                ("jenis", "pengantar-pindah"),
+                ("kanal", "langsung"),
+                ("tanggal", ""),
+                ("nik", crate::NIK_L),
+                ("nama", "Budi Santoso"),
+                ("kk", kk),
+                ("alamat", crate::ALAMAT),
+                ("rt", "9"),
+                ("rw", "3"),
+                ("isian:tempat_lahir", "Jambi"),
+                ("isian:agama", "Islam"),
+                ("isian:pekerjaan", "Wiraswasta"),
+                ("isian:status_perkawinan", "Kawin"),
+                ("isian:kewarganegaraan", "WNI"),
+                ("isian:alamat_tujuan", "Jl. Diponegoro No. 5, Kota Padang"),
+                ("isian:alasan_pindah", "Pekerjaan"),
+                ("isian:pengikut", ""),
+                ("anggota:pengikut", crate::NIK_P),
+                ("berkas", "pengantar-rt"),
+                ("berkas", "kk-ktp"),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let p = ws.json(&["permohonan", "lihat", "3"]);
+    assert_eq!(
+        p["isian"]["pengikut"],
+        format!("Siti Aminah; {}; Istri", crate::NIK_P)
+    );
+
+    let page = send(
+        &app,
+        get(&format!("/penduduk?nik={}", crate::NIK_L), Some(&op)),
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("Budi Santoso")
+            && page.body.contains("0003/")
+            && page.body.contains("Siti Aminah"),
+        "{}",
+        page.body
+    );
+    let found = send(&app, get("/penduduk?cari=santoso", Some(&op))).await;
+    assert!(found.body.contains("1571xxxxxxxx0021"), "{}", found.body);
+    let res = send(&app, get("/penduduk?cari=santoso", Some(&seklur))).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+
+    let log = ws.json(&["penduduk", "akses", "--nik", crate::NIK_L]);
+    let by_rina: Vec<&str> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["oleh"] == "Rina Marlina")
+        .map(|a| a["tindakan"].as_str().unwrap())
+        .collect();
+    assert_eq!(by_rina, ["cari", "lihat", "keluarga", "keluarga", "isi"]);
+}

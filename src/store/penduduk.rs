@@ -1,0 +1,408 @@
+//! Residents (`penduduk`), their change history (`penduduk_riwayat`) and the access log
+//! (`akses_penduduk`). Requests and imports merge their applicant in through
+//! `merge_penduduk`, inside their own transaction, by the rule of `domain::penduduk`.
+
+use super::*;
+use crate::domain::daftar::Daftar;
+use crate::domain::penduduk::{self, DataPenduduk, Penduduk, PerubahanPenduduk};
+
+/// One recorded change of a resident.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RiwayatPenduduk {
+    pub waktu: DateTime<FixedOffset>,
+    pub oleh: String,
+    pub sumber: String,
+    #[serde(flatten)]
+    pub perubahan: PerubahanPenduduk,
+}
+
+/// One entry of the access log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Akses {
+    pub waktu: DateTime<FixedOffset>,
+    pub oleh: String,
+    pub tindakan: String,
+    pub nik: String,
+}
+
+/// What importing a resident list did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct HasilPenduduk {
+    pub baru: usize,
+    pub diubah: usize,
+    pub sama: usize,
+}
+
+fn from_row(r: &Row) -> rusqlite::Result<(String, String, String)> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+}
+
+fn decode((nik, data, berlaku): (String, String, String)) -> Result<Penduduk> {
+    let bad = |what: String| RegisterError::Corrupt { id: 0, what };
+    let map: BTreeMap<String, serde_json::Value> = serde_json::from_str(&data).map_err(|_| {
+        bad(format!(
+            "penduduk.data tidak terbaca untuk NIK {}",
+            identity_mask(&nik)
+        ))
+    })?;
+    let data = map
+        .into_iter()
+        .filter_map(|(k, v)| v.as_str().map(|s| (k, s.to_string())))
+        .collect();
+    let berlaku = NaiveDate::from_str(&berlaku)
+        .map_err(|_| bad(format!("penduduk.berlaku berisi `{berlaku}`")))?;
+    Ok(Penduduk { nik, data, berlaku })
+}
+
+fn identity_mask(nik: &str) -> String {
+    crate::domain::identity::mask(nik)
+}
+
+const SELECT: &str = "SELECT nik, data, berlaku FROM penduduk";
+
+fn load_penduduk(conn: &Connection, nik: &str) -> Result<Option<Penduduk>> {
+    conn.query_row(&format!("{SELECT} WHERE nik = ?1"), [nik], from_row)
+        .optional()?
+        .map(decode)
+        .transpose()
+}
+
+fn write_penduduk(conn: &Connection, p: &Penduduk, at: &DateTime<FixedOffset>) -> Result<()> {
+    let data = serde_json::to_string(&p.data).expect("string map serializes");
+    conn.execute(
+        "INSERT INTO penduduk (nik, kk, nama, nama_cari, data, berlaku, diubah)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+         ON CONFLICT (nik) DO UPDATE SET kk = ?2, nama = ?3, nama_cari = ?4, data = ?5,
+             berlaku = ?6, diubah = ?7",
+        params![
+            p.nik,
+            p.get("kk"),
+            p.nama(),
+            p.nama().to_lowercase(),
+            data,
+            p.berlaku.to_string(),
+            ts(at)
+        ],
+    )?;
+    Ok(())
+}
+
+fn write_changes(
+    conn: &Connection,
+    nik: &str,
+    changes: &[PerubahanPenduduk],
+    sumber: &str,
+    oleh: &str,
+    at: &DateTime<FixedOffset>,
+) -> Result<()> {
+    let mut st = conn.prepare_cached(
+        "INSERT INTO penduduk_riwayat (nik, waktu, oleh, sumber, kolom, lama, baru)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    for c in changes {
+        st.execute(params![nik, ts(at), oleh, sumber, c.kolom, c.lama, c.baru])?;
+    }
+    Ok(())
+}
+
+/// Merges what a source says about a person into the residents, recording each change;
+/// returns how many fields changed. A NIK the register cannot hold as a resident (not
+/// 16 digits) is left out: it reached the register through an old book.
+pub(super) fn merge_penduduk(
+    conn: &Connection,
+    masuk: &DataPenduduk,
+    sumber: &str,
+    oleh: &str,
+    at: &DateTime<FixedOffset>,
+) -> Result<usize> {
+    if masuk.nik.len() != 16
+        || !masuk.nik.chars().all(|c| c.is_ascii_digit())
+        || !masuk.data.contains_key("nama")
+    {
+        return Ok(0);
+    }
+    let lama = load_penduduk(conn, &masuk.nik)?;
+    let (p, changes) = penduduk::gabung(lama.as_ref(), masuk);
+    if changes.is_empty() && lama.as_ref().is_some_and(|l| l.berlaku == p.berlaku) {
+        return Ok(0);
+    }
+    write_penduduk(conn, &p, at)?;
+    write_changes(conn, &p.nik, &changes, sumber, oleh, at)?;
+    Ok(changes.len())
+}
+
+/// Fills the residents from every request already in the register, oldest first (the
+/// migration that brings residents in).
+pub(super) fn backfill(conn: &Connection) -> Result<()> {
+    let at = Utc::now().fixed_offset();
+    let mut st = conn.prepare(
+        "SELECT id, nik, nama, kk, alamat, rt, rw, telepon, isian, tanggal FROM permohonan
+         ORDER BY tanggal, id",
+    )?;
+    let rows = st.query_map([], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            [
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, Option<String>>(4)?,
+                r.get::<_, Option<String>>(5)?,
+                r.get::<_, Option<String>>(6)?,
+                r.get::<_, Option<String>>(7)?,
+            ],
+            r.get::<_, String>(8)?,
+            r.get::<_, String>(9)?,
+        ))
+    })?;
+    for row in rows {
+        let (id, nik, nama, [kk, alamat, rt, rw, telepon], isian, tanggal) = row?;
+        let Ok(berlaku) = NaiveDate::from_str(&tanggal) else {
+            continue;
+        };
+        let isian: BTreeMap<String, String> = serde_json::from_str(&isian).unwrap_or_default();
+        let mut data = BTreeMap::new();
+        data.insert("nama".to_string(), nama);
+        for (k, v) in [
+            ("kk", kk),
+            ("alamat", alamat),
+            ("rt", rt),
+            ("rw", rw),
+            ("telepon", telepon),
+        ] {
+            if let Some(v) = v.filter(|v| !v.trim().is_empty()) {
+                data.insert(k.to_string(), v);
+            }
+        }
+        for (k, _, _) in penduduk::KOLOM {
+            if let Some(v) = isian.get(k).filter(|v| !v.trim().is_empty()) {
+                data.entry(k.to_string()).or_insert_with(|| v.clone());
+            }
+        }
+        let masuk = DataPenduduk { nik, data, berlaku };
+        merge_penduduk(conn, &masuk, &format!("permohonan #{id}"), "program", &at)?;
+    }
+    Ok(())
+}
+
+impl Register {
+    /// The resident with this NIK.
+    pub fn penduduk(&self, nik: &str) -> Result<Option<Penduduk>> {
+        load_penduduk(&self.conn, nik)
+    }
+
+    /// Residents found by a whole NIK or KK number, or by part of the name (any case);
+    /// at most `batas`, by name.
+    pub fn cari_penduduk(&self, teks: &str, batas: usize) -> Result<Vec<Penduduk>> {
+        let t = teks.trim();
+        let digits = crate::domain::identity::normalize_number(t);
+        let rows: Vec<(String, String, String)> =
+            if digits.len() == 16 && digits.chars().all(|c| c.is_ascii_digit()) {
+                let mut st = self.conn.prepare(&format!(
+                    "{SELECT} WHERE nik = ?1 OR kk = ?1 ORDER BY nama_cari, nik LIMIT ?2"
+                ))?;
+                st.query_map(params![digits, batas as i64], from_row)?
+                    .collect::<rusqlite::Result<_>>()?
+            } else {
+                let pola = format!(
+                    "%{}%",
+                    t.to_lowercase()
+                        .replace('\\', "\\\\")
+                        .replace('%', "\\%")
+                        .replace('_', "\\_")
+                );
+                let mut st = self.conn.prepare(&format!(
+                    "{SELECT} WHERE nama_cari LIKE ?1 ESCAPE '\\' ORDER BY nama_cari, nik LIMIT ?2"
+                ))?;
+                st.query_map(params![pola, batas as i64], from_row)?
+                    .collect::<rusqlite::Result<_>>()?
+            };
+        rows.into_iter().map(decode).collect()
+    }
+
+    /// The members of a family (KK), the head first, then by the SHDK list's order.
+    pub fn keluarga(&self, kk: &str) -> Result<Vec<Penduduk>> {
+        let mut st = self
+            .conn
+            .prepare(&format!("{SELECT} WHERE kk = ?1 ORDER BY nik"))?;
+        let mut all: Vec<Penduduk> = st
+            .query_map([kk], from_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?
+            .into_iter()
+            .map(decode)
+            .collect::<Result<_>>()?;
+        let order = |p: &Penduduk| {
+            p.get("shdk")
+                .and_then(|s| Daftar::Shdk.pilihan().position(|w| w == s))
+                .unwrap_or(usize::MAX)
+        };
+        all.sort_by_key(|p| (order(p), p.dari_nik().map(|(d, _)| d)));
+        Ok(all)
+    }
+
+    /// A clerk's correction of a resident (`penduduk ubah`): each field given is set, or
+    /// cleared when `None`; recorded with `oleh`. Returns the changes.
+    pub fn koreksi_penduduk(
+        &mut self,
+        nik: &str,
+        values: &[(String, Option<String>)],
+        oleh: &str,
+        at: DateTime<FixedOffset>,
+    ) -> Result<Option<Vec<PerubahanPenduduk>>> {
+        let oleh = text("oleh", oleh, crate::domain::teks::OLEH_MAKS)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let Some(mut p) = load_penduduk(&tx, nik)? else {
+            return Ok(None);
+        };
+        let mut changes = Vec::new();
+        for (k, v) in values {
+            let old = p.data.get(k).cloned();
+            if &old == v {
+                continue;
+            }
+            match v {
+                Some(v) => p.data.insert(k.clone(), v.clone()),
+                None => p.data.remove(k),
+            };
+            changes.push(PerubahanPenduduk {
+                kolom: k.clone(),
+                lama: old,
+                baru: v.clone(),
+            });
+        }
+        if !changes.is_empty() {
+            let today = at.with_timezone(&self.tz).date_naive();
+            p.berlaku = p.berlaku.max(today);
+            write_penduduk(&tx, &p, &at)?;
+            write_changes(&tx, nik, &changes, "koreksi petugas", &oleh, &at)?;
+            insert_akses(&tx, &oleh, "ubah", nik, &at)?;
+        }
+        tx.commit()?;
+        Ok(Some(changes))
+    }
+
+    /// Every change recorded for a resident, oldest first.
+    pub fn riwayat_penduduk(&self, nik: &str) -> Result<Vec<RiwayatPenduduk>> {
+        let mut st = self.conn.prepare(
+            "SELECT waktu, oleh, sumber, kolom, lama, baru FROM penduduk_riwayat
+             WHERE nik = ?1 ORDER BY id",
+        )?;
+        let rows = st
+            .query_map([nik], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    RiwayatPenduduk {
+                        waktu: DateTime::default(),
+                        oleh: r.get(1)?,
+                        sumber: r.get(2)?,
+                        perubahan: PerubahanPenduduk {
+                            kolom: r.get(3)?,
+                            lama: r.get(4)?,
+                            baru: r.get(5)?,
+                        },
+                    },
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        rows.into_iter()
+            .map(|(w, mut r)| {
+                r.waktu = parse_time(&w, self.tz).map_err(|_| RegisterError::Corrupt {
+                    id: 0,
+                    what: format!("penduduk_riwayat.waktu berisi `{w}`"),
+                })?;
+                Ok(r)
+            })
+            .collect()
+    }
+
+    /// Records that `oleh` looked at or handed out the residents `niks` (`tindakan`:
+    /// `cari`, `lihat`, `keluarga`, `isi`, `ekspor`).
+    pub fn catat_akses(
+        &mut self,
+        oleh: &str,
+        tindakan: &str,
+        niks: &[&str],
+        at: DateTime<FixedOffset>,
+    ) -> Result<()> {
+        if niks.is_empty() {
+            return Ok(());
+        }
+        let oleh = text("oleh", oleh, crate::domain::teks::OLEH_MAKS)?;
+        let tx = self.conn.transaction()?;
+        for nik in niks {
+            insert_akses(&tx, &oleh, tindakan, nik, &at)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The access log, newest first: everything, or one resident's.
+    pub fn akses_penduduk(&self, nik: Option<&str>, batas: usize) -> Result<Vec<Akses>> {
+        let mut st = self.conn.prepare(
+            "SELECT waktu, oleh, tindakan, nik FROM akses_penduduk
+             WHERE ?1 IS NULL OR nik = ?1 ORDER BY id DESC LIMIT ?2",
+        )?;
+        let rows = st
+            .query_map(params![nik, batas as i64], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        rows.into_iter()
+            .map(|(w, oleh, tindakan, nik)| {
+                Ok(Akses {
+                    waktu: parse_time(&w, self.tz).map_err(|_| RegisterError::Corrupt {
+                        id: 0,
+                        what: format!("akses_penduduk.waktu berisi `{w}`"),
+                    })?,
+                    oleh,
+                    tindakan,
+                    nik,
+                })
+            })
+            .collect()
+    }
+
+    /// Merges a resident list in one transaction: all rows or none.
+    pub fn impor_penduduk(
+        &mut self,
+        rows: &[(DataPenduduk, String)],
+        oleh: &str,
+        at: DateTime<FixedOffset>,
+    ) -> Result<HasilPenduduk> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut h = HasilPenduduk::default();
+        for (masuk, sumber) in rows {
+            let existed = load_penduduk(&tx, &masuk.nik)?.is_some();
+            match (existed, merge_penduduk(&tx, masuk, sumber, oleh, &at)?) {
+                (false, _) => h.baru += 1,
+                (true, 0) => h.sama += 1,
+                (true, _) => h.diubah += 1,
+            }
+        }
+        tx.commit()?;
+        Ok(h)
+    }
+}
+
+fn insert_akses(
+    conn: &Connection,
+    oleh: &str,
+    tindakan: &str,
+    nik: &str,
+    at: &DateTime<FixedOffset>,
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO akses_penduduk (waktu, oleh, tindakan, nik) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![ts(at), oleh, tindakan, nik])?;
+    Ok(())
+}
