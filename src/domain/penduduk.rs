@@ -308,6 +308,8 @@ pub fn isi(m: &mut Masukan, p: &Penduduk, j: Option<&JenisSurat>) -> Vec<String>
                 continue;
             }
             if let Some(v) = p.get(&i.kunci) {
+                // A form sends its empty fields too: the value takes their place.
+                m.isian.retain(|(k, _)| k.trim() != i.kunci);
                 m.isian.push((i.kunci.clone(), v.to_string()));
                 filled.push(i.label.clone());
             }

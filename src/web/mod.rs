@@ -540,6 +540,8 @@ fn allowed(sesi: &Sesi, t: Tindakan) -> Result<(), Gagal> {
 #[derive(Deserialize)]
 struct JenisQuery {
     jenis: Option<String>,
+    /// From a resident's page: the form is filled from this resident.
+    nik: Option<String>,
 }
 
 /// The new-request form: first the letter type, then that type's own form.
@@ -551,20 +553,60 @@ async fn baru_form(
     allowed(&sesi, Tindakan::CatatPermohonan)?;
     let now = (app.now)();
     let page = blocking(move || {
-        let (ws, _) = app.open().map_err(internal)?;
-        let form = pages::Isian {
+        let (ws, mut reg) = app.open().map_err(internal)?;
+        let mut form = pages::Isian {
             tanggal: now.with_timezone(&ws.profil.tz()).date_naive().to_string(),
+            nik: q.nik.clone().unwrap_or_default(),
             ..pages::Isian::default()
         };
         Ok(match q.jenis.as_deref().and_then(|k| ws.katalog.jenis(k)) {
             Some(j) => {
-                pages::baru(&sesi, j, &form, &[], &pages::Bantuan::default()).into_response()
+                // From a resident's page: the form comes filled.
+                let cari = !form.nik.trim().is_empty();
+                let bantuan = bantu(&mut reg, &ws, j, &mut form, cari, &sesi.pengguna.nama, now)?;
+                pages::baru(&sesi, j, &form, &[], &bantuan).into_response()
             }
-            None => pages::pilih_jenis(&ws, &sesi).into_response(),
+            None => pages::pilih_jenis(&ws, &sesi, q.nik.as_deref()).into_response(),
         })
     })
     .await?;
     Ok(page)
+}
+
+/// What the new-request form offers: with `cari`, the fields filled from the resident
+/// with the form's NIK; for a type with a people list, the members of the form's KK.
+fn bantu(
+    reg: &mut crate::store::Register,
+    ws: &Workspace,
+    jenis: &crate::domain::katalog::JenisSurat,
+    f: &mut pages::Isian,
+    cari: bool,
+    oleh: &str,
+    now: chrono::DateTime<chrono::FixedOffset>,
+) -> Result<pages::Bantuan, Gagal> {
+    use crate::domain::identity::normalize_number;
+    use crate::services::penduduk as layanan;
+    let mut bantuan = pages::Bantuan::default();
+    if cari {
+        let mut m = f.masukan();
+        let diisi = layanan::isi_permohonan(reg, ws, &mut m, oleh, now).map_err(internal)?;
+        f.ambil(&m);
+        bantuan.diisi = Some(diisi);
+    }
+    let kk = normalize_number(&f.kk);
+    let daftar_orang = jenis
+        .isian
+        .iter()
+        .any(|i| i.tipe == crate::domain::katalog::TipeIsian::DaftarOrang);
+    if daftar_orang && kk.len() == 16 {
+        let nik = normalize_number(&f.nik);
+        bantuan.anggota = layanan::keluarga(reg, &kk, oleh, now)
+            .map_err(internal)?
+            .into_iter()
+            .filter(|a| a.nik != nik)
+            .collect();
+    }
+    Ok(bantuan)
 }
 
 /// Registers a request through the same intake check as the command line.
@@ -585,10 +627,9 @@ async fn baru(
     let cari = pairs.iter().any(|(k, v)| k == "aksi" && v == "cari");
     let now = (app.now)();
     blocking(move || {
-        use crate::services::penduduk as layanan;
         let (ws, mut reg) = app.open().map_err(internal)?;
         let Some(jenis) = ws.katalog.jenis(&f.jenis) else {
-            return Ok(pages::pilih_jenis(&ws, &sesi).into_response());
+            return Ok(pages::pilih_jenis(&ws, &sesi, None).into_response());
         };
         let oleh = sesi.pengguna.nama.clone();
         // Family members ticked join their people list, whichever button was pressed.
@@ -601,27 +642,7 @@ async fn baru(
         let diambil: Vec<&str> = diambil.iter().map(String::as_str).collect();
         reg.catat_akses(&oleh, "isi", &diambil, now)
             .map_err(internal)?;
-        let mut bantuan = pages::Bantuan::default();
-        if cari {
-            let mut m = f.masukan();
-            let diisi =
-                layanan::isi_permohonan(&mut reg, &ws, &mut m, &oleh, now).map_err(internal)?;
-            f.ambil(&m);
-            bantuan.diisi = Some(diisi);
-        }
-        let kk = crate::domain::identity::normalize_number(&f.kk);
-        if jenis
-            .isian
-            .iter()
-            .any(|i| i.tipe == crate::domain::katalog::TipeIsian::DaftarOrang)
-            && kk.len() == 16
-        {
-            bantuan.anggota = layanan::keluarga(&mut reg, &kk, &oleh, now)
-                .map_err(internal)?
-                .into_iter()
-                .filter(|a| a.nik != crate::domain::identity::normalize_number(&f.nik))
-                .collect();
-        }
+        let bantuan = bantu(&mut reg, &ws, jenis, &mut f, cari, &oleh, now)?;
         if cari {
             return Ok(pages::baru(&sesi, jenis, &f, &[], &bantuan).into_response());
         }

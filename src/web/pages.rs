@@ -34,7 +34,7 @@ button{padding:.45rem 1rem;font-size:1rem}
 .baris{display:flex;gap:.5rem;max-width:22rem}.baris input{flex:1;min-width:0}
 fieldset.anggota{max-width:36rem}
 a.tombol{display:inline-block;padding:.45rem 1rem;background:#17456b;color:#fff;text-decoration:none;border-radius:3px}
-@media (max-width:40rem){th:nth-child(4),td:nth-child(4){display:none}}
+@media (max-width:40rem){table{display:block;overflow-x:auto}}
 ";
 
 fn layout(judul: &str, sesi: Option<&Sesi>, body: Markup) -> Markup {
@@ -511,7 +511,7 @@ impl Isian {
     }
 }
 
-pub fn pilih_jenis(ws: &Workspace, sesi: &Sesi) -> Markup {
+pub fn pilih_jenis(ws: &Workspace, sesi: &Sesi, nik: Option<&str>) -> Markup {
     layout(
         "Permohonan baru",
         Some(sesi),
@@ -520,7 +520,7 @@ pub fn pilih_jenis(ws: &Workspace, sesi: &Sesi) -> Markup {
             p { "Pilih jenis surat:" }
             ul {
                 @for j in &ws.katalog.jenis {
-                    li { a href={ "/permohonan/baru?jenis=" (j.kode) } { (j.nama) } }
+                    li { a href={ "/permohonan/baru?jenis=" (j.kode) @if let Some(n) = nik { "&nik=" (n) } } { (j.nama) } }
                 }
             }
         },
@@ -823,6 +823,20 @@ pub fn penduduk_cari(
 pub fn penduduk(ws: &Workspace, sesi: &Sesi, r: &crate::services::penduduk::Rincian) -> Markup {
     let p = &r.penduduk;
     let tz = ws.profil.tz();
+    // One row per event (a request, an import row, a correction), its fields listed.
+    let mut events: Vec<Vec<&crate::store::RiwayatPenduduk>> = Vec::new();
+    for c in &r.riwayat {
+        match events.last_mut() {
+            Some(all)
+                if all[0].waktu == c.waktu
+                    && all[0].sumber == c.sumber
+                    && all[0].oleh == c.oleh =>
+            {
+                all.push(c)
+            }
+            _ => events.push(vec![c]),
+        }
+    }
     layout(
         &format!("Penduduk {}", p.nama()),
         Some(sesi),
@@ -842,7 +856,7 @@ pub fn penduduk(ws: &Workspace, sesi: &Sesi, r: &crate::services::penduduk::Rinc
                 tr { th { "Data per tanggal" } td { (calendar::tanggal(p.berlaku)) } }
             }
             @if sesi.pengguna.peran == PeranPengguna::Operator {
-                p { a.tombol href="/permohonan/baru" { "Permohonan baru" } " (tulis NIK-nya lalu tekan Cari)" }
+                p { a.tombol href={ "/permohonan/baru?nik=" (p.nik) } { "Permohonan baru untuk " (p.nama()) } }
             }
             h2 { "Permohonan" }
             @if r.permohonan.is_empty() { p { "Belum ada." } }
@@ -871,15 +885,22 @@ pub fn penduduk(ws: &Workspace, sesi: &Sesi, r: &crate::services::penduduk::Rinc
             }
             h2 { "Riwayat perubahan data" }
             table {
-                thead { tr { th { "Waktu" } th { "Oleh" } th { "Isian" } th { "Semula" } th { "Menjadi" } } }
+                thead { tr { th { "Waktu" } th { "Oleh" } th { "Sumber" } th { "Perubahan" } } }
                 tbody {
-                    @for c in &r.riwayat {
+                    @for all in &events {
+                        @let first = all[0];
                         tr {
-                            td { (calendar::waktu(&c.waktu, tz)) br; small { (c.sumber) } }
-                            td { (c.oleh) }
-                            td { (crate::domain::penduduk::label(&c.perubahan.kolom)) }
-                            td { (c.perubahan.lama.as_deref().unwrap_or("(kosong)")) }
-                            td { (c.perubahan.baru.as_deref().unwrap_or("(kosong)")) }
+                            td { (calendar::waktu(&first.waktu, tz)) }
+                            td { (first.oleh) }
+                            td { (first.sumber) }
+                            td {
+                                @for c in all {
+                                    (crate::domain::penduduk::label(&c.perubahan.kolom)) ": "
+                                    @if let Some(l) = &c.perubahan.lama { (l) " → " }
+                                    (c.perubahan.baru.as_deref().unwrap_or("(dihapus)"))
+                                    br;
+                                }
+                            }
                         }
                     }
                 }

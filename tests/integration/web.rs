@@ -1394,6 +1394,10 @@ async fn the_form_is_filled_from_the_resident_and_family_members_are_picked() {
                 ("aksi", "cari"),
                 ("nik", crate::NIK_L),
                 ("tanggal", ""),
+                // A browser sends the empty fields too.
+                ("nama", ""),
+                ("isian:tempat_lahir", ""),
+                ("isian:agama", ""),
             ],
         ),
     )
@@ -1406,6 +1410,8 @@ async fn the_form_is_filled_from_the_resident_and_family_members_are_picked() {
         &format!("value=\"{kk}\""),
         &format!("name=\"anggota:pengikut\" value=\"{}\"", crate::NIK_P),
         "Siti Aminah (Istri)",
+        "value=\"Jambi\"",
+        "<option value=\"Islam\" selected>",
     ] {
         assert!(res.body.contains(shown), "«{shown}» missing: {}", res.body);
     }
@@ -1466,6 +1472,37 @@ async fn the_form_is_filled_from_the_resident_and_family_members_are_picked() {
         "{}",
         page.body
     );
+    // From the resident's page, a new request comes filled.
+    assert!(
+        page.body
+            .contains(&format!("/permohonan/baru?nik={}", crate::NIK_L))
+    );
+    let choose = send(
+        &app,
+        get(&format!("/permohonan/baru?nik={}", crate::NIK_L), Some(&op)),
+    )
+    .await;
+    assert!(
+        choose
+            .body
+            .contains(&format!("jenis=sktm&amp;nik={}", crate::NIK_L)),
+        "{}",
+        choose.body
+    );
+    let filled = send(
+        &app,
+        get(
+            &format!("/permohonan/baru?jenis=sktm&nik={}", crate::NIK_L),
+            Some(&op),
+        ),
+    )
+    .await;
+    assert!(
+        filled.body.contains("value=\"Budi Santoso\"")
+            && filled.body.contains("Diisi dari data penduduk"),
+        "{}",
+        filled.body
+    );
     let found = send(&app, get("/penduduk?cari=santoso", Some(&op))).await;
     assert!(found.body.contains("1571xxxxxxxx0021"), "{}", found.body);
     let res = send(&app, get("/penduduk?cari=santoso", Some(&seklur))).await;
@@ -1479,5 +1516,8 @@ async fn the_form_is_filled_from_the_resident_and_family_members_are_picked() {
         .filter(|a| a["oleh"] == "Rina Marlina")
         .map(|a| a["tindakan"].as_str().unwrap())
         .collect();
-    assert_eq!(by_rina, ["cari", "lihat", "keluarga", "keluarga", "isi"]);
+    assert_eq!(
+        by_rina,
+        ["cari", "isi", "lihat", "keluarga", "keluarga", "isi"]
+    );
 }
