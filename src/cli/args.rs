@@ -179,6 +179,36 @@ pub enum PendudukCmd {
     Ekspor(PendudukEksporArgs),
     /// Catatan akses: siapa melihat atau mengubah data penduduk, kapan.
     Akses(PendudukAksesArgs),
+    /// Mengimpor daftar penduduk (xls, xlsx, ods; kolom biodata seperti ekspor Dukcapil):
+    /// setiap berkas dalam satu transaksi, setiap baris dipertanggungjawabkan.
+    Impor(PendudukImporArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PendudukImporArgs {
+    /// Berkas daftar penduduk.
+    #[arg(required = true, value_name = "BERKAS")]
+    pub berkas: Vec<PathBuf>,
+    /// Uji saja: baca, periksa dan laporkan, tanpa menulis apa pun.
+    #[arg(long)]
+    pub uji: bool,
+    /// Tanggal daftar itu berlaku (TAHUN-BULAN-HARI); data yang lebih baru (permohonan,
+    /// daftar sesudahnya) tidak ditimpa, hanya isian kosong yang diisi. Bawaan: hari ini.
+    #[arg(long, value_name = "TANGGAL")]
+    pub per: Option<String>,
+    /// Tulis laporan baris yang ditolak ke buku kerja ini. Pada --uji selalu ditulis
+    /// (bawaan: output/impor/laporan-impor-penduduk-uji.xlsx).
+    #[arg(long, value_name = "BERKAS.xlsx")]
+    pub laporan: Option<PathBuf>,
+    /// Nama yang mengimpor, dicatat di riwayat penduduk.
+    #[arg(
+        long,
+        value_name = "NAMA",
+        default_value = "Operator (impor daftar penduduk)"
+    )]
+    pub oleh: String,
+    #[command(flatten)]
+    pub keluaran: Keluaran,
 }
 
 #[derive(Debug, Args)]

@@ -1,4 +1,4 @@
-//! `kelurahan penduduk cari|lihat|keluarga|ubah|ekspor|akses`: the residents the office
+//! `kelurahan penduduk cari|lihat|keluarga|ubah|ekspor|akses|impor`: the residents the office
 //! has served. NIKs are masked in tables (as in the register), shown whole on one
 //! person's page; every look-up is logged by the service.
 
@@ -184,11 +184,55 @@ pub(super) fn run(out: &mut Out, dir: &Path, cmd: PendudukCmd) -> Result<()> {
                 }
             }
         }
+        PendudukCmd::Impor(a) => {
+            let berlaku = match &a.per {
+                Some(t) => {
+                    calendar::parse_tanggal(t).map_err(|e| UsageError(format!("--per: {e}")))?
+                }
+                None => now.date_naive(),
+            };
+            let laporan = match &a.laporan {
+                Some(f) => Some(super::keluar(&ws, f, false)?),
+                None => None,
+            };
+            let laporan = laporan.or_else(|| {
+                a.uji
+                    .then(|| ws.dir.join("output/impor/laporan-impor-penduduk-uji.xlsx"))
+            });
+            let opsi = crate::paper::import::penduduk::Opsi {
+                oleh: &a.oleh,
+                at: now,
+                berlaku,
+                uji: a.uji,
+            };
+            let r = crate::paper::import::penduduk::run(&mut reg, &a.berkas, &opsi)?;
+            if let Some(path) = &laporan {
+                let xlsx = crate::paper::import::laporan::workbook(&r, now.date_naive())?;
+                crate::util::files::write_atomic(path, &xlsx).with_context(|| {
+                    format!("laporan impor {} tidak dapat ditulis", path.display())
+                })?;
+            }
+            if a.keluaran.json() {
+                let mut v = serde_json::to_value(&r)?;
+                v["laporan"] = serde_json::json!(laporan.as_ref().map(|p| p.display().to_string()));
+                super::print_json(out, &v)?;
+            } else {
+                out.text(&show::impor(&r, laporan.as_deref()))?;
+            }
+            let refused = r.refused();
+            if refused > 0 {
+                return Err(super::impor::RefusedFiles(refused).into());
+            }
+        }
         PendudukCmd::Akses(a) => {
             let nik = a.nik.as_deref().map(identity::normalize_number);
             let log = reg.akses_penduduk(nik.as_deref(), a.batas)?;
             if a.keluaran.json() {
                 return super::print_json(out, &log);
+            }
+            if log.is_empty() {
+                writeln!(out, "Belum ada catatan akses.")?;
+                return Ok(());
             }
             let rows: Vec<Vec<String>> = log
                 .iter()

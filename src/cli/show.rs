@@ -448,7 +448,10 @@ pub fn impor(r: &crate::paper::import::Ringkasan, laporan: Option<&std::path::Pa
     use crate::paper::import::alasan_label;
     let mut out = String::new();
     if r.uji {
-        out.push_str("UJI IMPOR: tidak ada yang ditulis ke register.\n\n");
+        out.push_str(&format!(
+            "UJI IMPOR {}: tidak ada yang ditulis.\n\n",
+            r.isi.to_uppercase()
+        ));
     }
     let rows: Vec<Vec<String>> = r
         .berkas

@@ -25,12 +25,15 @@ pub struct Akses {
     pub nik: String,
 }
 
-/// What importing a resident list did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct HasilPenduduk {
-    pub baru: usize,
-    pub diubah: usize,
-    pub sama: usize,
+/// What became of one row of a resident list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum HasilBarisPenduduk {
+    /// A person first recorded.
+    Baru,
+    /// Some fields changed or were filled.
+    Diubah,
+    /// Nothing new: already recorded so.
+    Sama,
 }
 
 fn from_row(r: &Row) -> rusqlite::Result<(String, String, String)> {
@@ -369,27 +372,33 @@ impl Register {
             .collect()
     }
 
-    /// Merges a resident list in one transaction: all rows or none.
+    /// Merges a resident list in one transaction: all rows or none. With `simpan =
+    /// false` the transaction is rolled back: a dry run that says what would happen.
     pub fn impor_penduduk(
         &mut self,
         rows: &[(DataPenduduk, String)],
         oleh: &str,
         at: DateTime<FixedOffset>,
-    ) -> Result<HasilPenduduk> {
+        simpan: bool,
+    ) -> Result<Vec<HasilBarisPenduduk>> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut h = HasilPenduduk::default();
+        let mut out = Vec::with_capacity(rows.len());
         for (masuk, sumber) in rows {
             let existed = load_penduduk(&tx, &masuk.nik)?.is_some();
-            match (existed, merge_penduduk(&tx, masuk, sumber, oleh, &at)?) {
-                (false, _) => h.baru += 1,
-                (true, 0) => h.sama += 1,
-                (true, _) => h.diubah += 1,
-            }
+            out.push(
+                match (existed, merge_penduduk(&tx, masuk, sumber, oleh, &at)?) {
+                    (false, _) => HasilBarisPenduduk::Baru,
+                    (true, 0) => HasilBarisPenduduk::Sama,
+                    (true, _) => HasilBarisPenduduk::Diubah,
+                },
+            );
         }
-        tx.commit()?;
-        Ok(h)
+        if simpan {
+            tx.commit()?;
+        }
+        Ok(out)
     }
 }
 

@@ -418,3 +418,158 @@ fn an_older_register_gets_its_residents_from_its_requests() {
     assert_eq!(r["penduduk"]["berlaku"], "2026-02-05");
     assert_eq!(r["permohonan"].as_array().unwrap().len(), 2);
 }
+
+fn fixture(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/penduduk")
+        .join(name)
+}
+
+/// `penduduk impor --format json` on `file`.
+fn impor(ws: &Ws, file: &std::path::Path, extra: &[&str]) -> Value {
+    let mut args = vec!["penduduk", "impor", file.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    ws.json(&args)
+}
+
+/// Every row of each list has the outcome `harapan.json` gives it (written beside the
+/// row's cells in `buat_fixture.py`): residents with their checked values, refusals and
+/// duplicates with their reason at their Excel row, skipped rows by reason; the counts
+/// add up. An older list fills gaps and never overwrites; a list imported again adds
+/// nothing; a dry run says what the real run does and writes nothing.
+#[test]
+fn resident_lists_are_imported_row_by_row_as_expected() {
+    let harapan: Value =
+        serde_json::from_slice(&std::fs::read(fixture("harapan.json")).unwrap()).unwrap();
+    let ws = Ws::init();
+    // The newer list first (30 June 2025), then the office's older one (1 January 2024).
+    for (name, per) in [
+        ("daftar-siak.xls", "2025-06-30"),
+        ("daftar-rt09.xlsx", "2024-01-01"),
+    ] {
+        let h = &harapan[name];
+        let uji = impor(&ws, &fixture(name), &["--per", per, "--uji"]);
+        let r = impor(&ws, &fixture(name), &["--per", per]);
+        assert_eq!(
+            uji["jumlah"], r["jumlah"],
+            "{name}: a dry run says what the run does"
+        );
+        let j = &r["jumlah"];
+        for k in ["dibaca", "diimpor", "ditolak", "ganda", "dilewati"] {
+            assert_eq!(j[k], h["totals"][k], "{name}: {k} in {j}");
+        }
+        assert_eq!(r["berkas"][0]["lembar"][0]["baris_judul"], h["baris_judul"]);
+        let noted: Vec<(u64, String, String)> = r["baris"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| {
+                (
+                    b["baris"].as_u64().unwrap(),
+                    b["hasil"].as_str().unwrap().to_string(),
+                    b["kode"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        let mut skipped = std::collections::BTreeMap::<String, u64>::new();
+        for row in h["rows"].as_array().unwrap() {
+            let at = row["row"].as_u64().unwrap();
+            match row["hasil"].as_str().unwrap() {
+                "impor" => {
+                    let p = ws.json(&["penduduk", "lihat", row["nik"].as_str().unwrap()]);
+                    let data = &p["penduduk"]["data"];
+                    if per == "2025-06-30" {
+                        assert_eq!(data["nama"], row["nama"], "{name} row {at}");
+                    }
+                    for (k, v) in row["data"].as_object().unwrap() {
+                        assert_eq!(&data[k], v, "{name} row {at}: {k} in {data}");
+                    }
+                }
+                kind @ ("tolak" | "ganda") => {
+                    let hasil = if kind == "tolak" { "ditolak" } else { "ganda" };
+                    let want = (
+                        at,
+                        hasil.to_string(),
+                        row["alasan"].as_str().unwrap().to_string(),
+                    );
+                    assert!(noted.contains(&want), "{name}: {want:?} not in {noted:?}");
+                }
+                "dilewati" => {
+                    *skipped
+                        .entry(row["alasan"].as_str().unwrap().into())
+                        .or_default() += 1;
+                }
+                other => panic!("{other}"),
+            }
+        }
+        for (k, n) in skipped {
+            assert_eq!(j["dilewati_per_alasan"][&k], n, "{name}: {k}");
+        }
+    }
+    // The older list filled Budi's phone and left his newer address.
+    let budi = ws.json(&["penduduk", "lihat", NIK_L]);
+    assert_eq!(
+        budi["penduduk"]["data"]["alamat"],
+        "JL. KAPTEN PATTIMURA NO. 12"
+    );
+    assert_eq!(budi["penduduk"]["data"]["telepon"], "081270001234");
+    assert_eq!(budi["penduduk"]["berlaku"], "2025-06-30");
+    let fam = ws.json(&["penduduk", "keluarga", KK]);
+    assert_eq!(fam.as_array().unwrap().len(), 4, "{fam}");
+    assert_eq!(fam[0]["data"]["shdk"], "Kepala Keluarga");
+
+    // Again: nothing new, nothing written.
+    let before: i64 = ws
+        .db()
+        .query_row("SELECT count(*) FROM penduduk_riwayat", [], |r| r.get(0))
+        .unwrap();
+    let again = impor(&ws, &fixture("daftar-siak.xls"), &["--per", "2025-06-30"]);
+    assert_eq!(again["jumlah"]["diimpor"], 0, "{again}");
+    assert_eq!(again["jumlah"]["ganda"], 5);
+    let after: i64 = ws
+        .db()
+        .query_row("SELECT count(*) FROM penduduk_riwayat", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(before, after);
+
+    // The same list saved by LibreOffice as .ods reads the same.
+    let ws2 = Ws::init();
+    let r = impor(&ws2, &fixture("daftar-rt09.ods"), &[]);
+    assert_eq!(
+        r["jumlah"]["dibaca"],
+        harapan["daftar-rt09.ods"]["totals"]["dibaca"]
+    );
+    assert_eq!(
+        r["jumlah"]["diimpor"],
+        harapan["daftar-rt09.ods"]["totals"]["diimpor"]
+    );
+}
+
+/// A broken file is refused whole, in words, exit 1, and writes no resident; the good
+/// file beside it is imported.
+#[test]
+fn a_broken_resident_list_is_refused_whole() {
+    let ws = Ws::init();
+    let broken = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/impor/rusak-terpotong.xlsx");
+    let out = kelurahan(
+        &ws.dir,
+        &[
+            "penduduk",
+            "impor",
+            broken.to_str().unwrap(),
+            fixture("daftar-rt09.xlsx").to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("rusak-terpotong.xlsx: DITOLAK UTUH"),
+        "{said}"
+    );
+    let n: i64 = ws
+        .db()
+        .query_row("SELECT count(*) FROM penduduk", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 2, "only the good file's two residents");
+}

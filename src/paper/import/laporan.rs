@@ -14,7 +14,11 @@ use crate::paper::workbook::{ExportError, excel_date, header, properties, styles
 pub fn workbook(r: &Ringkasan, tanggal: NaiveDate) -> Result<Vec<u8>, ExportError> {
     let s = styles();
     let mut wb = Workbook::new();
-    wb.set_properties(&properties("Laporan Impor Register", "kelurahan", tanggal)?);
+    wb.set_properties(&properties(
+        &format!("Laporan Impor {}", r.isi),
+        "kelurahan",
+        tanggal,
+    )?);
 
     let ws = wb.add_worksheet();
     ws.set_name("Ringkasan")?;
@@ -22,9 +26,9 @@ pub fn workbook(r: &Ringkasan, tanggal: NaiveDate) -> Result<Vec<u8>, ExportErro
         0,
         0,
         if r.uji {
-            "Laporan uji impor register (tidak ada yang ditulis)"
+            format!("Laporan uji impor {} (tidak ada yang ditulis)", r.isi)
         } else {
-            "Laporan impor register"
+            format!("Laporan impor {}", r.isi)
         },
         &s.title,
     )?;

@@ -4,6 +4,7 @@
 //! written through the register, one transaction per file.
 
 pub mod laporan;
+pub mod penduduk;
 pub mod peta;
 pub mod read;
 pub mod sheet;
@@ -51,7 +52,7 @@ pub struct Jumlah {
 }
 
 impl Jumlah {
-    fn add(&mut self, o: &Jumlah) {
+    pub(crate) fn add(&mut self, o: &Jumlah) {
         self.dibaca += o.dibaca;
         self.diimpor += o.diimpor;
         self.ditandai += o.ditandai;
@@ -115,6 +116,9 @@ pub struct CatatanBaris {
 #[derive(Debug, Clone, Serialize)]
 pub struct Ringkasan {
     pub uji: bool,
+    /// What was imported, in the report's title: `register` or `daftar penduduk`.
+    #[serde(skip)]
+    pub isi: &'static str,
     pub berkas: Vec<HasilBerkas>,
     pub jumlah: Jumlah,
     pub baris: Vec<CatatanBaris>,
@@ -152,6 +156,15 @@ pub fn alasan_label(kode: &str) -> &'static str {
         "nomor_register_terpakai" => "nomor register sudah dipakai (diberi nomor baru)",
         "nomor_surat_terpakai" => "nomor surat sudah dipakai (tidak disimpan)",
         "bukan_register" => "bukan register (tidak ada judul kolom nama dan NIK)",
+        "nilai_tidak_dikenal" => "nilai di luar daftar tetap (agama, status, SHDK, …)",
+        "nik_tidak_cocok" => "jenis kelamin atau tanggal lahir tidak cocok dengan NIK",
+        "rt_rw_tidak_sah" => "RT/RW bukan nomor 1 sampai 999",
+        "telepon_tidak_sah" => "nomor telepon tidak sah",
+        "ganda_dalam_berkas" => "NIK yang sama sudah ada di baris sebelumnya",
+        "sudah_tercatat" => {
+            "sudah tercatat; tidak ada yang baru (data yang lebih baru tidak ditimpa)"
+        }
+        "bukan_daftar_penduduk" => "bukan daftar penduduk (tidak ada judul kolom NIK dan nama)",
         "kosong" => "kosong",
         "tersembunyi" => "lembar tersembunyi",
         other => sheet::lewati_label(other),
@@ -436,6 +449,7 @@ pub fn run(reg: &mut Register, files: &[PathBuf], opsi: &Opsi) -> Result<Ringkas
 
     let mut ringkasan = Ringkasan {
         uji: opsi.uji,
+        isi: "register",
         berkas: Vec::new(),
         jumlah: Jumlah::default(),
         baris: Vec::new(),

@@ -164,7 +164,7 @@ const WEEKDAYS: [&str; 7] = [
 ];
 
 /// "Jambi, 31 Januari 2022", "Mengetahui", "a.n. Lurah", "NIP. …": a signature block.
-fn signature_line(t: &str) -> bool {
+pub(super) fn signature_line(t: &str) -> bool {
     let low = t.trim().to_lowercase();
     if let Some((head, rest)) = low.split_once(',') {
         let head = head.trim();
@@ -196,7 +196,7 @@ fn signature_line(t: &str) -> bool {
         && (k.len() < 60)
 }
 
-fn column_numbers(cells: &[Nilai]) -> bool {
+pub(super) fn column_numbers(cells: &[Nilai]) -> bool {
     let nums: Vec<f64> = cells
         .iter()
         .filter(|v| !v.is_empty())
@@ -279,7 +279,7 @@ pub fn rows(l: &Lembar, h: &Header, ctx: &Ctx, mut each: impl FnMut(u32, Hasil))
     }
 }
 
-fn nik_code(e: &IdentityError) -> &'static str {
+pub(super) fn nik_code(e: &IdentityError) -> &'static str {
     match e {
         IdentityError::Province { .. } => "nik_provinsi",
         IdentityError::BirthDate(_) | IdentityError::FutureBirth => "nik_tanggal_lahir",
