@@ -120,7 +120,7 @@ pub(super) fn run(out: &mut Out, dir: &Path, cmd: PendudukCmd) -> Result<()> {
                     c.sumber,
                     penduduk::label(&c.perubahan.kolom),
                     c.perubahan.lama.as_deref().unwrap_or("(kosong)"),
-                    c.perubahan.baru.as_deref().unwrap_or("(kosong)")
+                    c.perubahan.baru_terbaca()
                 )?;
             }
         }

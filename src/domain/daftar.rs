@@ -113,11 +113,12 @@ const JENIS_KELAMIN: &[Entri] = &[
     ("Perempuan", &["p", "pr", "wanita"]),
 ];
 
-fn key(s: &str) -> String {
+/// The form spellings are compared in: lower case, without spaces, dots, hyphens,
+/// underscores or slashes.
+fn key(s: &str) -> impl Iterator<Item = char> + '_ {
     s.chars()
         .filter(|c| !matches!(c, ' ' | '.' | '-' | '_' | '/'))
         .flat_map(char::to_lowercase)
-        .collect()
 }
 
 impl Daftar {
@@ -160,10 +161,11 @@ impl Daftar {
 
     /// The list's word for `v`, or a message naming the choices.
     pub fn cari(self, v: &str) -> Result<&'static str, String> {
-        let k = key(v);
+        // Compared without allocating: an import checks a hundred thousand rows.
+        let same = |a: &str| key(a).eq(key(v));
         self.entri()
             .iter()
-            .find(|(word, other)| key(word) == k || other.iter().any(|o| key(o) == k))
+            .find(|(word, other)| same(word) || other.iter().any(|o| same(o)))
             .map(|e| e.0)
             .ok_or_else(|| {
                 format!(

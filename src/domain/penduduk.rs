@@ -47,8 +47,15 @@ pub const KOLOM: [(&str, &str, Option<Daftar>); 13] = [
 /// Fields a request has outside its `isian`.
 const FIELDS_OF_REQUEST: [&str; 6] = ["nama", "kk", "alamat", "rt", "rw", "telepon"];
 
+/// The history's `kolom` of a person's first recording. Its values are not stored twice:
+/// [`awal`] gives them back, and fills `baru` (a JSON object) for showing.
+pub const TERCATAT: &str = "tercatat";
+
 /// The label of a resident's field.
 pub fn label(kolom: &str) -> &str {
+    if kolom == TERCATAT {
+        return "Tercatat pertama";
+    }
     KOLOM
         .iter()
         .find(|(k, _, _)| *k == kolom)
@@ -105,6 +112,25 @@ pub struct PerubahanPenduduk {
     pub kolom: String,
     pub lama: Option<String>,
     pub baru: Option<String>,
+}
+
+impl PerubahanPenduduk {
+    /// The new value as a person reads it: a first recording lists its fields.
+    pub fn baru_terbaca(&self) -> String {
+        match (&self.baru, self.kolom == TERCATAT) {
+            (Some(b), true) => serde_json::from_str::<BTreeMap<String, String>>(b)
+                .map(|m| {
+                    KOLOM
+                        .iter()
+                        .filter_map(|(k, l, _)| m.get(*k).map(|v| format!("{l}: {v}")))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                })
+                .unwrap_or_else(|_| b.clone()),
+            (Some(b), false) => b.clone(),
+            (None, _) => "(kosong)".into(),
+        }
+    }
 }
 
 /// What a source says about a person, with the date it was true.
@@ -318,6 +344,25 @@ pub fn isi(m: &mut Masukan, p: &Penduduk, j: Option<&JenisSurat>) -> Vec<String>
     filled
 }
 
+/// What was recorded when the person was first seen: the resident's data with every later
+/// change in `riwayat` (oldest first) undone, newest first. Fills the first recording's
+/// `baru` with it (a JSON object), for the history as a person reads it.
+pub fn awal(p: &Penduduk, riwayat: &mut [PerubahanPenduduk]) {
+    let mut data = p.data.clone();
+    for c in riwayat.iter().rev() {
+        if c.kolom == TERCATAT {
+            continue;
+        }
+        match &c.lama {
+            Some(v) => data.insert(c.kolom.clone(), v.clone()),
+            None => data.remove(&c.kolom),
+        };
+    }
+    if let Some(first) = riwayat.iter_mut().find(|c| c.kolom == TERCATAT) {
+        first.baru = Some(serde_json::to_string(&data).expect("string map serializes"));
+    }
+}
+
 /// A family member as a line of a people list (`Nama; NIK; Hubungan`), the relation
 /// being the SHDK on the KK.
 pub fn baris_orang(p: &Penduduk) -> String {
@@ -381,6 +426,29 @@ mod tests {
             )
             .1
             .is_empty()
+        );
+    }
+
+    #[test]
+    fn the_first_recording_is_given_back_from_the_later_changes() {
+        let (p, _) = gabung(
+            None,
+            &data(d(2026, 5, 1), &[("nama", "Siti"), ("alamat", "Jl. A")]),
+        );
+        let (p, c) = gabung(
+            Some(&p),
+            &data(d(2026, 6, 1), &[("alamat", "Jl. B"), ("rt", "009")]),
+        );
+        let mut riwayat = vec![PerubahanPenduduk {
+            kolom: TERCATAT.into(),
+            lama: None,
+            baru: None,
+        }];
+        riwayat.extend(c);
+        awal(&p, &mut riwayat);
+        assert_eq!(
+            riwayat[0].baru.as_deref(),
+            Some(r#"{"alamat":"Jl. A","nama":"Siti"}"#)
         );
     }
 

@@ -70,7 +70,12 @@ pub struct Rincian {
 }
 
 fn rincian(reg: &Register, p: Penduduk) -> Result<Rincian> {
-    let riwayat = reg.riwayat_penduduk(&p.nik)?;
+    let mut riwayat = reg.riwayat_penduduk(&p.nik)?;
+    let mut changes: Vec<PerubahanPenduduk> = riwayat.iter().map(|r| r.perubahan.clone()).collect();
+    penduduk::awal(&p, &mut changes);
+    for (r, c) in riwayat.iter_mut().zip(changes) {
+        r.perubahan = c;
+    }
     let permohonan = reg.list(&Filter {
         cari: Some(p.nik.clone()),
         ..Default::default()

@@ -13,7 +13,7 @@ mod perubahan;
 mod surat;
 mod surel;
 
-pub use penduduk::{Akses, HasilBarisPenduduk, RiwayatPenduduk};
+pub use penduduk::{Akses, HasilBarisPenduduk, ImporPenduduk, RiwayatPenduduk};
 pub use permohonan::{Filter, TahapCount};
 pub use perubahan::PerubahanTercatat;
 pub use surat::{Issue, Produce};

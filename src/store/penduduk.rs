@@ -64,7 +64,8 @@ fn identity_mask(nik: &str) -> String {
 const SELECT: &str = "SELECT nik, data, berlaku FROM penduduk";
 
 fn load_penduduk(conn: &Connection, nik: &str) -> Result<Option<Penduduk>> {
-    conn.query_row(&format!("{SELECT} WHERE nik = ?1"), [nik], from_row)
+    conn.prepare_cached(&format!("{SELECT} WHERE nik = ?1"))?
+        .query_row([nik], from_row)
         .optional()?
         .map(decode)
         .transpose()
@@ -72,21 +73,21 @@ fn load_penduduk(conn: &Connection, nik: &str) -> Result<Option<Penduduk>> {
 
 fn write_penduduk(conn: &Connection, p: &Penduduk, at: &DateTime<FixedOffset>) -> Result<()> {
     let data = serde_json::to_string(&p.data).expect("string map serializes");
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO penduduk (nik, kk, nama, nama_cari, data, berlaku, diubah)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
          ON CONFLICT (nik) DO UPDATE SET kk = ?2, nama = ?3, nama_cari = ?4, data = ?5,
              berlaku = ?6, diubah = ?7",
-        params![
-            p.nik,
-            p.get("kk"),
-            p.nama(),
-            p.nama().to_lowercase(),
-            data,
-            p.berlaku.to_string(),
-            ts(at)
-        ],
-    )?;
+    )?
+    .execute(params![
+        p.nik,
+        p.get("kk"),
+        p.nama(),
+        p.nama().to_lowercase(),
+        data,
+        p.berlaku.to_string(),
+        ts(at)
+    ])?;
     Ok(())
 }
 
@@ -109,7 +110,7 @@ fn write_changes(
 }
 
 /// Merges what a source says about a person into the residents, recording each change;
-/// returns how many fields changed. A NIK the register cannot hold as a resident (not
+/// returns whether the person was known before and how many fields changed. A NIK the register cannot hold as a resident (not
 /// 16 digits) is left out: it reached the register through an old book.
 pub(super) fn merge_penduduk(
     conn: &Connection,
@@ -117,21 +118,33 @@ pub(super) fn merge_penduduk(
     sumber: &str,
     oleh: &str,
     at: &DateTime<FixedOffset>,
-) -> Result<usize> {
+) -> Result<(bool, usize)> {
     if masuk.nik.len() != 16
         || !masuk.nik.chars().all(|c| c.is_ascii_digit())
         || !masuk.data.contains_key("nama")
     {
-        return Ok(0);
+        return Ok((false, 0));
     }
     let lama = load_penduduk(conn, &masuk.nik)?;
     let (p, changes) = penduduk::gabung(lama.as_ref(), masuk);
     if changes.is_empty() && lama.as_ref().is_some_and(|l| l.berlaku == p.berlaku) {
-        return Ok(0);
+        return Ok((true, 0));
     }
     write_penduduk(conn, &p, at)?;
-    write_changes(conn, &p.nik, &changes, sumber, oleh, at)?;
-    Ok(changes.len())
+    if lama.is_none() {
+        // A person first seen: one entry. What was recorded is not written again: it is
+        // the resident's data with the later changes undone (`domain::penduduk::awal`),
+        // which keeps an import of a hundred thousand people from writing it all twice.
+        let first = PerubahanPenduduk {
+            kolom: penduduk::TERCATAT.into(),
+            lama: None,
+            baru: None,
+        };
+        write_changes(conn, &p.nik, &[first], sumber, oleh, at)?;
+    } else {
+        write_changes(conn, &p.nik, &changes, sumber, oleh, at)?;
+    }
+    Ok((lama.is_some(), changes.len()))
 }
 
 /// Fills the residents from every request already in the register, oldest first (the
@@ -372,33 +385,54 @@ impl Register {
             .collect()
     }
 
-    /// Merges a resident list in one transaction: all rows or none. With `simpan =
-    /// false` the transaction is rolled back: a dry run that says what would happen.
-    pub fn impor_penduduk(
+    /// Merges a resident list in one transaction: `isi` hands each row to the
+    /// [`ImporPenduduk`] as it reads it; all rows or none are kept. With `simpan = false`
+    /// the transaction is rolled back: a dry run that says what would happen.
+    pub fn impor_penduduk<T, E: From<RegisterError>>(
         &mut self,
-        rows: &[(DataPenduduk, String)],
         oleh: &str,
         at: DateTime<FixedOffset>,
         simpan: bool,
-    ) -> Result<Vec<HasilBarisPenduduk>> {
+        isi: impl FnOnce(&mut ImporPenduduk<'_>) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
+        // A list of a hundred thousand people touches the tables at random places: with
+        // SQLite's default 2 MB page cache the transaction spills and re-reads pages.
+        self.conn
+            .pragma_update(None, "cache_size", -65_536)
+            .map_err(RegisterError::from)?;
+        self.conn
+            .pragma_update(None, "mmap_size", 268_435_456)
+            .map_err(RegisterError::from)?;
         let tx = self
             .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut out = Vec::with_capacity(rows.len());
-        for (masuk, sumber) in rows {
-            let existed = load_penduduk(&tx, &masuk.nik)?.is_some();
-            out.push(
-                match (existed, merge_penduduk(&tx, masuk, sumber, oleh, &at)?) {
-                    (false, _) => HasilBarisPenduduk::Baru,
-                    (true, 0) => HasilBarisPenduduk::Sama,
-                    (true, _) => HasilBarisPenduduk::Diubah,
-                },
-            );
-        }
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(RegisterError::from)?;
+        let mut imp = ImporPenduduk { tx: &tx, oleh, at };
+        let out = isi(&mut imp)?;
         if simpan {
-            tx.commit()?;
+            tx.commit().map_err(RegisterError::from)?;
         }
         Ok(out)
+    }
+}
+
+/// A resident list being imported, inside its transaction.
+pub struct ImporPenduduk<'a> {
+    tx: &'a Connection,
+    oleh: &'a str,
+    at: DateTime<FixedOffset>,
+}
+
+impl ImporPenduduk<'_> {
+    /// Merges one row.
+    pub fn gabung(&mut self, masuk: &DataPenduduk, sumber: &str) -> Result<HasilBarisPenduduk> {
+        Ok(
+            match merge_penduduk(self.tx, masuk, sumber, self.oleh, &self.at)? {
+                (false, _) => HasilBarisPenduduk::Baru,
+                (true, 0) => HasilBarisPenduduk::Sama,
+                (true, _) => HasilBarisPenduduk::Diubah,
+            },
+        )
     }
 }
 

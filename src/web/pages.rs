@@ -897,7 +897,7 @@ pub fn penduduk(ws: &Workspace, sesi: &Sesi, r: &crate::services::penduduk::Rinc
                                 @for c in all {
                                     (crate::domain::penduduk::label(&c.perubahan.kolom)) ": "
                                     @if let Some(l) = &c.perubahan.lama { (l) " → " }
-                                    (c.perubahan.baru.as_deref().unwrap_or("(dihapus)"))
+                                    (c.perubahan.baru.as_ref().map_or_else(|| "(dihapus)".to_string(), |_| c.perubahan.baru_terbaca()))
                                     br;
                                 }
                             }

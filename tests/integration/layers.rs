@@ -274,7 +274,7 @@ const MIGRATIONS: [(&str, &str); 13] = [
     ),
     (
         "0013_penduduk.sql",
-        "f987f9f41441f267d8b3f5ca300a782858d03e359b9dfd22d7717bf03ea112e4",
+        "13f6baf709976a2d4dae02058edbecb5bf6e4adbcf33b740e791b197d50c4cc0",
     ),
 ];
 

@@ -89,11 +89,19 @@ fn a_returning_applicant_is_registered_by_the_nik() {
         .iter()
         .filter(|c| c["kolom"] == "alamat")
         .collect();
-    assert_eq!(alamat.len(), 2, "{alamat:?}");
-    assert_eq!(alamat[1]["lama"], crate::ALAMAT);
-    assert_eq!(alamat[1]["baru"], "Jl. Sumatera No. 3");
+    // The first request recorded her in one entry; the change is an entry of its own.
+    assert_eq!(r["riwayat"][0]["kolom"], "tercatat");
     assert!(
-        alamat[1]["sumber"]
+        r["riwayat"][0]["baru"]
+            .as_str()
+            .unwrap()
+            .contains(crate::ALAMAT)
+    );
+    assert_eq!(alamat.len(), 1, "{alamat:?}");
+    assert_eq!(alamat[0]["lama"], crate::ALAMAT);
+    assert_eq!(alamat[0]["baru"], "Jl. Sumatera No. 3");
+    assert!(
+        alamat[0]["sumber"]
             .as_str()
             .unwrap()
             .starts_with("permohonan 0003/")

@@ -161,12 +161,13 @@ fn one_line(t: &str) -> String {
     t.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn data_row(l: &Lembar, h: &Header, row: u32, opsi: &Opsi) -> Baris {
-    let get = |k: &str| -> Nilai {
+fn data_row(l: &Lembar, h: &Header, cells: &[Nilai], c0: u32, opsi: &Opsi) -> Baris {
+    static EMPTY: Nilai = Nilai::Kosong;
+    let get = |k: &str| -> &Nilai {
         h.columns
             .iter()
             .find(|(_, o)| *o == k)
-            .map_or(Nilai::Kosong, |(c, _)| l.get(row, *c))
+            .map_or(&EMPTY, |(c, _)| &cells[(c - c0) as usize])
     };
     for (_, k) in &h.columns {
         if let Nilai::Galat(e) = get(k) {
@@ -174,7 +175,7 @@ fn data_row(l: &Lembar, h: &Header, row: u32, opsi: &Opsi) -> Baris {
         }
     }
     let nik_cell = get("nik");
-    let (nik, as_number) = value::nomor_identitas(&nik_cell);
+    let (nik, as_number) = value::nomor_identitas(nik_cell);
     if nik.is_empty() {
         return Baris::Tolak("nik_kosong", "NIK kosong".into());
     }
@@ -200,7 +201,7 @@ fn data_row(l: &Lembar, h: &Header, row: u32, opsi: &Opsi) -> Baris {
     };
     let kk_cell = get("kk");
     if !kk_cell.is_empty() {
-        let (kk, kk_number) = value::nomor_identitas(&kk_cell);
+        let (kk, kk_number) = value::nomor_identitas(kk_cell);
         match identity::parse_kk(&kk) {
             Ok(kk) if !kk_number => {
                 data.insert("kk".into(), kk);
@@ -230,7 +231,7 @@ fn data_row(l: &Lembar, h: &Header, row: u32, opsi: &Opsi) -> Baris {
         }
     }
     if let value::Tanggal::Ok(d) = value::tanggal(
-        &get("tanggal_lahir"),
+        get("tanggal_lahir"),
         l.epoch_1904,
         NaiveDate::from_ymd_opt(1900, 1, 1).expect("valid"),
         opsi.at.date_naive(),
@@ -332,104 +333,127 @@ fn rows(l: &Lembar, h: &Header, opsi: &Opsi, mut each: impl FnMut(u32, Baris)) {
             each(row, Baris::Lewati("jumlah"));
             continue;
         }
-        each(row, data_row(l, h, row, opsi));
+        each(row, data_row(l, h, &cells, c0, opsi));
     }
 }
 
 struct Dibaca {
     berkas: String,
     lembar: Vec<InfoLembar>,
-    data: Vec<(DataPenduduk, String, usize, u32)>,
-    catatan: Vec<(usize, u32, CatatanBaris)>,
+    catatan: Vec<CatatanBaris>,
     jumlah: Jumlah,
 }
 
-fn read_file(path: &Path, opsi: &Opsi) -> Result<Dibaca, String> {
+/// Reads one file whole (refused whole when it cannot be: `Err(Ok(words))`), then hands
+/// each good row to the register inside the file's transaction as it is read, so no list
+/// of rows is held beside the workbook.
+fn import_file(
+    reg: &mut Register,
+    path: &Path,
+    opsi: &Opsi,
+) -> Result<Dibaca, Result<String, ImportError>> {
     let berkas = super::file_name(path);
-    let (buku, _) = super::open_whole(path)?;
+    let (buku, _) = super::open_whole(path).map_err(Ok)?;
     let mut d = Dibaca {
         berkas: berkas.clone(),
         lembar: Vec::new(),
-        data: Vec::new(),
         catatan: Vec::new(),
         jumlah: Jumlah::default(),
     };
     let mut seen: HashSet<String> = HashSet::new();
-    for (i, l) in buku.lembar.iter().enumerate() {
-        let skip = |kode: &str| InfoLembar {
-            nama: l.nama.clone(),
-            baris_judul: None,
-            dibaca: 0,
-            dilewati: Some(kode.to_string()),
-            alasan: Some(alasan_label(kode).to_string()),
-        };
-        if l.tersembunyi {
-            d.lembar.push(skip("tersembunyi"));
-            continue;
-        }
-        if l.bounds().is_none() {
-            d.lembar.push(skip("kosong"));
-            continue;
-        }
-        let Some(h) = find_header(l) else {
-            d.lembar.push(skip("bukan_daftar_penduduk"));
-            continue;
-        };
-        let mut info = InfoLembar {
-            nama: l.nama.clone(),
-            baris_judul: Some(h.row + 1),
-            dibaca: 0,
-            dilewati: None,
-            alasan: None,
-        };
-        let note = |row: u32, hasil: &str, kode: &str, alasan: String| CatatanBaris {
-            berkas: berkas.clone(),
-            lembar: l.nama.clone(),
-            baris: row + 1,
-            hasil: hasil.into(),
-            kode: kode.into(),
-            alasan,
-            nomor_register: None,
-            asli: super::originals(l, row),
-        };
-        rows(l, &h, opsi, |row, b| {
-            info.dibaca += 1;
-            d.jumlah.dibaca += 1;
-            match b {
-                Baris::Lewati(kode) => {
-                    d.jumlah.dilewati += 1;
-                    *d.jumlah.dilewati_per_alasan.entry(kode.into()).or_default() += 1;
-                }
-                Baris::Tolak(kode, pesan) => {
-                    d.jumlah.ditolak += 1;
-                    *d.jumlah.ditolak_per_alasan.entry(kode.into()).or_default() += 1;
-                    d.catatan.push((i, row, note(row, "ditolak", kode, pesan)));
-                }
-                Baris::Data(p) if !seen.insert(p.nik.clone()) => {
-                    d.jumlah.ganda += 1;
-                    d.catatan.push((
-                        i,
-                        row,
-                        note(
-                            row,
-                            "ganda",
-                            "ganda_dalam_berkas",
-                            alasan_label("ganda_dalam_berkas").into(),
-                        ),
-                    ));
-                }
-                Baris::Data(p) => {
-                    let sumber = format!(
-                        "impor daftar penduduk: {berkas}, lembar {}, baris {}",
-                        l.nama,
-                        row + 1
-                    );
-                    d.data.push((p, sumber, i, row));
-                }
+    reg.impor_penduduk(opsi.oleh, opsi.at, !opsi.uji, |imp| {
+        let mut failed: Option<ImportError> = None;
+        for l in &buku.lembar {
+            let skip = |kode: &str| InfoLembar {
+                nama: l.nama.clone(),
+                baris_judul: None,
+                dibaca: 0,
+                dilewati: Some(kode.to_string()),
+                alasan: Some(alasan_label(kode).to_string()),
+            };
+            if l.tersembunyi {
+                d.lembar.push(skip("tersembunyi"));
+                continue;
             }
-        });
-        d.lembar.push(info);
-    }
+            if l.bounds().is_none() {
+                d.lembar.push(skip("kosong"));
+                continue;
+            }
+            let Some(h) = find_header(l) else {
+                d.lembar.push(skip("bukan_daftar_penduduk"));
+                continue;
+            };
+            let mut info = InfoLembar {
+                nama: l.nama.clone(),
+                baris_judul: Some(h.row + 1),
+                dibaca: 0,
+                dilewati: None,
+                alasan: None,
+            };
+            let note = |row: u32, hasil: &str, kode: &str, asli: bool| CatatanBaris {
+                berkas: berkas.clone(),
+                lembar: l.nama.clone(),
+                baris: row + 1,
+                hasil: hasil.into(),
+                kode: kode.into(),
+                alasan: alasan_label(kode).into(),
+                nomor_register: None,
+                asli: if asli {
+                    super::originals(l, row)
+                } else {
+                    Vec::new()
+                },
+            };
+            let j = &mut d.jumlah;
+            let catatan = &mut d.catatan;
+            rows(l, &h, opsi, |row, b| {
+                if failed.is_some() {
+                    return;
+                }
+                info.dibaca += 1;
+                j.dibaca += 1;
+                match b {
+                    Baris::Lewati(kode) => {
+                        j.dilewati += 1;
+                        *j.dilewati_per_alasan.entry(kode.into()).or_default() += 1;
+                    }
+                    Baris::Tolak(kode, pesan) => {
+                        j.ditolak += 1;
+                        *j.ditolak_per_alasan.entry(kode.into()).or_default() += 1;
+                        catatan.push(CatatanBaris {
+                            alasan: pesan,
+                            ..note(row, "ditolak", kode, true)
+                        });
+                    }
+                    Baris::Data(p) if !seen.insert(p.nik.clone()) => {
+                        j.ganda += 1;
+                        catatan.push(note(row, "ganda", "ganda_dalam_berkas", true));
+                    }
+                    Baris::Data(p) => {
+                        let sumber = format!(
+                            "impor daftar penduduk: {berkas}, lembar {}, baris {}",
+                            l.nama,
+                            row + 1
+                        );
+                        match imp.gabung(&p, &sumber) {
+                            Ok(HasilBarisPenduduk::Sama) => {
+                                j.ganda += 1;
+                                catatan.push(note(row, "ganda", "sudah_tercatat", false));
+                            }
+                            Ok(_) => j.diimpor += 1,
+                            Err(e) => failed = Some(e.into()),
+                        }
+                    }
+                }
+            });
+            d.lembar.push(info);
+        }
+        match failed {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    })
+    .map_err(Err)?;
     Ok(d)
 }
 
@@ -444,9 +468,9 @@ pub fn run(reg: &mut Register, files: &[PathBuf], opsi: &Opsi) -> Result<Ringkas
         baris: Vec::new(),
     };
     for f in files {
-        let mut d = match read_file(f, opsi) {
+        let d = match import_file(reg, f, opsi) {
             Ok(d) => d,
-            Err(galat) => {
+            Err(Ok(galat)) => {
                 r.berkas.push(HasilBerkas {
                     berkas: super::file_name(f),
                     status: "ditolak".into(),
@@ -456,39 +480,10 @@ pub fn run(reg: &mut Register, files: &[PathBuf], opsi: &Opsi) -> Result<Ringkas
                 });
                 continue;
             }
+            Err(Err(e)) => return Err(e),
         };
-        let rows: Vec<(DataPenduduk, String)> = d
-            .data
-            .iter()
-            .map(|(p, s, _, _)| (p.clone(), s.clone()))
-            .collect();
-        let hasil = reg.impor_penduduk(&rows, opsi.oleh, opsi.at, !opsi.uji)?;
-        for ((_, _, lembar, row), h) in d.data.iter().zip(hasil) {
-            match h {
-                HasilBarisPenduduk::Baru | HasilBarisPenduduk::Diubah => d.jumlah.diimpor += 1,
-                HasilBarisPenduduk::Sama => {
-                    d.jumlah.ganda += 1;
-                    let l = &d.lembar[*lembar];
-                    d.catatan.push((
-                        *lembar,
-                        *row,
-                        CatatanBaris {
-                            berkas: d.berkas.clone(),
-                            lembar: l.nama.clone(),
-                            baris: row + 1,
-                            hasil: "ganda".into(),
-                            kode: "sudah_tercatat".into(),
-                            alasan: alasan_label("sudah_tercatat").into(),
-                            nomor_register: None,
-                            asli: Vec::new(),
-                        },
-                    ));
-                }
-            }
-        }
-        d.catatan.sort_by_key(|(l, row, _)| (*l, *row));
         r.jumlah.add(&d.jumlah);
-        r.baris.extend(d.catatan.into_iter().map(|(_, _, c)| c));
+        r.baris.extend(d.catatan);
         r.berkas.push(HasilBerkas {
             berkas: d.berkas,
             status: if opsi.uji { "uji" } else { "diimpor" }.into(),

@@ -10,7 +10,7 @@ CREATE TABLE penduduk (
     data      TEXT NOT NULL,
     berlaku   TEXT NOT NULL,
     diubah    TEXT NOT NULL
-) STRICT;
+) STRICT, WITHOUT ROWID;
 CREATE INDEX penduduk_kk ON penduduk (kk);
 CREATE TRIGGER penduduk_tidak_dihapus BEFORE DELETE ON penduduk
 BEGIN SELECT RAISE(ABORT, 'data penduduk tidak boleh dihapus'); END;
