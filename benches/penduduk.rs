@@ -105,7 +105,7 @@ fn make(path: &Path) {
     wb.save(path).unwrap();
 }
 
-fn import(file: &Path, dir: &Path) {
+fn import(file: &Path, dir: &Path, uji: bool) {
     let ws = Workspace::open(dir).unwrap();
     let mut reg = Register::open(&ws.db_path(), ws.profil.tz()).unwrap();
     let start = Instant::now();
@@ -113,11 +113,12 @@ fn import(file: &Path, dir: &Path) {
         oleh: "bench",
         at: calendar::at(WIB, NaiveDate::from_ymd_opt(2026, 11, 29).unwrap(), 9, 0),
         berlaku: NaiveDate::from_ymd_opt(2026, 6, 30).unwrap(),
-        uji: false,
+        uji,
     };
     let r = penduduk::run(&mut reg, &[file.to_path_buf()], &opsi).unwrap();
     println!(
-        "  impor {} baris: {:.2} s, memori puncak {:.0} MB — {} diimpor, {} ditolak, {} ganda",
+        "  {} {} baris: {:.2} s, memori puncak {:.0} MB — {} diimpor, {} ditolak, {} ganda",
+        if uji { "uji impor (--uji)" } else { "impor" },
         r.jumlah.dibaca,
         start.elapsed().as_secs_f64(),
         peak_rss_mb(),
@@ -184,7 +185,8 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     if let Some(i) = args.iter().position(|a| a == "--fase") {
         match args[i + 1].as_str() {
-            "impor" => import(Path::new(&args[i + 2]), Path::new(&args[i + 3])),
+            "uji" => import(Path::new(&args[i + 2]), Path::new(&args[i + 3]), true),
+            "impor" => import(Path::new(&args[i + 2]), Path::new(&args[i + 3]), false),
             _ => lookups(Path::new(&args[i + 3])),
         }
         return;
@@ -204,7 +206,7 @@ fn main() {
     let dir = tmp.path().join("ws");
     Workspace::init(&dir).unwrap();
     let me = std::env::current_exe().unwrap();
-    for name in ["impor", "cari"] {
+    for name in ["uji", "impor", "cari"] {
         let status = Command::new(&me)
             .args(["--fase", name])
             .arg(&file)

@@ -594,6 +594,11 @@ pub struct BaruArgs {
     pub nik: String,
     #[command(flatten)]
     pub data: DataPemohonArgs,
+    /// Orang dari data penduduk untuk isian daftar orang (pengikut pindah, ahli waris):
+    /// KUNCI=NIK,NIK (boleh berulang), mis. pengikut=1571094506900003. Nama dan hubungan
+    /// (SHDK) diambil dari datanya; lihat `penduduk keluarga KK`.
+    #[arg(long, value_name = "KUNCI=NIK,...", num_args = 1..)]
+    pub anggota: Vec<String>,
     /// Cara permohonan masuk: langsung atau whatsapp.
     #[arg(long, default_value = "langsung", value_name = "KANAL")]
     pub kanal: String,

@@ -82,6 +82,33 @@ pub(super) fn run(out: &mut Out, dir: &Path, cmd: PermohonanCmd) -> Result<()> {
             // A known resident fills what was not typed; what was typed wins.
             let diisi =
                 crate::services::penduduk::isi_permohonan(&mut reg, &ws, &mut masukan, &oleh, now)?;
+            let mut pilihan = Vec::new();
+            for a in &a.anggota {
+                let (kunci, niks) = a.split_once('=').ok_or_else(|| {
+                    UsageError(format!("--anggota `{a}` harus ditulis KUNCI=NIK,NIK"))
+                })?;
+                for nik in niks.split(',').filter(|n| !n.trim().is_empty()) {
+                    pilihan.push((kunci.trim().to_string(), nik.to_string()));
+                }
+            }
+            let tidak_ada = crate::services::penduduk::tambah_anggota(
+                &mut reg,
+                &mut masukan.isian,
+                &pilihan,
+                &oleh,
+                now,
+            )?;
+            if !tidak_ada.is_empty() {
+                return Err(UsageError(format!(
+                    "--anggota: NIK {} belum tercatat sebagai penduduk; tulis orangnya di --isian",
+                    tidak_ada
+                        .iter()
+                        .map(|n| crate::domain::identity::mask(n))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+                .into());
+            }
             if !nama_ditulis && masukan.nama.trim().is_empty() {
                 return Err(UsageError(
                     "--nama wajib ditulis: NIK ini belum tercatat sebagai penduduk".into(),

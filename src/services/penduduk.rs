@@ -192,3 +192,35 @@ pub fn isi_permohonan(
     reg.catat_akses(oleh, "isi", &[&nik], now)?;
     Ok(penduduk::isi(m, &p, ws.katalog.jenis(&m.jenis)))
 }
+
+/// Adds residents to a people list of a new request (`isian` key → NIKs picked, e.g. the
+/// members of the applicant's KK): each as `Nama; NIK; Hubungan` (the SHDK on the KK),
+/// once. Returns the NIKs not known as residents.
+pub fn tambah_anggota(
+    reg: &mut Register,
+    isian: &mut Vec<(String, String)>,
+    pilihan: &[(String, String)],
+    oleh: &str,
+    now: DateTime<FixedOffset>,
+) -> Result<Vec<String>> {
+    let mut diambil = Vec::new();
+    let mut tidak_ada = Vec::new();
+    for (kunci, nik) in pilihan {
+        let nik = identity::normalize_number(nik);
+        let Some(p) = reg.penduduk(&nik)? else {
+            tidak_ada.push(nik);
+            continue;
+        };
+        let baris = penduduk::baris_orang(&p);
+        match isian.iter_mut().find(|(k, _)| k.trim() == kunci) {
+            Some((_, v)) if v.contains(nik.as_str()) => {}
+            Some((_, v)) if v.trim().is_empty() => *v = baris,
+            Some((_, v)) => *v = format!("{}\n{baris}", v.trim_end()),
+            None => isian.push((kunci.clone(), baris)),
+        }
+        diambil.push(nik);
+    }
+    let diambil: Vec<&str> = diambil.iter().map(String::as_str).collect();
+    reg.catat_akses(oleh, "isi", &diambil, now)?;
+    Ok(tidak_ada)
+}

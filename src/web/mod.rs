@@ -633,15 +633,14 @@ async fn baru(
         };
         let oleh = sesi.pengguna.nama.clone();
         // Family members ticked join their people list, whichever button was pressed.
-        let mut diambil = Vec::new();
-        f.tambah_anggota(&pairs, |nik| {
-            let p = reg.penduduk(nik).ok().flatten()?;
-            diambil.push(p.nik.clone());
-            Some(crate::domain::penduduk::baris_orang(&p))
-        });
-        let diambil: Vec<&str> = diambil.iter().map(String::as_str).collect();
-        reg.catat_akses(&oleh, "isi", &diambil, now)
-            .map_err(internal)?;
+        crate::services::penduduk::tambah_anggota(
+            &mut reg,
+            &mut f.isian,
+            &pages::Isian::anggota(&pairs),
+            &oleh,
+            now,
+        )
+        .map_err(internal)?;
         let bantuan = bantu(&mut reg, &ws, jenis, &mut f, cari, &oleh, now)?;
         if cari {
             return Ok(pages::baru(&sesi, jenis, &f, &[], &bantuan).into_response());

@@ -437,27 +437,12 @@ impl Isian {
         self.isian = m.isian.clone();
     }
 
-    /// Adds the family members ticked (`anggota:KUNCI` = NIK) to the people list
-    /// `KUNCI`, each as `Nama; NIK; Hubungan`, once.
-    pub fn tambah_anggota(
-        &mut self,
-        pairs: &[(String, String)],
-        mut cari: impl FnMut(&str) -> Option<String>,
-    ) {
-        for (k, nik) in pairs {
-            let Some(kunci) = k.strip_prefix("anggota:") else {
-                continue;
-            };
-            let Some(baris) = cari(nik.trim()) else {
-                continue;
-            };
-            match self.isian.iter_mut().find(|(k, _)| k == kunci) {
-                Some((_, v)) if v.contains(nik.trim()) => {}
-                Some((_, v)) if v.trim().is_empty() => *v = baris,
-                Some((_, v)) => *v = format!("{}\n{baris}", v.trim_end()),
-                None => self.isian.push((kunci.to_string(), baris)),
-            }
-        }
+    /// The family members ticked: (people list key, NIK), from `anggota:KUNCI` = NIK.
+    pub fn anggota(pairs: &[(String, String)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .filter_map(|(k, nik)| Some((k.strip_prefix("anggota:")?.to_string(), nik.clone())))
+            .collect()
     }
 
     /// What the register holds for `p`, as the completion form shows it.

@@ -581,3 +581,69 @@ fn a_broken_resident_list_is_refused_whole() {
         .unwrap();
     assert_eq!(n, 2, "only the good file's two residents");
 }
+
+/// A letter that lists family members takes them from the register: `--anggota
+/// pengikut=NIK,NIK` writes each as `Nama; NIK; Hubungan` (the SHDK on the KK); an unknown
+/// NIK is refused and nothing is registered.
+#[test]
+fn a_moving_family_is_taken_from_the_kk_on_the_command_line() {
+    let ws = Ws::init();
+    for (nama, nik, shdk) in [
+        ("Budi Santoso", NIK_L, "Kepala Keluarga"),
+        ("Siti Aminah", NIK_P, "Istri"),
+    ] {
+        ws.json(&with_identity(&[
+            "permohonan",
+            "baru",
+            "--jenis",
+            "sk-domisili",
+            "--nama",
+            nama,
+            "--nik",
+            nik,
+            "--kk",
+            KK,
+            "--berkas",
+            "pengantar-rt,kk-ktp",
+        ]));
+        ws.ok(&["penduduk", "ubah", nik, "--isian", &format!("shdk={shdk}")]);
+    }
+    let p = ws.json(&[
+        "permohonan",
+        "baru",
+        "--jenis",
+        "pengantar-pindah",
+        "--nik",
+        NIK_L,
+        "--isian",
+        "alamat_tujuan=Jl. Diponegoro No. 5, Kota Padang",
+        "alasan_pindah=Pekerjaan",
+        "--anggota",
+        &format!("pengikut={NIK_P}"),
+        "--berkas",
+        "pengantar-rt,kk-ktp",
+    ]);
+    assert_eq!(
+        p["isian"]["pengikut"],
+        format!("Siti Aminah; {NIK_P}; Istri")
+    );
+    assert_eq!(p["kk"], KK);
+    let err = ws.fails(
+        2,
+        &[
+            "permohonan",
+            "baru",
+            "--jenis",
+            "pengantar-pindah",
+            "--nik",
+            NIK_L,
+            "--isian",
+            "alamat_tujuan=Padang",
+            "alasan_pindah=Pekerjaan",
+            "--anggota",
+            "pengikut=1571094506900099",
+        ],
+    );
+    assert!(err.contains("1571xxxxxxxx0099 belum tercatat"), "{err}");
+    assert_eq!(ws.snapshot().as_array().unwrap().len(), 3);
+}
