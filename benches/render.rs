@@ -98,12 +98,36 @@ fn phase(dir: &Path, name: &str) {
                 t.as_secs_f64() * 1000.0 / n as f64
             );
         }
-        "semua-inti" => {
+        "hanya-render" => {
+            // Typst compile and PDF export alone (no file written, no fsync): the figure
+            // typst's own bindings are timed by.
+            let renderer = kelurahan::paper::render::for_workspace(&ws).unwrap();
+            for (label, pool) in [("sama", &letters[..1]), ("aneka", &letters[..])] {
+                for s in pool.iter().cycle().take(20) {
+                    surat::render_stored(&ws, &renderer, s).unwrap();
+                }
+                let n = 300;
+                let t = std::time::Instant::now();
+                for s in pool.iter().cycle().take(n) {
+                    std::hint::black_box(surat::render_stored(&ws, &renderer, s).unwrap());
+                }
+                println!(
+                    "satu inti, hanya render (tanpa menulis berkas), surat {label}: {:.2} ms/surat",
+                    t.elapsed().as_secs_f64() * 1000.0 / n as f64
+                );
+            }
+        }
+        "semua-inti" | "semua-inti-sama" => {
             let n = 1000;
             let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
-            let t = run(&ws, &letters, n, workers, &out);
+            let (pool, label) = if name == "semua-inti" {
+                (&letters[..], "aneka surat")
+            } else {
+                (&letters[..1], "surat yang sama berulang")
+            };
+            let t = run(&ws, pool, n, workers, &out);
             println!(
-                "semua inti ({workers} pekerja): {n} surat dalam {:.2} s = {:.0} surat/detik; memori puncak {:.0} MB",
+                "semua inti ({workers} pekerja), {label}: {n} surat dalam {:.2} s = {:.0} surat/detik; memori puncak {:.0} MB",
                 t.as_secs_f64(),
                 n as f64 / t.as_secs_f64(),
                 peak_rss_mb()
@@ -150,7 +174,9 @@ fn main() {
     for (name, rayon) in [
         ("satu-inti", Some("1")),
         ("satu-inti-sama", Some("1")),
+        ("hanya-render", Some("1")),
         ("semua-inti", None),
+        ("semua-inti-sama", None),
     ] {
         let mut cmd = Command::new(&me);
         cmd.args(["--fase", name]).arg(&dir);
