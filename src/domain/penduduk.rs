@@ -141,6 +141,25 @@ pub struct DataPenduduk {
     pub berlaku: NaiveDate,
 }
 
+/// The three request records (new, registered, imported) name these fields alike.
+macro_rules! dari_permohonan {
+    ($p:expr) => {
+        DataPenduduk::from_parts(
+            &$p.nik,
+            $p.tanggal,
+            [
+                ("nama", Some(&$p.nama)),
+                ("kk", $p.kk.as_ref()),
+                ("alamat", $p.alamat.as_ref()),
+                ("rt", $p.rt.as_ref()),
+                ("rw", $p.rw.as_ref()),
+                ("telepon", $p.telepon.as_ref()),
+            ],
+            &$p.isian,
+        )
+    };
+}
+
 impl DataPenduduk {
     fn from_parts(
         nik: &str,
@@ -171,53 +190,17 @@ impl DataPenduduk {
 
     /// What a new request says about its applicant.
     pub fn of_baru(p: &PermohonanBaru) -> DataPenduduk {
-        Self::from_parts(
-            &p.nik,
-            p.tanggal,
-            [
-                ("nama", Some(&p.nama)),
-                ("kk", p.kk.as_ref()),
-                ("alamat", p.alamat.as_ref()),
-                ("rt", p.rt.as_ref()),
-                ("rw", p.rw.as_ref()),
-                ("telepon", p.telepon.as_ref()),
-            ],
-            &p.isian,
-        )
+        dari_permohonan!(p)
     }
 
     /// What a request in the register says (after `lengkapi`).
     pub fn of_permohonan(p: &Permohonan) -> DataPenduduk {
-        Self::from_parts(
-            &p.nik,
-            p.tanggal,
-            [
-                ("nama", Some(&p.nama)),
-                ("kk", p.kk.as_ref()),
-                ("alamat", p.alamat.as_ref()),
-                ("rt", p.rt.as_ref()),
-                ("rw", p.rw.as_ref()),
-                ("telepon", p.telepon.as_ref()),
-            ],
-            &p.isian,
-        )
+        dari_permohonan!(p)
     }
 
     /// What an old register's row says (dated by the request's date in that book).
     pub fn of_impor(p: &PermohonanImpor) -> DataPenduduk {
-        Self::from_parts(
-            &p.nik,
-            p.tanggal,
-            [
-                ("nama", Some(&p.nama)),
-                ("kk", p.kk.as_ref()),
-                ("alamat", p.alamat.as_ref()),
-                ("rt", p.rt.as_ref()),
-                ("rw", p.rw.as_ref()),
-                ("telepon", p.telepon.as_ref()),
-            ],
-            &p.isian,
-        )
+        dari_permohonan!(p)
     }
 }
 

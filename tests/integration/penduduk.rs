@@ -5,7 +5,40 @@ use serde_json::Value;
 
 use crate::{NIK_L, NIK_P, Ws, kelurahan, with_identity};
 
-const KK: &str = "1571090101200001";
+pub const KK: &str = "1571090101200001";
+
+/// Budi (head of the family) and Siti (his wife) registered with one KK; with `shdk`,
+/// their relation on the KK written as well.
+pub fn keluarga(ws: &Ws, shdk: bool) {
+    for (nama, nik, hubungan) in [
+        ("Budi Santoso", NIK_L, "Kepala Keluarga"),
+        ("Siti Aminah", NIK_P, "Istri"),
+    ] {
+        ws.json(&with_identity(&[
+            "permohonan",
+            "baru",
+            "--jenis",
+            "sk-domisili",
+            "--nama",
+            nama,
+            "--nik",
+            nik,
+            "--kk",
+            KK,
+            "--berkas",
+            "pengantar-rt,kk-ktp",
+        ]));
+        if shdk {
+            ws.ok(&[
+                "penduduk",
+                "ubah",
+                nik,
+                "--isian",
+                &format!("shdk={hubungan}"),
+            ]);
+        }
+    }
+}
 
 /// The first request by a resident writes them down; the second needs only the type and
 /// the NIK: every field not typed is filled from the resident (and said so), a field
@@ -121,22 +154,7 @@ fn a_returning_applicant_is_registered_by_the_nik() {
 #[test]
 fn residents_are_found_by_name_nik_and_family_card() {
     let ws = Ws::init();
-    for (nama, nik) in [("Budi Santoso", NIK_L), ("Siti Aminah", NIK_P)] {
-        ws.json(&with_identity(&[
-            "permohonan",
-            "baru",
-            "--jenis",
-            "sk-domisili",
-            "--nama",
-            nama,
-            "--nik",
-            nik,
-            "--kk",
-            KK,
-            "--berkas",
-            "pengantar-rt,kk-ktp",
-        ]));
-    }
+    keluarga(&ws, false);
     ws.ok(&[
         "penduduk",
         "ubah",
@@ -266,22 +284,7 @@ fn an_older_imported_row_fills_gaps_and_never_overwrites() {
 #[test]
 fn every_look_up_is_logged_and_a_person_gets_their_data() {
     let ws = Ws::init();
-    for (nama, nik) in [("Budi Santoso", NIK_L), ("Siti Aminah", NIK_P)] {
-        ws.json(&with_identity(&[
-            "permohonan",
-            "baru",
-            "--jenis",
-            "sk-domisili",
-            "--nama",
-            nama,
-            "--nik",
-            nik,
-            "--kk",
-            KK,
-            "--berkas",
-            "pengantar-rt,kk-ktp",
-        ]));
-    }
+    keluarga(&ws, false);
     ws.ok(&["penduduk", "cari", "siti", "--oleh", "Rina"]);
     ws.ok(&["penduduk", "lihat", NIK_P, "--oleh", "Rina"]);
     ws.ok(&["penduduk", "keluarga", KK, "--oleh", "Andi"]);
@@ -588,26 +591,7 @@ fn a_broken_resident_list_is_refused_whole() {
 #[test]
 fn a_moving_family_is_taken_from_the_kk_on_the_command_line() {
     let ws = Ws::init();
-    for (nama, nik, shdk) in [
-        ("Budi Santoso", NIK_L, "Kepala Keluarga"),
-        ("Siti Aminah", NIK_P, "Istri"),
-    ] {
-        ws.json(&with_identity(&[
-            "permohonan",
-            "baru",
-            "--jenis",
-            "sk-domisili",
-            "--nama",
-            nama,
-            "--nik",
-            nik,
-            "--kk",
-            KK,
-            "--berkas",
-            "pengantar-rt,kk-ktp",
-        ]));
-        ws.ok(&["penduduk", "ubah", nik, "--isian", &format!("shdk={shdk}")]);
-    }
+    keluarga(&ws, true);
     let p = ws.json(&[
         "permohonan",
         "baru",

@@ -1349,27 +1349,8 @@ async fn a_request_is_completed_from_the_web_page_before_its_letter() {
 #[tokio::test]
 async fn the_form_is_filled_from_the_resident_and_family_members_are_picked() {
     let ws = Ws::init();
-    let kk = "1571090101200001";
-    for (nama, nik, shdk) in [
-        ("Budi Santoso", crate::NIK_L, "Kepala Keluarga"),
-        ("Siti Aminah", crate::NIK_P, "Istri"),
-    ] {
-        ws.json(&crate::with_identity(&[
-            "permohonan",
-            "baru",
-            "--jenis",
-            "sk-domisili",
-            "--nama",
-            nama,
-            "--nik",
-            nik,
-            "--kk",
-            kk,
-            "--berkas",
-            "pengantar-rt,kk-ktp",
-        ]));
-        ws.ok(&["penduduk", "ubah", nik, "--isian", &format!("shdk={shdk}")]);
-    }
+    let kk = crate::penduduk::KK;
+    crate::penduduk::keluarga(&ws, true);
     account(&ws, "Rina Marlina", "operator", "sandi-operator-1");
     account(&ws, "Sari Seklur", "seklur", "sandi-seklur-001");
     let app = App::new(ws.dir.clone());

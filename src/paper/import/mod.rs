@@ -83,6 +83,41 @@ pub struct InfoLembar {
     pub alasan: Option<String>,
 }
 
+impl InfoLembar {
+    /// A sheet passed over, and why (`kode`, in words by `alasan_label`).
+    fn dilewati(l: &read::Lembar, kode: &str) -> InfoLembar {
+        InfoLembar {
+            nama: l.nama.clone(),
+            baris_judul: None,
+            dibaca: 0,
+            dilewati: Some(kode.to_string()),
+            alasan: Some(alasan_label(kode).to_string()),
+        }
+    }
+
+    /// A sheet read from the row under its header (0-based `header_row`).
+    fn dibaca(l: &read::Lembar, header_row: u32) -> InfoLembar {
+        InfoLembar {
+            nama: l.nama.clone(),
+            baris_judul: Some(header_row + 1),
+            dibaca: 0,
+            dilewati: None,
+            alasan: None,
+        }
+    }
+}
+
+/// Why a sheet is not read at all, before its header is looked for.
+fn lembar_tanpa_isi(l: &read::Lembar) -> Option<&'static str> {
+    if l.tersembunyi {
+        Some("tersembunyi")
+    } else if l.bounds().is_none() {
+        Some("kosong")
+    } else {
+        None
+    }
+}
+
 /// What became of one file.
 #[derive(Debug, Clone, Serialize)]
 pub struct HasilBerkas {
@@ -318,32 +353,15 @@ fn read_file(path: &Path, opsi: &Opsi) -> Result<Dibaca, String> {
         .sum();
     let progress = bar(total_rows, format!("memeriksa {berkas}"));
     for (i, l) in buku.lembar.iter().enumerate() {
-        let skip = |kode: &str| InfoLembar {
-            nama: l.nama.clone(),
-            baris_judul: None,
-            dibaca: 0,
-            dilewati: Some(kode.to_string()),
-            alasan: Some(alasan_label(kode).to_string()),
-        };
-        if l.tersembunyi {
-            d.lembar.push(skip("tersembunyi"));
-            continue;
-        }
-        if l.bounds().is_none() {
-            d.lembar.push(skip("kosong"));
+        if let Some(kode) = lembar_tanpa_isi(l) {
+            d.lembar.push(InfoLembar::dilewati(l, kode));
             continue;
         }
         let Some(h) = sheet::find_header(l, opsi.peta) else {
-            d.lembar.push(skip("bukan_register"));
+            d.lembar.push(InfoLembar::dilewati(l, "bukan_register"));
             continue;
         };
-        let mut info = InfoLembar {
-            nama: l.nama.clone(),
-            baris_judul: Some(h.last_row + 1),
-            dibaca: 0,
-            dilewati: None,
-            alasan: None,
-        };
+        let mut info = InfoLembar::dibaca(l, h.last_row);
         sheet::rows(l, &h, &ctx, |row, hasil| {
             info.dibaca += 1;
             d.jumlah.dibaca += 1;

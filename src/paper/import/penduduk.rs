@@ -364,32 +364,16 @@ fn import_file(
     reg.impor_penduduk(opsi.oleh, opsi.at, !opsi.uji, |imp| {
         let mut failed: Option<ImportError> = None;
         for l in &buku.lembar {
-            let skip = |kode: &str| InfoLembar {
-                nama: l.nama.clone(),
-                baris_judul: None,
-                dibaca: 0,
-                dilewati: Some(kode.to_string()),
-                alasan: Some(alasan_label(kode).to_string()),
-            };
-            if l.tersembunyi {
-                d.lembar.push(skip("tersembunyi"));
-                continue;
-            }
-            if l.bounds().is_none() {
-                d.lembar.push(skip("kosong"));
+            if let Some(kode) = super::lembar_tanpa_isi(l) {
+                d.lembar.push(InfoLembar::dilewati(l, kode));
                 continue;
             }
             let Some(h) = find_header(l) else {
-                d.lembar.push(skip("bukan_daftar_penduduk"));
+                d.lembar
+                    .push(InfoLembar::dilewati(l, "bukan_daftar_penduduk"));
                 continue;
             };
-            let mut info = InfoLembar {
-                nama: l.nama.clone(),
-                baris_judul: Some(h.row + 1),
-                dibaca: 0,
-                dilewati: None,
-                alasan: None,
-            };
+            let mut info = InfoLembar::dibaca(l, h.row);
             let note = |row: u32, hasil: &str, kode: &str, asli: bool| CatatanBaris {
                 berkas: berkas.clone(),
                 lembar: l.nama.clone(),
