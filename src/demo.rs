@@ -119,6 +119,8 @@ pub fn run(dir: &Path, opts: &DemoOptions) -> Result<DemoSummary, DemoError> {
         .collect();
     let mut per_kanal = vec![("langsung".to_string(), 0), ("whatsapp".to_string(), 0)];
     let mut made = 0;
+    // Married applicants by sex (NIK, KK), to make families of afterwards.
+    let mut pasangan: [Vec<(String, String)>; 2] = [Vec::new(), Vec::new()];
     for p in plans {
         if p.submitted > opts.cutoff {
             continue;
@@ -127,6 +129,12 @@ pub fn run(dir: &Path, opts: &DemoOptions) -> Result<DemoSummary, DemoError> {
             .map_err(|e| DemoError::Generator(e.to_string()))?;
         let created = reg.create(&baru, &ws.profil.pejabat.operator.nama, p.submitted)?;
         made += 1;
+        if baru.isian.get("status_perkawinan").map(String::as_str) == Some("Kawin")
+            && let Some(kk) = &baru.kk
+        {
+            let perempuan = baru.nik[6..8].parse::<u32>().is_ok_and(|d| d > 40);
+            pasangan[usize::from(perempuan)].push((baru.nik.clone(), kk.clone()));
+        }
         if let Some(j) = per_jenis.iter_mut().find(|j| j.0 == baru.jenis) {
             j.2 += 1;
         }
@@ -172,6 +180,7 @@ pub fn run(dir: &Path, opts: &DemoOptions) -> Result<DemoSummary, DemoError> {
             }
         }
     }
+    families(&mut reg, &ws, &pasangan, opts.cutoff)?;
     let blanko = crate::paper::blanko::all(&ws, renderer.get()?, &dir.join("output/blanko"))?.len();
     let bulan = report_month(tz, opts);
     // The report's mail is left as an .eml in output/outbox/ by the file transport.
@@ -195,6 +204,32 @@ pub fn run(dir: &Path, opts: &DemoOptions) -> Result<DemoSummary, DemoError> {
         per_jenis,
         per_kanal,
     })
+}
+
+/// Twelve couples among the married applicants: the wife's resident record takes her
+/// husband's KK, with their relation, as the Operator would correct them; so the demo
+/// shows families (`penduduk keluarga`, the KK members offered on the web form).
+fn families(
+    reg: &mut Register,
+    ws: &Workspace,
+    pasangan: &[Vec<(String, String)>; 2],
+    at: DateTime<FixedOffset>,
+) -> Result<(), DemoError> {
+    let oleh = &ws.profil.pejabat.operator.nama;
+    for ((suami, kk), (istri, _)) in pasangan[0].iter().zip(&pasangan[1]).take(12) {
+        let isian: [(&String, Vec<(String, String)>); 2] = [
+            (suami, vec![("shdk".into(), "Kepala Keluarga".into())]),
+            (
+                istri,
+                vec![("shdk".into(), "Istri".into()), ("kk".into(), kk.clone())],
+            ),
+        ];
+        for (nik, isian) in isian {
+            crate::services::penduduk::ubah(reg, nik, &isian, oleh, at)
+                .map_err(|e| DemoError::Generator(e.to_string()))?;
+        }
+    }
+    Ok(())
 }
 
 /// The month whose reports the demo makes: the last complete one once this month's

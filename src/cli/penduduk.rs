@@ -71,19 +71,19 @@ pub(super) fn run(out: &mut Out, dir: &Path, cmd: PendudukCmd) -> Result<()> {
                 return super::print_json(out, &r);
             }
             let p = &r.penduduk;
-            writeln!(out, "NIK                  {}", p.nik)?;
+            writeln!(out, "{:<25}{}", "NIK", p.nik)?;
             if let (Some(jk), Some(lahir)) = (r.jenis_kelamin, r.tanggal_lahir) {
-                writeln!(out, "{:<21}{jk}", "Jenis kelamin")?;
-                writeln!(out, "{:<21}{}", "Tanggal lahir", calendar::tanggal(lahir))?;
+                writeln!(out, "{:<25}{jk}", "Jenis kelamin")?;
+                writeln!(out, "{:<25}{}", "Tanggal lahir", calendar::tanggal(lahir))?;
             }
             for (k, label, _) in penduduk::KOLOM {
                 if let Some(v) = p.get(k) {
-                    writeln!(out, "{label:<21}{v}")?;
+                    writeln!(out, "{label:<25}{v}")?;
                 }
             }
             writeln!(
                 out,
-                "{:<21}{}",
+                "{:<25}{}",
                 "Data per tanggal",
                 calendar::tanggal(p.berlaku)
             )?;
