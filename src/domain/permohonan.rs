@@ -168,6 +168,9 @@ pub struct PermohonanImpor {
     pub kanal: Kanal,
     pub nama: String,
     pub nik: String,
+    /// The NIK was stored as a number, so its last digit may be wrong: the request is
+    /// kept (flagged), but no resident is made under a NIK that may be someone else's.
+    pub nik_ragu: bool,
     pub kk: Option<String>,
     pub alamat: Option<String>,
     pub rt: Option<String>,

@@ -276,13 +276,15 @@ fn import_one(
             Err(e) => return Err(e.into()),
         }
     }
-    penduduk::merge_penduduk(
-        tx,
-        &DataPenduduk::of_impor(row),
-        &format!("impor: {}", row.asal),
-        oleh,
-        at,
-    )?;
+    if !row.nik_ragu {
+        penduduk::merge_penduduk(
+            tx,
+            &DataPenduduk::of_impor(row),
+            &format!("impor: {}", row.asal),
+            oleh,
+            at,
+        )?;
+    }
     Ok(Some(HasilImpor::Diimpor {
         nomor_register,
         nomor_asal_terpakai,

@@ -631,3 +631,22 @@ fn a_moving_family_is_taken_from_the_kk_on_the_command_line() {
     assert!(err.contains("1571xxxxxxxx0099 belum tercatat"), "{err}");
     assert_eq!(ws.snapshot().as_array().unwrap().len(), 3);
 }
+
+/// An old register's row whose NIK Excel stored as a number is imported (flagged), but
+/// makes no resident: its last digit may be another person's; the other rows do.
+#[test]
+fn a_number_nik_from_an_old_register_makes_no_resident() {
+    let ws = Ws::init();
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/impor/register-2022.xls");
+    let out = kelurahan(&ws.dir, &["impor", file.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let err = ws.fails(1, &["penduduk", "lihat", "1571092208790010"]);
+    assert!(err.contains("belum tercatat"), "{err}");
+    let siti = ws.json(&["penduduk", "lihat", NIK_P]);
+    assert!(siti["penduduk"]["data"]["nama"].is_string(), "{siti}");
+}

@@ -535,6 +535,7 @@ fn data_row(l: &Lembar, h: &Header, ctx: &Ctx, row: u32, cells: &[Nilai], c0: u3
             kanal,
             nama,
             nik,
+            nik_ragu: as_number,
             kk,
             alamat,
             rt,
