@@ -3,6 +3,8 @@
 //! read whole, checked as a dry run, and imported for real into an empty workspace.
 //! Each phase runs in its own process, so its peak memory is its own.
 
+mod common;
+use common::peak_rss_mb;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
@@ -16,16 +18,6 @@ use kelurahan::store::Register;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 
 const ROWS: usize = 100_000;
-
-fn peak_rss_mb() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|kb| kb.parse::<f64>().ok())
-        .map_or(f64::NAN, |kb| kb / 1024.0)
-}
 
 const JENIS: [&str; 8] = [
     "S.K. Domisili",

@@ -2,6 +2,8 @@
 //! for a busy month of 500 requests and a stress month of 10,000, each in its own
 //! process so that peak memory is that month's alone.
 
+mod common;
+use common::peak_rss_mb;
 use std::collections::BTreeSet;
 use std::process::Command;
 use std::time::Instant;
@@ -14,16 +16,6 @@ use kelurahan::domain::workflow::{Peran, Tahap};
 use kelurahan::paper::documents;
 use kelurahan::paper::figures::{self, Input};
 use kelurahan::paper::render::{Job, Renderer};
-
-fn peak_rss_mb() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|kb| kb.parse::<f64>().ok())
-        .map_or(f64::NAN, |kb| kb / 1024.0)
-}
 
 /// `n` requests dated in November 2026 with full histories, most finished.
 fn month(n: usize, katalog: &kelurahan::domain::katalog::Katalog) -> Vec<Permohonan> {

@@ -4,6 +4,8 @@
 //! look-up by NIK and a name search, through the store alone and through the service
 //! the faces call (which also writes the access log).
 
+mod common;
+use common::peak_rss_mb;
 use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
@@ -16,16 +18,6 @@ use kelurahan::store::Register;
 use rust_xlsxwriter::Workbook;
 
 const ROWS: usize = 100_000;
-
-fn peak_rss_mb() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|kb| kb.parse::<f64>().ok())
-        .map_or(f64::NAN, |kb| kb / 1024.0)
-}
 
 const DEPAN: [&str; 12] = [
     "Ahmad", "Siti", "Budi", "Dewi", "Rahmat", "Nur", "Agus", "Rina", "Hendra", "Yuni", "Fauzan",

@@ -6,6 +6,8 @@
 //! program start to the first letter. Each phase runs in its own process so that
 //! rayon's pool size and the peak-memory reading belong to that phase alone.
 
+mod common;
+use common::peak_rss_mb;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -16,16 +18,6 @@ use kelurahan::domain::calendar::{self, Bulan};
 use kelurahan::domain::surat::Surat;
 use kelurahan::services::surat;
 use kelurahan::store::Register;
-
-fn peak_rss_mb() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|kb| kb.parse::<f64>().ok())
-        .map_or(f64::NAN, |kb| kb / 1024.0)
-}
 
 fn letters(ws: &Workspace) -> Vec<Surat> {
     let reg = Register::open(&ws.db_path(), ws.profil.tz()).unwrap();

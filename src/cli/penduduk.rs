@@ -137,17 +137,7 @@ pub(super) fn run(out: &mut Out, dir: &Path, cmd: PendudukCmd) -> Result<()> {
             out.text(&show::table(&HEADERS, &rows))?;
         }
         PendudukCmd::Ubah(a) => {
-            let pairs = a
-                .isian
-                .iter()
-                .map(|pair| {
-                    pair.split_once('=')
-                        .map(|(k, v)| (k.to_string(), v.to_string()))
-                        .ok_or_else(|| {
-                            UsageError(format!("--isian `{pair}` harus ditulis NAMA=NILAI"))
-                        })
-                })
-                .collect::<std::result::Result<Vec<_>, _>>()?;
+            let pairs = super::permohonan::pairs(&a.isian)?;
             let changes = layanan::ubah(&mut reg, &a.nik, &pairs, &petugas(a.oleh), now)?;
             if changes.is_empty() {
                 writeln!(out, "Tidak ada yang berubah.")?;

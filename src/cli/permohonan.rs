@@ -280,7 +280,8 @@ pub(super) fn run(out: &mut Out, dir: &Path, cmd: PermohonanCmd) -> Result<()> {
 }
 
 /// `--isian NAMA=NILAI` arguments as pairs.
-fn pairs(args: &[String]) -> Result<Vec<(String, String)>> {
+/// `--isian NAMA=NILAI` values as pairs (also `penduduk ubah`'s).
+pub(super) fn pairs(args: &[String]) -> Result<Vec<(String, String)>> {
     args.iter()
         .map(|pair| {
             pair.split_once('=')

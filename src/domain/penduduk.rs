@@ -161,7 +161,8 @@ macro_rules! dari_permohonan {
 }
 
 impl DataPenduduk {
-    fn from_parts(
+    /// A source's data: the request-like fields, then every resident field in `isian`.
+    pub fn from_parts(
         nik: &str,
         berlaku: NaiveDate,
         fields: [(&str, Option<&String>); 6],
@@ -279,6 +280,35 @@ pub fn koreksi(pairs: &[(String, String)]) -> Result<Vec<(String, Option<String>
     } else {
         Err(err.join("; "))
     }
+}
+
+/// Applies a checked correction (`koreksi`'s values: a value sets, `None` clears) as of
+/// `today`; returns the fields that changed.
+pub fn terapkan(
+    p: &mut Penduduk,
+    values: &[(String, Option<String>)],
+    today: NaiveDate,
+) -> Vec<PerubahanPenduduk> {
+    let mut changes = Vec::new();
+    for (k, v) in values {
+        let old = p.data.get(k).cloned();
+        if &old == v {
+            continue;
+        }
+        match v {
+            Some(v) => p.data.insert(k.clone(), v.clone()),
+            None => p.data.remove(k),
+        };
+        changes.push(PerubahanPenduduk {
+            kolom: k.clone(),
+            lama: old,
+            baru: v.clone(),
+        });
+    }
+    if !changes.is_empty() {
+        p.berlaku = p.berlaku.max(today);
+    }
+    changes
 }
 
 /// Fills the fields of a new request not typed from the resident: the request's own

@@ -27,17 +27,11 @@ pub enum PendudukError {
 
 type Result<T> = std::result::Result<T, PendudukError>;
 
-/// A NIK or KK number as typed (spaces, dots allowed), or why it is not one.
-fn nomor(field: &str, s: &str) -> Result<String> {
-    let n = identity::normalize_number(s);
-    if n.len() == 16 && n.chars().all(|c| c.is_ascii_digit()) {
-        Ok(n)
-    } else {
-        Err(PendudukError::Isian(format!(
-            "{field} harus 16 angka (tertulis `{}`)",
-            s.trim()
-        )))
-    }
+/// A NIK as typed (spaces, dots allowed), checked by the KTP's rule.
+fn nik(s: &str, now: DateTime<FixedOffset>) -> Result<String> {
+    identity::parse_nik(s, now.date_naive())
+        .map(|i| i.nik)
+        .map_err(|e| PendudukError::Isian(e.to_string()))
 }
 
 /// Residents by a whole NIK or KK, or by part of the name.
@@ -106,7 +100,7 @@ pub fn lihat(
     oleh: &str,
     now: DateTime<FixedOffset>,
 ) -> Result<Rincian> {
-    let nik = nomor("NIK", nik)?;
+    let nik = self::nik(nik, now)?;
     let p = reg
         .penduduk(&nik)?
         .ok_or_else(|| PendudukError::TidakAda(identity::mask(&nik)))?;
@@ -121,7 +115,7 @@ pub fn keluarga(
     oleh: &str,
     now: DateTime<FixedOffset>,
 ) -> Result<Vec<Penduduk>> {
-    let kk = nomor("No. KK", kk)?;
+    let kk = identity::parse_kk(kk).map_err(|e| PendudukError::Isian(e.to_string()))?;
     let all = reg.keluarga(&kk)?;
     let niks: Vec<&str> = all.iter().map(|p| p.nik.as_str()).collect();
     reg.catat_akses(oleh, "keluarga", &niks, now)?;
@@ -136,7 +130,7 @@ pub fn ubah(
     oleh: &str,
     now: DateTime<FixedOffset>,
 ) -> Result<Vec<PerubahanPenduduk>> {
-    let nik = nomor("NIK", nik)?;
+    let nik = self::nik(nik, now)?;
     let values = penduduk::koreksi(pairs).map_err(PendudukError::Isian)?;
     reg.koreksi_penduduk(&nik, &values, oleh, now)?
         .ok_or_else(|| PendudukError::TidakAda(identity::mask(&nik)))
@@ -159,7 +153,7 @@ pub fn ekspor(
     oleh: &str,
     now: DateTime<FixedOffset>,
 ) -> Result<Ekspor> {
-    let nik = nomor("NIK", nik)?;
+    let nik = self::nik(nik, now)?;
     let p = reg
         .penduduk(&nik)?
         .ok_or_else(|| PendudukError::TidakAda(identity::mask(&nik)))?;
@@ -183,7 +177,7 @@ pub fn isi_permohonan(
     oleh: &str,
     now: DateTime<FixedOffset>,
 ) -> Result<Vec<String>> {
-    let Ok(nik) = nomor("NIK", &m.nik) else {
+    let Ok(nik) = nik(&m.nik, now) else {
         return Ok(Vec::new());
     };
     let Some(p) = reg.penduduk(&nik)? else {

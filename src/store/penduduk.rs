@@ -177,25 +177,19 @@ pub(super) fn backfill(conn: &Connection) -> Result<()> {
             continue;
         };
         let isian: BTreeMap<String, String> = serde_json::from_str(&isian).unwrap_or_default();
-        let mut data = BTreeMap::new();
-        data.insert("nama".to_string(), nama);
-        for (k, v) in [
-            ("kk", kk),
-            ("alamat", alamat),
-            ("rt", rt),
-            ("rw", rw),
-            ("telepon", telepon),
-        ] {
-            if let Some(v) = v.filter(|v| !v.trim().is_empty()) {
-                data.insert(k.to_string(), v);
-            }
-        }
-        for (k, _, _) in penduduk::KOLOM {
-            if let Some(v) = isian.get(k).filter(|v| !v.trim().is_empty()) {
-                data.entry(k.to_string()).or_insert_with(|| v.clone());
-            }
-        }
-        let masuk = DataPenduduk { nik, data, berlaku };
+        let masuk = DataPenduduk::from_parts(
+            &nik,
+            berlaku,
+            [
+                ("nama", Some(&nama)),
+                ("kk", kk.as_ref()),
+                ("alamat", alamat.as_ref()),
+                ("rt", rt.as_ref()),
+                ("rw", rw.as_ref()),
+                ("telepon", telepon.as_ref()),
+            ],
+            &isian,
+        );
         merge_penduduk(conn, &masuk, &format!("permohonan #{id}"), "program", &at)?;
     }
     Ok(())
@@ -272,25 +266,9 @@ impl Register {
         let Some(mut p) = load_penduduk(&tx, nik)? else {
             return Ok(None);
         };
-        let mut changes = Vec::new();
-        for (k, v) in values {
-            let old = p.data.get(k).cloned();
-            if &old == v {
-                continue;
-            }
-            match v {
-                Some(v) => p.data.insert(k.clone(), v.clone()),
-                None => p.data.remove(k),
-            };
-            changes.push(PerubahanPenduduk {
-                kolom: k.clone(),
-                lama: old,
-                baru: v.clone(),
-            });
-        }
+        let today = at.with_timezone(&self.tz).date_naive();
+        let changes = penduduk::terapkan(&mut p, values, today);
         if !changes.is_empty() {
-            let today = at.with_timezone(&self.tz).date_naive();
-            p.berlaku = p.berlaku.max(today);
             write_penduduk(&tx, &p, &at)?;
             write_changes(&tx, nik, &changes, "koreksi petugas", &oleh, &at)?;
             insert_akses(&tx, &oleh, "ubah", nik, &at)?;

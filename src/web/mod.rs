@@ -281,6 +281,16 @@ async fn permohonan(
     Ok(page.into_response())
 }
 
+/// The stage a page showed (its hidden `dari`), which a change from it must still find.
+fn tahap_asal(dari: &str) -> Result<crate::domain::workflow::Tahap, Gagal> {
+    dari.parse().map_err(|_| {
+        gagal(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Tahap asal tidak dikenal.",
+        )
+    })
+}
+
 #[derive(Deserialize)]
 struct LanjutForm {
     csrf: String,
@@ -305,12 +315,7 @@ async fn lanjut(
     let form = form.expect("checked by the CSRF step");
     // The stage the page showed: a request moved on since (a second click, a colleague)
     // is refused with who moved it.
-    let dari: crate::domain::workflow::Tahap = form.dari.parse().map_err(|_| {
-        gagal(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "Tahap asal tidak dikenal.",
-        )
-    })?;
+    let dari = tahap_asal(&form.dari)?;
     let catatan = form.catatan;
     let now = (app.now)();
     blocking(move || {
@@ -437,16 +442,12 @@ async fn lengkapi(
     let f = pages::Isian::from_pairs(&pairs);
     check_csrf(&sesi, &f.csrf)?;
     allowed(&sesi, Tindakan::LengkapiPermohonan)?;
-    let dari: crate::domain::workflow::Tahap = pairs
-        .iter()
-        .find(|(k, _)| k == "dari")
-        .and_then(|(_, v)| v.parse().ok())
-        .ok_or_else(|| {
-            gagal(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "Tahap asal tidak dikenal.",
-            )
-        })?;
+    let dari = tahap_asal(
+        pairs
+            .iter()
+            .find(|(k, _)| k == "dari")
+            .map_or("", |(_, v)| v),
+    )?;
     let now = (app.now)();
     blocking(move || {
         use crate::services::permohonan::LengkapiError;

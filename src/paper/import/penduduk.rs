@@ -240,8 +240,9 @@ fn data_row(l: &Lembar, h: &Header, cells: &[Nilai], c0: u32, opsi: &Opsi) -> Ba
         return Baris::Tolak(
             "nik_tidak_cocok",
             format!(
-                "tanggal lahir {d}, padahal NIK-nya menyatakan {}",
-                info.tanggal_lahir
+                "tanggal lahir {}, padahal NIK-nya menyatakan {}",
+                crate::domain::calendar::tanggal(d),
+                crate::domain::calendar::tanggal(info.tanggal_lahir)
             ),
         );
     }
