@@ -207,4 +207,7 @@ fn main() {
             .unwrap();
         assert!(status.success());
     }
+    if std::env::var_os("KELURAHAN_BENCH_SIMPAN").is_some() {
+        println!("berkas disimpan di {}", tmp.keep().display());
+    }
 }

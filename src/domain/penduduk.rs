@@ -205,11 +205,41 @@ impl DataPenduduk {
     }
 }
 
+/// A person first seen: the fields a resident holds, as the source gives them. (What
+/// [`gabung`] makes of a person without a record, without listing each field as a
+/// change: an import of a hundred thousand people records each with one entry.)
+pub fn baru(masuk: &DataPenduduk) -> Penduduk {
+    Penduduk {
+        nik: masuk.nik.clone(),
+        data: masuk
+            .data
+            .iter()
+            .filter(|(k, _)| KOLOM.iter().any(|(c, _, _)| c == k))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+        berlaku: masuk.berlaku,
+    }
+}
+
 /// Merges `masuk` into what is known (`lama`, none for a person first seen): a field
 /// is set when it was empty, or when the source is at least as new as what is known; an
 /// older source never overwrites. Returns the resident as it now is and the fields that
 /// changed (none: nothing to write).
 pub fn gabung(lama: Option<&Penduduk>, masuk: &DataPenduduk) -> (Penduduk, Vec<PerubahanPenduduk>) {
+    let Some(lama) = lama else {
+        let p = baru(masuk);
+        let changes = p
+            .data
+            .iter()
+            .map(|(k, v)| PerubahanPenduduk {
+                kolom: k.clone(),
+                lama: None,
+                baru: Some(v.clone()),
+            })
+            .collect();
+        return (p, changes);
+    };
+    let lama = Some(lama);
     let mut p = lama.cloned().unwrap_or_else(|| Penduduk {
         nik: masuk.nik.clone(),
         data: BTreeMap::new(),

@@ -64,7 +64,7 @@ fn identity_mask(nik: &str) -> String {
 const SELECT: &str = "SELECT nik, data, berlaku FROM penduduk";
 
 fn load_penduduk(conn: &Connection, nik: &str) -> Result<Option<Penduduk>> {
-    conn.prepare_cached(&format!("{SELECT} WHERE nik = ?1"))?
+    conn.prepare_cached("SELECT nik, data, berlaku FROM penduduk WHERE nik = ?1")?
         .query_row([nik], from_row)
         .optional()?
         .map(decode)
@@ -125,26 +125,27 @@ pub(super) fn merge_penduduk(
     {
         return Ok((false, 0));
     }
-    let lama = load_penduduk(conn, &masuk.nik)?;
-    let (p, changes) = penduduk::gabung(lama.as_ref(), masuk);
-    if changes.is_empty() && lama.as_ref().is_some_and(|l| l.berlaku == p.berlaku) {
-        return Ok((true, 0));
-    }
-    write_penduduk(conn, &p, at)?;
-    if lama.is_none() {
+    let Some(lama) = load_penduduk(conn, &masuk.nik)? else {
         // A person first seen: one entry. What was recorded is not written again: it is
         // the resident's data with the later changes undone (`domain::penduduk::awal`),
         // which keeps an import of a hundred thousand people from writing it all twice.
+        let p = penduduk::baru(masuk);
+        write_penduduk(conn, &p, at)?;
         let first = PerubahanPenduduk {
             kolom: penduduk::TERCATAT.into(),
             lama: None,
             baru: None,
         };
         write_changes(conn, &p.nik, &[first], sumber, oleh, at)?;
-    } else {
-        write_changes(conn, &p.nik, &changes, sumber, oleh, at)?;
+        return Ok((false, p.data.len()));
+    };
+    let (p, changes) = penduduk::gabung(Some(&lama), masuk);
+    if changes.is_empty() && lama.berlaku == p.berlaku {
+        return Ok((true, 0));
     }
-    Ok((lama.is_some(), changes.len()))
+    write_penduduk(conn, &p, at)?;
+    write_changes(conn, &p.nik, &changes, sumber, oleh, at)?;
+    Ok((true, changes.len()))
 }
 
 /// Fills the residents from every request already in the register, oldest first (the

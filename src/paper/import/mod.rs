@@ -410,6 +410,39 @@ fn read_file(path: &Path, opsi: &Opsi) -> Result<Dibaca, String> {
     Ok(d)
 }
 
+/// Runs `produce` on another core and hands what it yields to `consume` here, in order
+/// and in batches: a sheet's rows are checked while the register writes the ones
+/// before them. `consume` runs on the calling thread, which holds the transaction.
+pub(crate) fn pipelined<T: Send>(
+    produce: impl FnOnce(&mut dyn FnMut(T)) + Send,
+    mut consume: impl FnMut(T),
+) {
+    const BATCH: usize = 512;
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<T>>(8);
+    std::thread::scope(|s| {
+        s.spawn(move || {
+            let mut batch = Vec::with_capacity(BATCH);
+            let mut open = true;
+            produce(&mut |item| {
+                if !open {
+                    return;
+                }
+                batch.push(item);
+                if batch.len() == BATCH {
+                    let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                    open = tx.send(full).is_ok();
+                }
+            });
+            if open && !batch.is_empty() {
+                let _ = tx.send(batch);
+            }
+        });
+        for batch in rx {
+            batch.into_iter().for_each(&mut consume);
+        }
+    });
+}
+
 /// Hands rows to the register, with a progress bar on big files.
 fn write(
     reg: &mut Register,

@@ -391,7 +391,12 @@ fn import_file(
             };
             let j = &mut d.jumlah;
             let catatan = &mut d.catatan;
-            rows(l, &h, opsi, |row, b| {
+            // The rows are checked on one core while the register takes the ones
+            // before them on the other.
+            let check = |emit: &mut dyn FnMut((u32, Baris))| {
+                rows(l, &h, opsi, |row, b| emit((row, b)));
+            };
+            super::pipelined(check, |(row, b)| {
                 if failed.is_some() {
                     return;
                 }

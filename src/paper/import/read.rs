@@ -230,16 +230,26 @@ const MAX_UNPACKED: u64 = 256 * 1024 * 1024;
 /// bytes a cell, so this keeps a sheet under ~200 MB whatever the file says.
 const MAX_AREA: u64 = 6_000_000;
 
+/// One XML node of over 1 MB: no register cell is that long, and reading on would hold
+/// it all in memory.
+const HUGE_NODE: usize = 1 << 20;
+
 /// Looks inside a zip-based workbook before any reader sizes a grid by it: the unpacked
 /// size of each part (read, not believed), and for each xlsx sheet the span of its
-/// declared dimension and of its cells. Streaming: a few KB at a time.
-fn guard_zip(bytes: &[u8]) -> Result<(), Refusal> {
+/// declared dimension and of its cells. Streaming: a megabyte at a time. On the way it
+/// gathers each xlsx sheet's merged areas, by sheet name, so that calamine need not
+/// parse every sheet a second time to find them.
+fn guard_zip(bytes: &[u8]) -> Result<HashMap<String, Vec<calamine::Dimensions>>, Refusal> {
     use std::io::Read;
     let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
         // Not a zip after all: the readers below give the cause.
-        return Ok(());
+        return Ok(HashMap::new());
     };
     let mut total = 0u64;
+    let mut merges: HashMap<String, Vec<calamine::Dimensions>> = HashMap::new();
+    // Sheet name -> relationship id, and relationship id -> part.
+    let mut sheet_ids: Vec<(String, String)> = Vec::new();
+    let mut targets: HashMap<String, String> = HashMap::new();
     for i in 0..zip.len() {
         let Ok(entry) = zip.by_index(i) else { continue };
         let name = entry.name().map(|n| n.into_owned()).unwrap_or_default();
@@ -252,24 +262,55 @@ fn guard_zip(bytes: &[u8]) -> Result<(), Refusal> {
         if entry.size() > MAX_UNPACKED || total + entry.size() > MAX_UNPACKED {
             return Err(too_big());
         }
-        let sheet = name.starts_with("xl/worksheets/") && name.ends_with(".xml");
         let mut limited = entry.take(MAX_UNPACKED + 1);
         let mut span = Span::default();
-        let size = if sheet {
-            span.scan(&mut limited)
+        let (size, huge) = if name.starts_with("xl/worksheets/") && name.ends_with(".xml") {
+            scan_tags(&mut limited, &mut |t| span.tag(t))
+        } else if name == "xl/workbook.xml" {
+            scan_tags(&mut limited, &mut |t| {
+                if let (b"sheet", rest) = tag_name(t)
+                    && let (Some(n), Some(id)) = (attribute(rest, b"name"), attribute(rest, b"id"))
+                {
+                    sheet_ids.push((n, id));
+                }
+            })
+        } else if name == "xl/_rels/workbook.xml.rels" {
+            scan_tags(&mut limited, &mut |t| {
+                if let (b"Relationship", rest) = tag_name(t)
+                    && let (Some(id), Some(to)) =
+                        (attribute(rest, b"Id"), attribute(rest, b"Target"))
+                {
+                    let part = match to.strip_prefix('/') {
+                        Some(abs) => abs.to_string(),
+                        None => format!("xl/{to}"),
+                    };
+                    targets.insert(id, part);
+                }
+            })
         } else {
-            std::io::copy(&mut limited, &mut std::io::sink()).unwrap_or(0)
+            let n = std::io::copy(&mut limited, &mut std::io::sink()).unwrap_or(0);
+            (n, false)
         };
         total += size;
-        if size > MAX_UNPACKED || total > MAX_UNPACKED || span.huge_node {
+        if size > MAX_UNPACKED || total > MAX_UNPACKED || huge {
             return Err(too_big());
         }
         if let Some(sel) = span.too_wide() {
             let bagian = name.trim_start_matches("xl/worksheets/").to_string();
             return Err(Refusal::TooWide { bagian, sel });
         }
+        if span.sheet {
+            merges.insert(name, span.merges);
+        }
     }
-    Ok(())
+    // By sheet name; a sheet whose part was not found is left to calamine.
+    Ok(sheet_ids
+        .into_iter()
+        .filter_map(|(sheet, id)| {
+            let part = targets.get(&id)?;
+            Some((sheet, merges.remove(part)?))
+        })
+        .collect())
 }
 
 /// Sizes an `.xls` before calamine reads all its sheets into grids (see `xls`).
@@ -288,58 +329,139 @@ fn guard_xls(bytes: &[u8]) -> Result<(), Refusal> {
     }
 }
 
-/// The farthest row and column a sheet names, in its dimension and in its cells.
+/// The farthest row and column a sheet names, in its dimension and in its cells, and its
+/// merged areas.
 #[derive(Default)]
 struct Span {
+    sheet: bool,
     far: Option<(u64, u64)>,
     far_ref: String,
-    /// One XML node of over 1 MB: no register cell is that long, and reading on would
-    /// hold it all in memory.
-    huge_node: bool,
+    merges: Vec<calamine::Dimensions>,
+}
+
+/// Reads XML through, handing every tag (its bytes between `<` and `>`) to `tag`;
+/// returns the bytes read and whether one node was over 1 MB (no register cell is that
+/// long, and reading on would hold it all in memory). A scan of bytes, not an XML parse:
+/// it runs over every sheet before calamine parses it, so it must cost little (a full
+/// XML parse here took half the time of reading a 100,000-row register).
+fn scan_tags(r: &mut dyn std::io::Read, tag: &mut dyn FnMut(&[u8])) -> (u64, bool) {
+    const CHUNK: usize = 1 << 20;
+    let mut n = 0u64;
+    let mut buf: Vec<u8> = Vec::with_capacity(2 * CHUNK);
+    // Bytes since the last tag ended, in chunks already passed over.
+    let mut outside = 0usize;
+    loop {
+        let kept = buf.len();
+        buf.resize(kept + CHUNK, 0);
+        let k = r.read(&mut buf[kept..]).unwrap_or(0);
+        buf.truncate(kept + k);
+        n += k as u64;
+        let mut pos = 0;
+        while let Some(lt) = memchr::memchr(b'<', &buf[pos..]) {
+            let lt = pos + lt;
+            if outside + (lt - pos) > HUGE_NODE {
+                return (n, true);
+            }
+            outside = 0;
+            let Some(gt) = memchr::memchr(b'>', &buf[lt..]) else {
+                pos = lt;
+                break;
+            };
+            tag(&buf[lt + 1..lt + gt]);
+            pos = lt + gt + 1;
+        }
+        let rest = &buf[pos..];
+        if rest.first() == Some(&b'<') {
+            // A tag cut by the chunk's end: kept for the next round.
+            if rest.len() > HUGE_NODE {
+                return (n, true);
+            }
+            buf.drain(..pos);
+        } else {
+            outside += rest.len();
+            if outside > HUGE_NODE {
+                return (n, true);
+            }
+            buf.clear();
+        }
+        if k == 0 {
+            return (n, false);
+        }
+    }
+}
+
+/// A tag's local name (without its namespace prefix) and what follows the name.
+fn tag_name(tag: &[u8]) -> (&[u8], &[u8]) {
+    let end = tag
+        .iter()
+        .position(|b| b.is_ascii_whitespace() || *b == b'/')
+        .unwrap_or(tag.len());
+    let name = &tag[..end];
+    let local = name.rsplit(|b| *b == b':').next().unwrap_or(name);
+    (local, &tag[end..])
+}
+
+/// The raw value of attribute `key` (its local name).
+fn attribute_raw<'t>(mut rest: &'t [u8], key: &[u8]) -> Option<&'t [u8]> {
+    while let Some((k, v, after)) = next_attribute(rest) {
+        if k.rsplit(|b| *b == b':').next() == Some(key) {
+            return Some(v);
+        }
+        rest = after;
+    }
+    None
+}
+
+/// The value of attribute `key` (its local name), unescaped.
+fn attribute(rest: &[u8], key: &[u8]) -> Option<String> {
+    let raw = String::from_utf8_lossy(attribute_raw(rest, key)?);
+    Some(
+        quick_xml::escape::unescape(&raw)
+            .map(|c| c.into_owned())
+            .unwrap_or_else(|_| raw.into_owned()),
+    )
+}
+
+/// `A1` as 0-based (row, column).
+fn cell_position(cell: &str) -> Option<(u32, u32)> {
+    let letters = cell.bytes().take_while(u8::is_ascii_alphabetic).count();
+    let row: u32 = cell[letters..].parse().ok()?;
+    let col = cell[..letters].bytes().try_fold(0u32, |n, b| {
+        n.checked_mul(26)?
+            .checked_add(u32::from(b.to_ascii_uppercase() - b'A' + 1))
+    })?;
+    (letters > 0 && row > 0).then(|| (row - 1, col - 1))
 }
 
 impl Span {
-    /// Reads a sheet's XML through, noting every `<c r=…>` and `<dimension ref=…>`;
-    /// returns the bytes read.
-    fn scan(&mut self, r: &mut dyn std::io::Read) -> u64 {
-        use quick_xml::events::Event;
-        let mut counted = Counted { inner: r, n: 0 };
-        {
-            let mut reader = quick_xml::Reader::from_reader(std::io::BufReader::new(&mut counted));
-            let mut buf = Vec::new();
-            loop {
-                match reader.read_event_into(&mut buf) {
-                    Ok(Event::Start(e) | Event::Empty(e)) => {
-                        let key: &str = match e.local_name().as_ref() {
-                            "c" => "r",
-                            "dimension" => "ref",
-                            _ => {
-                                buf.clear();
-                                continue;
-                            }
-                        };
-                        for a in e.attributes().flatten() {
-                            if a.key.as_ref() == key {
-                                let v = a.value.to_string();
-                                for part in v.split(':') {
-                                    self.note(part);
-                                }
-                            }
-                        }
-                    }
-                    Ok(Event::Eof) | Err(_) => break,
-                    _ => {}
+    /// One tag of a sheet's XML.
+    fn tag(&mut self, tag: &[u8]) {
+        self.sheet = true;
+        let (name, rest) = tag_name(tag);
+        match name {
+            b"c" => {
+                if let Some(r) = attribute_raw(rest, b"r").and_then(|r| std::str::from_utf8(r).ok())
+                {
+                    self.note(r);
                 }
-                if buf.len() > 1024 * 1024 {
-                    self.huge_node = true;
-                    break;
-                }
-                buf.clear();
             }
+            b"dimension" => {
+                if let Some(r) =
+                    attribute_raw(rest, b"ref").and_then(|r| std::str::from_utf8(r).ok())
+                {
+                    r.split(':').for_each(|part| self.note(part));
+                }
+            }
+            b"mergeCell" => {
+                if let Some(r) = attribute(rest, b"ref")
+                    && let Some((a, b)) = r.split_once(':')
+                    && let (Some(start), Some(end)) = (cell_position(a), cell_position(b))
+                {
+                    self.merges.push(calamine::Dimensions::new(start, end));
+                }
+            }
+            _ => {}
         }
-        // What the XML reader left unread still counts toward the size.
-        let _ = std::io::copy(&mut counted, &mut std::io::sink());
-        counted.n
     }
 
     fn note(&mut self, cell: &str) {
@@ -367,29 +489,33 @@ impl Span {
     }
 }
 
-/// A reader that counts what passes through it.
-struct Counted<'a> {
-    inner: &'a mut dyn std::io::Read,
-    n: u64,
-}
-
-impl std::io::Read for Counted<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let k = self.inner.read(buf)?;
-        self.n += k as u64;
-        Ok(k)
+/// The next `key="value"` (or `'value'`) of a tag, and what follows it.
+fn next_attribute(s: &[u8]) -> Option<(&[u8], &[u8], &[u8])> {
+    let s = s.trim_ascii_start();
+    let eq = s.iter().position(|b| *b == b'=')?;
+    let key = s[..eq].trim_ascii();
+    let after_eq = s[eq + 1..].trim_ascii_start();
+    let quote = *after_eq.first()?;
+    if quote != b'"' && quote != b'\'' {
+        return None;
     }
+    let end = memchr::memchr(quote, &after_eq[1..])?;
+    Some((key, &after_eq[1..1 + end], &after_eq[end + 2..]))
 }
 
 /// Reads the whole workbook, every sheet, or refuses it.
 pub fn read(bytes: Vec<u8>) -> Result<Buku, Refusal> {
     let kind = sniff(&bytes)?;
-    match kind {
+    // Merged areas known before calamine reads a sheet: an xlsx's from the guard's scan,
+    // an ods's read from its content (calamine gives none for ods).
+    let mut merges = match kind {
         Kind::Zip => guard_zip(&bytes)?,
-        Kind::Ole => guard_xls(&bytes)?,
-    }
-    // calamine gives the merged areas of xls and xlsx; those of ods are read here.
-    let mut ods_merges: HashMap<String, Vec<calamine::Dimensions>> = HashMap::new();
+        Kind::Ole => {
+            guard_xls(&bytes)?;
+            HashMap::new()
+        }
+    };
+    let mut xlsx_bytes: Option<Vec<u8>> = None;
     let mut sheets: Sheets<Cursor<Vec<u8>>> = match kind {
         Kind::Ole => {
             match calamine::open_workbook_from_rs::<calamine::Xls<_>, _>(Cursor::new(bytes)) {
@@ -406,15 +532,17 @@ pub fn read(bytes: Vec<u8>) -> Result<Buku, Refusal> {
         Kind::Zip => {
             let c = Cursor::new(bytes);
             match calamine::open_workbook_from_rs::<calamine::Xlsx<_>, _>(c.clone()) {
-                Ok(x) => Sheets::Xlsx(x),
+                Ok(x) => {
+                    xlsx_bytes = Some(c.into_inner());
+                    Sheets::Xlsx(x)
+                }
                 Err(xlsx_err) => {
                     if let Ok(o) = calamine::open_workbook_from_rs::<calamine::Ods<_>, _>(c.clone())
                     {
-                        ods_merges =
-                            ods_merged_areas(c.get_ref()).map_err(|e| Refusal::Broken {
-                                lembar: None,
-                                sebab: e,
-                            })?;
+                        merges = ods_merged_areas(c.get_ref()).map_err(|e| Refusal::Broken {
+                            lembar: None,
+                            sebab: e,
+                        })?;
                         Sheets::Ods(o)
                     } else if let Ok(b) = calamine::open_workbook_from_rs::<calamine::Xlsb<_>, _>(c)
                     {
@@ -440,8 +568,47 @@ pub fn read(bytes: Vec<u8>) -> Result<Buku, Refusal> {
         .filter(|s| s.typ == calamine::SheetType::WorkSheet)
         .map(|s| (s.name.clone(), s.visible != SheetVisible::Visible))
         .collect();
+    // A register keeps a sheet per month: an xlsx's sheets are read on two cores, the
+    // second half by a reader of its own over the same bytes.
+    let lembar = match xlsx_bytes {
+        Some(bytes) if meta.len() > 1 => {
+            let (first, second) = meta.split_at(meta.len().div_ceil(2));
+            let mut theirs: HashMap<_, _> = second
+                .iter()
+                .filter_map(|(n, _)| merges.remove_entry(n))
+                .collect();
+            std::thread::scope(|s| {
+                let other = s.spawn(|| {
+                    let mut own =
+                        calamine::open_workbook_from_rs::<calamine::Xlsx<_>, _>(Cursor::new(bytes))
+                            .map(Sheets::Xlsx)
+                            .map_err(|e| Refusal::Broken {
+                                lembar: None,
+                                sebab: zip_cause(&e.to_string()),
+                            })?;
+                    read_sheets(&mut own, second, &mut theirs, epoch_1904)
+                });
+                let mut lembar = read_sheets(&mut sheets, first, &mut merges, epoch_1904)?;
+                lembar.extend(other.join().expect("a sheet reader does not panic")?);
+                Ok::<_, Refusal>(lembar)
+            })?
+        }
+        _ => read_sheets(&mut sheets, &meta, &mut merges, epoch_1904)?,
+    };
+    Ok(Buku { lembar })
+}
+
+/// Reads the named sheets into grids with their merged areas (`known`, or else as
+/// calamine finds them), in order.
+fn read_sheets(
+    sheets: &mut Sheets<Cursor<Vec<u8>>>,
+    meta: &[(String, bool)],
+    known: &mut HashMap<String, Vec<calamine::Dimensions>>,
+    epoch_1904: bool,
+) -> Result<Vec<Lembar>, Refusal> {
     let mut lembar = Vec::with_capacity(meta.len());
     for (nama, tersembunyi) in meta {
+        let (nama, tersembunyi) = (nama.clone(), *tersembunyi);
         let broken = |e: String| Refusal::Broken {
             lembar: Some(nama.clone()),
             sebab: e,
@@ -449,14 +616,15 @@ pub fn read(bytes: Vec<u8>) -> Result<Buku, Refusal> {
         let range = sheets
             .worksheet_range(&nama)
             .map_err(|e| broken(e.to_string()))?;
-        let merges = match &mut sheets {
+        let merges = match sheets {
+            Sheets::Xlsx(_) if known.contains_key(&nama) => known.remove(&nama).unwrap_or_default(),
             Sheets::Xlsx(x) => x
                 .merge_cells_by_sheet_name(&nama)
                 .map_err(|e| broken(e.to_string()))?,
             Sheets::Xls(x) => x
                 .merge_cells_by_sheet_name(&nama)
                 .map_err(|e| broken(e.to_string()))?,
-            Sheets::Ods(_) => ods_merges.remove(&nama).unwrap_or_default(),
+            Sheets::Ods(_) => known.remove(&nama).unwrap_or_default(),
             // calamine does not give xlsb merges: covered cells read empty.
             Sheets::Xlsb(_) => Vec::new(),
         };
@@ -483,7 +651,7 @@ pub fn read(bytes: Vec<u8>) -> Result<Buku, Refusal> {
             epoch_1904,
         });
     }
-    Ok(Buku { lembar })
+    Ok(lembar)
 }
 
 /// Merged areas of each sheet of an OpenDocument spreadsheet, from `content.xml`:
