@@ -85,6 +85,7 @@ fn month(n: usize, katalog: &kelurahan::domain::katalog::Katalog) -> Vec<Permoho
                 keperluan: None,
                 isian: Default::default(),
                 tahap,
+                jenis_asal: None,
                 berkas: vec![Berkas {
                     kode: "pengantar-rt".into(),
                     nama: "Surat Pengantar dari RT".into(),

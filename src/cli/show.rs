@@ -155,6 +155,9 @@ pub fn lihat(
             p.jenis
         ),
     );
+    if let Some(a) = &p.jenis_asal {
+        kv("Di buku lama", format!("\"{a}\""));
+    }
     kv("Tanggal", calendar::hari_tanggal(p.tanggal));
     kv("Kanal", p.kanal.label().to_string());
     kv(
@@ -508,6 +511,19 @@ pub fn impor(r: &crate::paper::import::Ringkasan, laporan: Option<&std::path::Pa
         let _ = writeln!(out, "\n{title}:");
         for (kode, n) in map {
             let _ = writeln!(out, "  {n:>6}  {} [{kode}]", alasan_label(kode));
+        }
+    }
+    if !r.saran_peta.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nJenis surat yang tidak dikenal (periksa, lalu salin baris yang benar ke bagian [jenis] peta-impor.toml dan impor lagi):"
+        );
+        for s in &r.saran_peta {
+            let mirip = match &s.nama {
+                Some(n) => format!("paling mirip: {n}"),
+                None => "tidak mirip jenis mana pun; ganti KODE".into(),
+            };
+            let _ = writeln!(out, "  {:>6}  {}  ({mirip})", s.jumlah, s.baris);
         }
     }
     let _ = writeln!(

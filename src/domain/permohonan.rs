@@ -96,6 +96,8 @@ pub struct Permohonan {
     pub keperluan: Option<String>,
     pub isian: BTreeMap<String, String>,
     pub tahap: Tahap,
+    /// The type as an old register wrote it, when it was imported under another name.
+    pub jenis_asal: Option<String>,
     pub berkas: Vec<Berkas>,
     pub riwayat: Vec<Riwayat>,
 }
@@ -164,6 +166,8 @@ pub struct PermohonanImpor {
     /// The original register number (sequence, year), when the file had one.
     pub nomor_register: Option<(i64, i32)>,
     pub jenis: String,
+    /// The type as the file wrote it, when that is not the catalog's own name or code.
+    pub jenis_asal: Option<String>,
     pub tanggal: NaiveDate,
     pub kanal: Kanal,
     pub nama: String,

@@ -154,6 +154,7 @@ fn import_one(
             isian,
             Tahap::Diajukan.kode(),
             ts(at),
+            row.jenis_asal,
         ]);
         match done {
             Ok(_) => Ok(true),

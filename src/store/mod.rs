@@ -61,6 +61,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0011_laporan_angka.sql"),
     include_str!("migrations/0012_perubahan.sql"),
     include_str!("migrations/0013_penduduk.sql"),
+    include_str!("migrations/0014_jenis_asal.sql"),
 ];
 
 /// The migration that brings residents in; after it, the residents are filled from the
@@ -411,11 +412,12 @@ fn insert_riwayat(
 
 /// A new request row, as both the counter (`create`) and the import write it.
 const INSERT_PERMOHONAN: &str = "INSERT INTO permohonan (tahun, urut, nomor_register, jenis, \
-    tanggal, kanal, nama, nik, kk, alamat, rt, rw, telepon, keperluan, isian, tahap, dibuat) \
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)";
+    tanggal, kanal, nama, nik, kk, alamat, rt, rw, telepon, keperluan, isian, tahap, dibuat, \
+    jenis_asal) \
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
 
 const PERMOHONAN_COLUMNS: &str = "p.id, p.nomor_register, p.jenis, p.tanggal, p.kanal, p.nama, \
-    p.nik, p.kk, p.alamat, p.rt, p.rw, p.telepon, p.keperluan, p.isian, p.tahap";
+    p.nik, p.kk, p.alamat, p.rt, p.rw, p.telepon, p.keperluan, p.isian, p.tahap, p.jenis_asal";
 const BERKAS_COLUMNS: &str = "b.kode, b.nama, b.wajib, b.ada";
 const RIWAYAT_COLUMNS: &str = "r.dari, r.ke, r.peran, r.oleh, r.waktu, r.catatan";
 
@@ -479,6 +481,7 @@ fn permohonan_from_row(r: &Row) -> Result<Permohonan> {
         keperluan: r.get(12)?,
         isian: serde_json::from_str(&isian).map_err(|_| corrupt(id, "kolom isian"))?,
         tahap: parse_col::<Tahap>(id, "tahap", &tahap)?,
+        jenis_asal: r.get(15)?,
         berkas: Vec::new(),
         riwayat: Vec::new(),
     })

@@ -67,6 +67,7 @@ impl Register {
                 isian,
                 Tahap::Diajukan.kode(),
                 ts(&at),
+                None::<String>,
             ],
         )?;
         let id = tx.last_insert_rowid();

@@ -223,6 +223,9 @@ pub fn permohonan(
             h1 { "Permohonan " (p.nomor_register) }
             table {
                 tr { th { "Jenis surat" } td { (jenis.map_or(p.jenis.as_str(), |j| j.nama.as_str())) } }
+                @if let Some(a) = &p.jenis_asal {
+                    tr { th { "Tertulis di buku lama" } td { (a) } }
+                }
                 tr { th { "Tanggal" } td { (calendar::hari_tanggal(p.tanggal)) } }
                 tr { th { "Kanal" } td { (p.kanal.label()) } }
                 tr { th { "Tahap" } td { (p.tahap.label()) } }

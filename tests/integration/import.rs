@@ -106,6 +106,48 @@ fn totals(v: &Value) -> Value {
     })
 }
 
+/// Every rejected, duplicate and flagged row of `got` (an import's JSON) is the one
+/// `want` (a file of harapan.json) expects, with its reason, and no other row is noted.
+fn assert_rows_noted(name: &str, want: &Value, got: &Value) {
+    // Rejected, duplicate and flagged rows, each with its reason.
+    let mut noted: BTreeMap<(String, u64), Vec<(String, String)>> = BTreeMap::new();
+    for b in got["baris"].as_array().unwrap() {
+        noted
+            .entry((
+                b["lembar"].as_str().unwrap().to_string(),
+                b["baris"].as_u64().unwrap(),
+            ))
+            .or_default()
+            .push((
+                b["hasil"].as_str().unwrap().to_string(),
+                b["kode"].as_str().unwrap().to_string(),
+            ));
+    }
+    for r in want["rows"].as_array().unwrap() {
+        let key = (
+            r["sheet"].as_str().unwrap().to_string(),
+            r["row"].as_u64().unwrap(),
+        );
+        let got = noted.remove(&key).unwrap_or_default();
+        let expect: Vec<(String, String)> = match r["hasil"].as_str().unwrap() {
+            "tolak" => vec![("ditolak".into(), r["alasan"].as_str().unwrap().into())],
+            "ganda" => vec![("ganda".into(), "ganda".into())],
+            "impor" => r["tanda"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| ("ditandai".into(), t.as_str().unwrap().into()))
+                .collect(),
+            _ => vec![],
+        };
+        assert_eq!(got, expect, "{name} {key:?}");
+    }
+    assert!(
+        noted.is_empty(),
+        "{name}: rows noted that harapan.json does not expect: {noted:?}"
+    );
+}
+
 #[test]
 fn every_row_of_the_old_registers_is_accounted_for() {
     let h = harapan();
@@ -147,43 +189,7 @@ fn every_row_of_the_old_registers_is_accounted_for() {
             .unwrap_or_default();
         assert_eq!(skipped, want_skipped, "{name}");
 
-        // Rejected, duplicate and flagged rows, each with its reason.
-        let mut noted: BTreeMap<(String, u64), Vec<(String, String)>> = BTreeMap::new();
-        for b in got["baris"].as_array().unwrap() {
-            noted
-                .entry((
-                    b["lembar"].as_str().unwrap().to_string(),
-                    b["baris"].as_u64().unwrap(),
-                ))
-                .or_default()
-                .push((
-                    b["hasil"].as_str().unwrap().to_string(),
-                    b["kode"].as_str().unwrap().to_string(),
-                ));
-        }
-        for r in want["rows"].as_array().unwrap() {
-            let key = (
-                r["sheet"].as_str().unwrap().to_string(),
-                r["row"].as_u64().unwrap(),
-            );
-            let got = noted.remove(&key).unwrap_or_default();
-            let expect: Vec<(String, String)> = match r["hasil"].as_str().unwrap() {
-                "tolak" => vec![("ditolak".into(), r["alasan"].as_str().unwrap().into())],
-                "ganda" => vec![("ganda".into(), "ganda".into())],
-                "impor" => r["tanda"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .map(|t| ("ditandai".into(), t.as_str().unwrap().into()))
-                    .collect(),
-                _ => vec![],
-            };
-            assert_eq!(got, expect, "{name} {key:?}");
-        }
-        assert!(
-            noted.is_empty(),
-            "{name}: rows noted that harapan.json does not expect: {noted:?}"
-        );
+        assert_rows_noted(name, want, &got);
     }
 
     // Every imported row holds what the file said.
@@ -891,4 +897,113 @@ fn the_xls_size_check_reads_a_real_workbook() {
     let mut cut = bytes.clone();
     cut.truncate(600);
     assert!(kelurahan::paper::import::xls::luas(&cut).unwrap().is_err());
+}
+
+/// Registers as offices keep them, made with xlwt, openpyxl and LibreOffice
+/// (`register-kantor.*`): the everyday spellings of letter types and status words are
+/// understood and the old label is kept, a totals label merged across the row is
+/// skipped, a NIK of spaces, an apostrophe or invisible characters is "NIK kosong", a
+/// NIK stored as a number is still checked (birth month 13 is refused), text a letter
+/// cannot print is refused, and an unknown type gets the closest catalog type and the
+/// line to add to peta-impor.toml, in the output and in the error workbook.
+#[test]
+fn an_offices_register_imports_with_only_the_truly_wrong_rows_refused() {
+    let h = harapan();
+    let kantor = h["kantor"].as_object().unwrap();
+    assert_eq!(kantor.len(), 3);
+    for (name, want) in kantor {
+        let ws = Ws::init();
+        let dry = ws.json(&["impor", &fixture(name), "--uji"]);
+        assert_eq!(count(&ws), 0, "{name}: the dry run wrote nothing");
+        let laporan = ws.dir.join("laporan-impor.xlsx");
+        let got = ws.json(&[
+            "impor",
+            &fixture(name),
+            "--laporan",
+            laporan.to_str().unwrap(),
+        ]);
+        assert_eq!(
+            totals(&dry),
+            totals(&got),
+            "{name}: the dry run said the same"
+        );
+        assert_eq!(totals(&got), want["totals"], "{name}");
+        assert_rows_noted(name, want, &dry);
+        assert_rows_noted(name, want, &got);
+
+        // What was imported: the catalog type, and the old book's own words for it.
+        let snapshot = ws.snapshot();
+        let imported = snapshot.as_array().unwrap();
+        let mut n = 0;
+        for r in want["rows"].as_array().unwrap() {
+            if r["hasil"] != "impor" {
+                continue;
+            }
+            n += 1;
+            let p = imported
+                .iter()
+                .find(|p| p["nik"] == r["nik"] && p["tanggal"] == r["tanggal"])
+                .unwrap_or_else(|| panic!("{name}: {} not imported", r["nik"]));
+            assert_eq!(p["jenis"], r["jenis"], "{name} {}", r["row"]);
+            assert_eq!(p["jenis_asal"], r["jenis_asal"], "{name} {}", r["row"]);
+            assert_eq!(p["nama"], r["nama"], "{name} {}", r["row"]);
+        }
+        assert_eq!(imported.len(), n, "{name}");
+
+        // An unknown type: the closest one and the line for peta-impor.toml.
+        let saran: BTreeMap<String, Value> = got["saran_peta"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| (s["tertulis"].as_str().unwrap().to_string(), s.clone()))
+            .collect();
+        let want_saran = want["saran_peta"].as_object().unwrap();
+        assert_eq!(saran.len(), want_saran.len(), "{name}: {saran:?}");
+        for (tertulis, kode) in want_saran {
+            let s = &saran[tertulis];
+            assert_eq!(&s["kode"], kode, "{name} {tertulis}");
+            let line = format!("{} = [\"{tertulis}\"]", kode.as_str().unwrap_or("KODE"));
+            assert_eq!(s["baris"], line.as_str(), "{name}");
+        }
+        let sheet = sheet(laporan.to_str().unwrap(), "Saran peta");
+        let lines: Vec<&str> = sheet.iter().skip(3).map(|r| r[4].as_str()).collect();
+        assert!(
+            lines.contains(&"sk-domisili-usaha = [\"Ket. Domisilii Usha\"]"),
+            "{name}: {sheet:?}"
+        );
+        let rejected = sheet_rows_with(laporan.to_str().unwrap(), "jenis_tidak_dikenal");
+        assert!(
+            rejected
+                .iter()
+                .any(|a| a.contains("paling mirip: Surat Keterangan Domisili Usaha")),
+            "{name}: {rejected:?}"
+        );
+
+        // Text output names the suggestion too.
+        let out = kelurahan(&ws.dir, &["impor", &fixture(name), "--uji"]);
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains("sk-domisili-usaha = [\"Ket. Domisilii Usha\"]"),
+            "{text}"
+        );
+
+        // Again: every imported row is now a duplicate, nothing new is written.
+        let again = ws.json(&["impor", &fixture(name)]);
+        assert_eq!(again["jumlah"]["diimpor"], 0, "{name}");
+        assert_eq!(
+            again["jumlah"]["ganda"].as_u64().unwrap(),
+            n as u64,
+            "{name}"
+        );
+        assert_eq!(count(&ws), n as i64, "{name}");
+    }
+}
+
+/// The reasons ("Alasan") of the error workbook's rows with reason code `kode`.
+fn sheet_rows_with(path: &str, kode: &str) -> Vec<String> {
+    sheet(path, "Baris")
+        .into_iter()
+        .filter(|r| r[4] == kode)
+        .map(|r| r[5].clone())
+        .collect()
 }

@@ -87,6 +87,44 @@ pub fn workbook(r: &Ringkasan, tanggal: NaiveDate) -> Result<Vec<u8>, ExportErro
     }
     ws.autofit();
 
+    if !r.saran_peta.is_empty() {
+        let ws = wb.add_worksheet();
+        ws.set_name("Saran peta")?;
+        ws.write_string_with_format(
+            0,
+            0,
+            "Jenis surat yang tidak dikenal: periksa jenis yang paling mirip, lalu salin \
+             barisnya ke bagian [jenis] peta-impor.toml (ganti KODE bila tidak ada yang mirip) \
+             dan impor lagi",
+            &s.title,
+        )?;
+        header(
+            ws,
+            2,
+            &[
+                "Tertulis di register",
+                "Jumlah baris",
+                "Jenis paling mirip",
+                "Kode",
+                "Baris untuk peta-impor.toml",
+            ],
+            &s,
+        )?;
+        for (i, sp) in r.saran_peta.iter().enumerate() {
+            let row = 3 + i as u32;
+            ws.write_string_with_format(row, 0, &sp.tertulis, &s.text)?;
+            ws.write_number(row, 1, sp.jumlah as f64)?;
+            ws.write_string(
+                row,
+                2,
+                sp.nama.as_deref().unwrap_or("(tidak ada yang mirip)"),
+            )?;
+            ws.write_string(row, 3, sp.kode.as_deref().unwrap_or(""))?;
+            ws.write_string_with_format(row, 4, &sp.baris, &s.text)?;
+        }
+        ws.autofit();
+    }
+
     let ws = wb.add_worksheet();
     ws.set_name("Baris")?;
     let letters: BTreeSet<&str> = r

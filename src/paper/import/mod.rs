@@ -157,6 +157,20 @@ pub struct Ringkasan {
     pub berkas: Vec<HasilBerkas>,
     pub jumlah: Jumlah,
     pub baris: Vec<CatatanBaris>,
+    /// Each letter type spelling the map did not know, with the line that would teach it.
+    pub saran_peta: Vec<SaranPeta>,
+}
+
+/// An unknown letter type spelling, how often it was written, and the closest catalog type.
+#[derive(Debug, Clone, Serialize)]
+pub struct SaranPeta {
+    pub tertulis: String,
+    pub jumlah: usize,
+    /// The closest catalog type, when one is alike.
+    pub kode: Option<String>,
+    pub nama: Option<String>,
+    /// The line for the `[jenis]` part of `peta-impor.toml`.
+    pub baris: String,
 }
 
 impl Ringkasan {
@@ -195,6 +209,7 @@ pub fn alasan_label(kode: &str) -> &'static str {
         "nik_tidak_cocok" => "jenis kelamin atau tanggal lahir tidak cocok dengan NIK",
         "rt_rw_tidak_sah" => "RT/RW bukan nomor 1 sampai 999",
         "telepon_tidak_sah" => "nomor telepon tidak sah",
+        "teks_status_dibuang" => "status berisi teks yang tidak dapat ditampilkan (tidak disimpan)",
         "ganda_dalam_berkas" => "NIK yang sama sudah ada di baris sebelumnya",
         "sudah_tercatat" => {
             "sudah tercatat; tidak ada yang baru (data yang lebih baru tidak ditimpa)"
@@ -256,6 +271,8 @@ struct Dibaca {
     calon_asal: Vec<Asal>,
     tolak: Vec<Tolak>,
     jumlah: Jumlah,
+    /// Unknown letter type spellings, with how often each was written.
+    jenis_asing: BTreeMap<String, usize>,
 }
 
 /// Where a candidate came from, and its flags (with its cells when flagged).
@@ -338,6 +355,7 @@ fn read_file(path: &Path, opsi: &Opsi) -> Result<Dibaca, String> {
         calon_asal: Vec::new(),
         tolak: Vec::new(),
         jumlah: Jumlah::default(),
+        jenis_asing: BTreeMap::new(),
     };
     let ctx = sheet::Ctx {
         peta: opsi.peta,
@@ -376,6 +394,14 @@ fn read_file(path: &Path, opsi: &Opsi) -> Result<Dibaca, String> {
                     *d.jumlah.dilewati_per_alasan.entry(kode.into()).or_default() += 1;
                 }
                 sheet::Hasil::Tolak { kode, pesan } => {
+                    if kode == "jenis_tidak_dikenal"
+                        && let Some(c) = h.col(&peta::Kolom::Jenis)
+                    {
+                        let t = l.isi(row, c).text();
+                        *d.jenis_asing
+                            .entry(t.split_whitespace().collect::<Vec<_>>().join(" "))
+                            .or_default() += 1;
+                    }
                     d.jumlah.ditolak += 1;
                     *d.jumlah.ditolak_per_alasan.entry(kode.into()).or_default() += 1;
                     d.tolak.push(Tolak {
@@ -504,7 +530,9 @@ pub fn run(reg: &mut Register, files: &[PathBuf], opsi: &Opsi) -> Result<Ringkas
         berkas: Vec::new(),
         jumlah: Jumlah::default(),
         baris: Vec::new(),
+        saran_peta: Vec::new(),
     };
+    let mut asing: BTreeMap<String, usize> = BTreeMap::new();
     let mut results = results.into_iter();
     for r in read_files {
         let d = match r {
@@ -520,6 +548,9 @@ pub fn run(reg: &mut Register, files: &[PathBuf], opsi: &Opsi) -> Result<Ringkas
             }
             Ok(d) => d,
         };
+        for (t, n) in &d.jenis_asing {
+            *asing.entry(t.clone()).or_default() += n;
+        }
         let hasil = results.next().expect("one result per file read");
         let (jumlah, baris) = account(&d, hasil);
         ringkasan.baris.extend(baris);
@@ -532,6 +563,23 @@ pub fn run(reg: &mut Register, files: &[PathBuf], opsi: &Opsi) -> Result<Ringkas
             lembar: d.lembar,
         });
     }
+    ringkasan.saran_peta = asing
+        .into_iter()
+        .map(|(tertulis, jumlah)| {
+            let j = opsi
+                .peta
+                .jenis_mirip(&tertulis)
+                .and_then(|k| opsi.katalog.jenis(k));
+            let kode = j.map_or("KODE", |j| j.kode.as_str());
+            SaranPeta {
+                baris: format!("{kode} = [{}]", sheet::toml_string(&tertulis)),
+                kode: j.map(|j| j.kode.clone()),
+                nama: j.map(|j| j.nama.clone()),
+                tertulis,
+                jumlah,
+            }
+        })
+        .collect();
     Ok(ringkasan)
 }
 

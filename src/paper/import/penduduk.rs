@@ -297,7 +297,7 @@ fn rows(l: &Lembar, h: &Header, opsi: &Opsi, mut each: impl FnMut(u32, Baris)) {
     let nik_col = h.columns.iter().find(|(_, k)| *k == "nik").map(|(c, _)| *c);
     let mut signed = false;
     for row in h.row + 1..=r1 {
-        let cells: Vec<Nilai> = (c0..=c1).map(|c| l.get(row, c)).collect();
+        let cells: Vec<Nilai> = (c0..=c1).map(|c| l.isi(row, c)).collect();
         if signed {
             each(row, Baris::Lewati("tanda_tangan"));
             continue;
@@ -307,7 +307,7 @@ fn rows(l: &Lembar, h: &Header, opsi: &Opsi, mut each: impl FnMut(u32, Baris)) {
             continue;
         }
         let nik_like =
-            nik_col.is_some_and(|c| value::nomor_identitas(&l.get(row, c)).0.len() >= 10);
+            nik_col.is_some_and(|c| value::nomor_identitas(&l.isi(row, c)).0.len() >= 10);
         let texts = || {
             cells.iter().filter_map(|v| match v {
                 Nilai::Teks(t) if !t.trim().is_empty() => Some(t.as_str()),
@@ -456,6 +456,7 @@ pub fn run(reg: &mut Register, files: &[PathBuf], opsi: &Opsi) -> Result<Ringkas
         berkas: Vec::new(),
         jumlah: Jumlah::default(),
         baris: Vec::new(),
+        saran_peta: Vec::new(),
     };
     for f in files {
         let d = match import_file(reg, f, opsi) {

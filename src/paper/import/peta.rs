@@ -2,7 +2,7 @@
 //! words, from the built-in `peta-bawaan.toml`, the workspace's `peta-impor.toml` and
 //! `--peta`, each later one adding to and overriding the earlier.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 use serde::Deserialize;
@@ -88,6 +88,14 @@ pub enum Status {
 pub struct Peta {
     pub kolom: HashMap<String, Kolom>,
     pub jenis: HashMap<String, String>,
+    /// Every type spelling by what it says ([`bentuk`]), with its kind of letter and
+    /// without: `SK Tidak Mampu`, `Suket Tdk Mampu` and `Surat Keterangan Tidak Mampu`
+    /// are one. A form two types share maps to neither (`None`).
+    jenis_bentuk: HashMap<String, Option<String>>,
+    /// Each type's subject words, from all its spellings: for the closest type.
+    kata_jenis: Vec<(String, Vec<BTreeSet<String>>)>,
+    /// The type spellings as written in the maps, by code.
+    jenis_asli: Vec<(String, String)>,
     /// Longest first, matched against the start of the status text.
     pub status: Vec<(String, Status)>,
     pub kanal: HashMap<String, Kanal>,
@@ -100,6 +108,171 @@ pub fn key(s: &str) -> String {
         .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_lowercase)
         .collect()
+}
+
+/// A letter type's text reduced to what it says: a keterangan or a pengantar (or not
+/// said), and its subject words with abbreviations and synonyms spelled out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bentuk {
+    pub macam: Option<&'static str>,
+    pub pokok: BTreeSet<String>,
+}
+
+impl Bentuk {
+    fn kunci(&self) -> String {
+        format!("{}:{}", self.macam.unwrap_or("-"), self.kunci_pokok())
+    }
+
+    fn kunci_pokok(&self) -> String {
+        self.pokok
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+/// How offices open a type's name, by kind. Longest first.
+const AWALAN: &[(&[&str], &str)] = &[
+    (&["surat", "keterangan"], "ket"),
+    (&["srt", "keterangan"], "ket"),
+    (&["surat", "ket"], "ket"),
+    (&["srt", "ket"], "ket"),
+    (&["s", "ket"], "ket"),
+    (&["surat", "pengantar"], "peng"),
+    (&["srt", "pengantar"], "peng"),
+    (&["s", "pengantar"], "peng"),
+    (&["srt", "peng"], "peng"),
+    (&["surat", "peng"], "peng"),
+    (&["keterangan"], "ket"),
+    (&["suket"], "ket"),
+    (&["sket"], "ket"),
+    (&["sk"], "ket"),
+    (&["ket"], "ket"),
+    (&["pengantar"], "peng"),
+    (&["peng"], "peng"),
+    (&["sutar"], "peng"),
+    (&["pgt"], "peng"),
+    (&["sp"], "peng"),
+];
+
+/// Words that say the same subject, as one.
+fn sinonim(w: &str) -> Option<&'static str> {
+    Some(match w {
+        "lahir" | "kelahiran" => "lahir",
+        "meninggal" | "kematian" | "mati" | "wafat" | "meninggaldunia" => "mati",
+        "kawin" | "nikah" | "menikah" | "perkawinan" | "pernikahan" => "nikah",
+        "tdk" | "tidak" | "tak" => "tidak",
+        "ktp" | "ktpel" | "ektp" => "ktp",
+        "kk" => "kk",
+        "domisili" | "dom" => "domisili",
+        "ghaib" | "ghoib" | "gaib" => "ghaib",
+        "usaha" | "ush" => "usaha",
+        "penghasilan" | "pendapatan" => "penghasilan",
+        "pindah" | "pindahan" => "pindah",
+        "ahli" => "ahli",
+        "waris" => "waris",
+        "blm" | "belum" => "belum",
+        "dr" | "dari" | "dan" | "atau" | "untuk" | "utk" | "an" | "a" | "model" | "el"
+        | "elektronik" | "surat" | "srt" => "",
+        _ => return None,
+    })
+}
+
+/// Reads what a type's text says ([`Bentuk`]).
+pub fn bentuk(text: &str) -> Bentuk {
+    // Words in lower case; a run of single letters is one word ("S.K.T.M." = "sktm").
+    let mut words: Vec<String> = Vec::new();
+    let mut letters = String::new();
+    let lower = text.to_lowercase();
+    for w in lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        if w.chars().count() == 1 {
+            letters.push_str(w);
+            continue;
+        }
+        if !letters.is_empty() {
+            words.push(std::mem::take(&mut letters));
+        }
+        words.push(w.to_string());
+    }
+    if !letters.is_empty() {
+        words.push(letters);
+    }
+    // "kartu keluarga" is "kk"; a type written as one abbreviation keeps it ("sktm").
+    let mut joined: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        if words[i] == "kartu" && words.get(i + 1).map(String::as_str) == Some("keluarga") {
+            joined.push("kk".into());
+            i += 2;
+        } else if words[i] == "kartu" && words.get(i + 1).is_some_and(|w| w.starts_with("tanda")) {
+            joined.push("ktp".into());
+            i += words
+                .get(i + 2)
+                .map_or(2, |w| if w.starts_with("penduduk") { 3 } else { 2 });
+        } else {
+            joined.push(words[i].clone());
+            i += 1;
+        }
+    }
+    let mut macam = None;
+    let mut rest: &[String] = &joined;
+    if let Some((awal, m)) = AWALAN.iter().find(|(awal, _)| {
+        rest.len() > awal.len() && rest.iter().zip(awal.iter()).all(|(a, b)| a == b)
+    }) {
+        macam = Some(*m);
+        rest = &rest[awal.len()..];
+    }
+    let pokok = rest
+        .iter()
+        .filter_map(|w| match sinonim(w) {
+            Some("") => None,
+            Some(s) => Some(s.to_string()),
+            None => Some(w.clone()),
+        })
+        .collect();
+    Bentuk { macam, pokok }
+}
+
+/// How alike two sets of subject words are (0 to 1): shared words, a word also
+/// counting as shared when it is a near spelling (one letter off) of the other's.
+fn kemiripan(a: &BTreeSet<String>, b: &BTreeSet<String>) -> f64 {
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    let dekat = |x: &str, y: &str| x == y || (x.len() > 3 && y.len() > 3 && satu_huruf(x, y));
+    let shared = a.iter().filter(|x| b.iter().any(|y| dekat(x, y))).count();
+    shared as f64 / a.len().max(b.len()) as f64
+}
+
+/// One letter added, dropped or changed.
+fn satu_huruf(x: &str, y: &str) -> bool {
+    let (x, y): (Vec<char>, Vec<char>) = (x.chars().collect(), y.chars().collect());
+    let (short, long) = if x.len() <= y.len() {
+        (&x, &y)
+    } else {
+        (&y, &x)
+    };
+    match long.len() - short.len() {
+        0 => {
+            short
+                .iter()
+                .zip(long.iter())
+                .filter(|(a, b)| a != b)
+                .count()
+                == 1
+        }
+        1 => (0..long.len()).any(|i| {
+            long[..i]
+                .iter()
+                .chain(long[i + 1..].iter())
+                .eq(short.iter())
+        }),
+        _ => false,
+    }
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -132,7 +305,33 @@ impl Peta {
         let mut status: Vec<(String, Status)> = status.into_iter().collect();
         status.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
         peta.status = status;
+        peta.index_bentuk(katalog);
         Ok(peta)
+    }
+
+    /// Indexes every type spelling by what it says, once all spellings are known.
+    fn index_bentuk(&mut self, katalog: &Katalog) {
+        let mut spellings: Vec<(String, String)> = katalog
+            .jenis
+            .iter()
+            .flat_map(|j| [(j.kode.clone(), j.nama.clone())])
+            .collect();
+        spellings.extend(self.jenis_asli.iter().cloned());
+        let mut kata: BTreeMap<String, Vec<BTreeSet<String>>> = BTreeMap::new();
+        for (kode, text) in &spellings {
+            let b = bentuk(text);
+            for k in [b.kunci(), b.kunci_pokok()] {
+                let slot = self
+                    .jenis_bentuk
+                    .entry(k)
+                    .or_insert_with(|| Some(kode.clone()));
+                if slot.as_deref() != Some(kode.as_str()) {
+                    *slot = None;
+                }
+            }
+            kata.entry(kode.clone()).or_default().push(b.pokok);
+        }
+        self.kata_jenis = kata.into_iter().collect();
     }
 
     fn add(
@@ -178,6 +377,7 @@ impl Peta {
             }
             for s in spellings {
                 self.jenis.insert(key(s), kode.clone());
+                self.jenis_asli.push((kode.clone(), s.clone()));
             }
         }
         for (name, spellings) in &raw.status {
@@ -212,8 +412,37 @@ impl Peta {
         self.kolom.get(&key(header))
     }
 
+    /// The catalog type a register's text names: as spelled in a map, else by what it
+    /// says (kind of letter and subject, in any order and abbreviation), else by its
+    /// subject alone when only one type has it.
     pub fn jenis(&self, text: &str) -> Option<&str> {
-        self.jenis.get(&key(text)).map(String::as_str)
+        if let Some(k) = self.jenis.get(&key(text)) {
+            return Some(k);
+        }
+        let b = bentuk(text);
+        if b.pokok.is_empty() {
+            return None;
+        }
+        [b.kunci(), b.kunci_pokok()]
+            .iter()
+            .find_map(|k| self.jenis_bentuk.get(k))
+            .and_then(|k| k.as_deref())
+    }
+
+    /// The catalog type whose subject words are closest to an unknown text's, for the
+    /// suggestion in the error report; `None` when nothing is alike.
+    pub fn jenis_mirip(&self, text: &str) -> Option<&str> {
+        let words = bentuk(text).pokok;
+        let mut best: Option<(f64, &str)> = None;
+        for (kode, sets) in &self.kata_jenis {
+            for set in sets {
+                let score = kemiripan(&words, set);
+                if score > best.map_or(0.0, |b| b.0) {
+                    best = Some((score, kode));
+                }
+            }
+        }
+        best.filter(|b| b.0 >= 0.5).map(|b| b.1)
     }
 
     pub fn kanal(&self, text: &str) -> Option<Kanal> {
@@ -254,6 +483,64 @@ mod tests {
             Some(Status::Tahap(Tahap::DilaporkanKeLurah))
         );
         assert_eq!(p.kanal("wa"), Some(Kanal::Whatsapp));
+    }
+
+    #[test]
+    fn types_are_known_by_what_they_say_as_offices_write_them() {
+        let k = crate::config::catalog::builtin().unwrap();
+        let p = Peta::load(&k, &[]).unwrap();
+        for (text, kode) in [
+            ("SK Tidak Mampu", "sktm"),
+            ("Suket Tidak Mampu", "sktm"),
+            ("SUKET. TDK. MAMPU", "sktm"),
+            ("Srt. Ket. Tidak Mampu", "sktm"),
+            ("S.K.T.M.", "sktm"),
+            ("Ket. Lahir", "sk-kelahiran"),
+            ("Surat Keterangan Lahir", "sk-kelahiran"),
+            ("SK Meninggal", "sk-kematian"),
+            ("Surat Keterangan Meninggal Dunia", "sk-kematian"),
+            ("Pengantar KTP/KK", "pengantar-kk"),
+            ("Peng. KK / KTP", "pengantar-kk"),
+            ("surat pengantar kartu keluarga", "pengantar-kk"),
+            ("Surat Keterangan Domisili Usaha", "sk-domisili-usaha"),
+            ("Ket Usaha", "sk-usaha"),
+            ("Suket Belum Kawin", "sk-belum-menikah"),
+            ("Surat Keterangan Ahli Waris", "sk-ahli-waris"),
+            ("Pengantar SKCK", "pengantar-skck"),
+            ("Sutar Pindah", "pengantar-pindah"),
+            ("SK Penghasilan Orang Tua", "sk-penghasilan"),
+            ("Ket. Janda / Duda", "sk-janda-duda"),
+            ("KET. BEDA NAMA", "sk-beda-identitas"),
+        ] {
+            assert_eq!(p.jenis(text), Some(kode), "{text}");
+        }
+        // The two kinds of one subject stay apart: a keterangan is not a pengantar.
+        assert_eq!(p.jenis("Surat Keterangan Kematian"), Some("sk-kematian"));
+        assert_eq!(
+            p.jenis("Surat Pengantar Kematian"),
+            Some("pengantar-kematian")
+        );
+        assert_eq!(p.jenis("Ket. Jalan"), None);
+        assert_eq!(p.jenis("Surat"), None);
+        // An unknown type gets the closest one, when one is alike.
+        assert_eq!(
+            p.jenis_mirip("Ket. Domisilii Usha"),
+            Some("sk-domisili-usaha")
+        );
+        assert_eq!(
+            p.jenis_mirip("Surat Keterangan Tidak Mampu Sekolah Anak"),
+            Some("sktm")
+        );
+        assert_eq!(p.jenis_mirip("Rekomendasi BBM"), None);
+        for (text, st) in [
+            ("Sudah", Status::Selesai),
+            ("sls", Status::Selesai),
+            ("OK", Status::Selesai),
+            ("Blm", Status::Proses),
+            ("Belum lengkap", Status::Ditolak),
+        ] {
+            assert_eq!(p.status(text), Some(st), "{text}");
+        }
     }
 
     #[test]

@@ -132,11 +132,24 @@ impl Lembar {
         Some((self.range.start()?, self.range.end()?))
     }
 
+    /// The cell as it shows: a cell covered by a merge reads as the merge's top-left
+    /// value (a header "Tanggal" merged over "Masuk" and "Selesai" names both).
     pub fn get(&self, row: u32, col: u32) -> Nilai {
         let pos = self.merged.get(&(row, col)).copied().unwrap_or((row, col));
         match self.range.get_value(pos) {
             None => Nilai::Kosong,
             Some(d) => convert(d),
+        }
+    }
+
+    /// The cell as a data row holds it: a value merged down its own column fills the
+    /// rows it covers ("SKTM" over three requests), but a label merged across the row
+    /// from another column ("TOTAL PEMOHON" over A:C) is not copied into the NIK or name
+    /// cell, so it cannot turn the row into data.
+    pub fn isi(&self, row: u32, col: u32) -> Nilai {
+        match self.merged.get(&(row, col)) {
+            Some(&(_, c)) if c != col => Nilai::Kosong,
+            _ => self.get(row, col),
         }
     }
 }

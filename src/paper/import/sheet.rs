@@ -29,7 +29,7 @@ pub struct Header {
 }
 
 impl Header {
-    fn col(&self, k: &Kolom) -> Option<u32> {
+    pub(super) fn col(&self, k: &Kolom) -> Option<u32> {
         self.columns.iter().find(|(_, c)| c == k).map(|(i, _)| *i)
     }
 }
@@ -225,7 +225,7 @@ pub fn rows(l: &Lembar, h: &Header, ctx: &Ctx, mut each: impl FnMut(u32, Hasil))
     let nama_col = h.col(&Kolom::Nama);
     let nik_col = h.col(&Kolom::Nik);
     for row in h.last_row + 1..=r1 {
-        let cells: Vec<Nilai> = (c0..=c1).map(|c| l.get(row, c)).collect();
+        let cells: Vec<Nilai> = (c0..=c1).map(|c| l.isi(row, c)).collect();
         let at = |c: Option<u32>| c.map(|c| &cells[(c - c0) as usize]);
         if signed {
             each(row, Hasil::Lewati("tanda_tangan"));
@@ -277,6 +277,47 @@ pub fn rows(l: &Lembar, h: &Header, ctx: &Ctx, mut each: impl FnMut(u32, Hasil))
         }
         each(row, data_row(l, h, ctx, row, &cells, c0));
     }
+}
+
+/// What a clerk reads for a letter type the map does not know: the closest catalog
+/// type, if one is alike, and the line that teaches the map this spelling.
+pub fn saran_jenis(ctx: &Ctx, tertulis: &str) -> String {
+    let baris = |kode: &str| format!("{kode} = [{}]", toml_string(tertulis));
+    match ctx
+        .peta
+        .jenis_mirip(tertulis)
+        .and_then(|k| ctx.katalog.jenis(k))
+    {
+        Some(j) => format!(
+            "jenis surat `{tertulis}` tidak dikenal; paling mirip: {} ({}). Bila itu \
+             maksudnya, tambahkan di bagian [jenis] peta-impor.toml: {}",
+            j.nama,
+            j.kode,
+            baris(&j.kode)
+        ),
+        None => format!(
+            "jenis surat `{tertulis}` tidak dikenal dan tidak mirip jenis mana pun di katalog; \
+             tambahkan di bagian [jenis] peta-impor.toml dengan kode jenisnya, mis. {} \
+             (kode: {})",
+            baris("KODE"),
+            ctx.katalog.kode_list()
+        ),
+    }
+}
+
+/// A TOML basic string.
+pub(super) fn toml_string(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 pub(super) fn nik_code(e: &IdentityError) -> &'static str {
@@ -348,17 +389,20 @@ fn data_row(l: &Lembar, h: &Header, ctx: &Ctx, row: u32, cells: &[Nilai], c0: u3
         Ok(v) => v,
         Err(e) => return tolak("teks_tidak_sah", e),
     };
-    let nik_cell = get(&Kolom::Nik);
-    if nik_cell.is_empty() {
+    // A cell of spaces, an apostrophe or invisible characters holds no NIK.
+    let (nik, as_number) = value::nomor_identitas(get(&Kolom::Nik));
+    if nik.is_empty() {
         return tolak("nik_kosong", "NIK kosong".into());
     }
-    let (nik, as_number) = value::nomor_identitas(nik_cell);
     let mut tanda: Vec<(&'static str, String)> = Vec::new();
-    match identity::parse_nik(&nik, ctx.today) {
+    // A NIK Excel kept as a number lost its last digit, which may leave a serial of
+    // 0000: what survives (province, district, birth date) is still checked.
+    let checked_nik = match (as_number, nik.get(..12)) {
+        (true, Some(head)) if nik.len() == 16 => format!("{head}0001"),
+        _ => nik.clone(),
+    };
+    match identity::parse_nik(&checked_nik, ctx.today) {
         Ok(_) => {}
-        // The number lost its last digit, which may leave a serial of 0000: the rest
-        // of the NIK is still checked.
-        Err(IdentityError::Serial { .. }) if as_number => {}
         Err(e) => {
             // The NIK itself is in the report's copy of the row, not in the words.
             return tolak(nik_code(&e), e.to_string());
@@ -401,14 +445,7 @@ fn data_row(l: &Lembar, h: &Header, ctx: &Ctx, row: u32, cells: &[Nilai], c0: u3
         return tolak("jenis_kosong", "jenis surat kosong".into());
     };
     let Some(jenis) = ctx.peta.jenis(&jenis_text) else {
-        return tolak(
-            "jenis_tidak_dikenal",
-            format!(
-                "jenis surat `{jenis_text}` tidak dikenal; tambahkan ejaannya di bagian [jenis] \
-                 peta-impor.toml (pilihan: {})",
-                ctx.katalog.kode_list()
-            ),
-        );
+        return tolak("jenis_tidak_dikenal", saran_jenis(ctx, &jenis_text));
     };
 
     // Optional fields: a bad value is dropped and flagged, never a reason to lose the row.
@@ -463,7 +500,14 @@ fn data_row(l: &Lembar, h: &Header, ctx: &Ctx, row: u32, cells: &[Nilai], c0: u3
             Kanal::Langsung
         }),
     };
-    let status_asal = text(&Kolom::Status);
+    // The status word is kept in the history: text a page could not show is left out.
+    let status_asal = match checked(&Kolom::Status, "status", teks::CATATAN_MAKS) {
+        Ok(v) => v,
+        Err(e) => {
+            tanda.push(("teks_status_dibuang", format!("{e}; status tidak disimpan")));
+            None
+        }
+    };
     let status = match &status_asal {
         None => None,
         Some(t) => {
@@ -477,7 +521,10 @@ fn data_row(l: &Lembar, h: &Header, ctx: &Ctx, row: u32, cells: &[Nilai], c0: u3
             s
         }
     };
-    let nomor_surat = text(&Kolom::NomorSurat).filter(|n| n != "-");
+    let nomor_surat = match checked(&Kolom::NomorSurat, "nomor surat", teks::ISIAN_MAKS) {
+        Ok(v) => v.filter(|n| n != "-"),
+        Err(e) => return tolak("teks_tidak_sah", e),
+    };
     let tahap = match status {
         Some(Status::Selesai) => Tahap::DilaporkanKeLurah,
         Some(Status::Ditolak) => Tahap::Ditolak,
@@ -496,16 +543,19 @@ fn data_row(l: &Lembar, h: &Header, ctx: &Ctx, row: u32, cells: &[Nilai], c0: u3
         rt = rt.or(value::rt(&a));
         rw = rw.or(value::rt(&b));
     }
-    let telepon = text(&Kolom::Telepon).map(|t| {
-        let t: String = t
-            .chars()
-            .filter(|c| !c.is_whitespace() && *c != '-')
-            .collect();
+    let telepon = text(&Kolom::Telepon).and_then(|t| {
         // A phone number kept as a number lost its leading zero.
-        if matches!(get(&Kolom::Telepon), Nilai::Angka(_)) && t.starts_with('8') {
+        let t = if matches!(get(&Kolom::Telepon), Nilai::Angka(_)) && t.starts_with('8') {
             format!("0{t}")
         } else {
             t
+        };
+        match crate::domain::permohonan::nomor_telepon(&t) {
+            Ok(n) => Some(n),
+            Err(e) => {
+                tanda.push(("telepon_tidak_sah", format!("telepon {e}; tidak diimpor")));
+                None
+            }
         }
     });
     let mut isian = BTreeMap::new();
@@ -518,6 +568,14 @@ fn data_row(l: &Lembar, h: &Header, ctx: &Ctx, row: u32, cells: &[Nilai], c0: u3
                 other => other.text().trim().to_string(),
             };
             if !s.is_empty() {
+                // A letter prints these: the counter's rule for text applies.
+                let s = match teks::periksa(&one_line(s), teks::ISIAN_MAKS) {
+                    Ok(s) => s,
+                    Err(e) => {
+                        let label = h.labels.get(c).cloned().unwrap_or_else(|| key.clone());
+                        return tolak("teks_tidak_sah", format!("{label} {e}"));
+                    }
+                };
                 isian.insert(key.clone(), s);
             }
         }
@@ -530,6 +588,15 @@ fn data_row(l: &Lembar, h: &Header, ctx: &Ctx, row: u32, cells: &[Nilai], c0: u3
         p: Box::new(PermohonanImpor {
             asal: format!("{}, lembar {}, baris {}", ctx.berkas, l.nama, row + 1),
             nomor_register,
+            // The old book's own words for the type, when they are not the catalog's.
+            jenis_asal: teks::periksa(&one_line(jenis_text.clone()), teks::ISIAN_MAKS)
+                .ok()
+                .filter(|t| {
+                    ctx.katalog.jenis(jenis).is_none_or(|j| {
+                        super::peta::key(&j.nama) != super::peta::key(t)
+                            && super::peta::key(&j.kode) != super::peta::key(t)
+                    })
+                }),
             jenis: jenis.to_string(),
             tanggal,
             kanal,

@@ -167,7 +167,12 @@ pub fn nomor_identitas(v: &Nilai) -> (String, bool) {
                 .text()
                 .chars()
                 .filter(|c| {
-                    !c.is_whitespace() && !matches!(c, '\'' | '’' | '`' | '.' | '-' | '\u{a0}')
+                    !c.is_whitespace()
+                        && !matches!(
+                            c,
+                            '\'' | '’' | '‘' | '`' | '.' | '-' | '\u{a0}' | '\u{200b}'
+                                ..='\u{200d}' | '\u{2060}' | '\u{feff}'
+                        )
                 })
                 .collect(),
             false,
