@@ -143,9 +143,15 @@ fn run(n: usize) {
         pages.push(pdf.len());
     }
     let t = Instant::now();
-    let xlsx =
-        kelurahan::paper::workbook::monthly_workbook(&f, "KELURAHAN RAWASARI", per, true, false)
-            .unwrap();
+    let xlsx = kelurahan::paper::workbook::monthly_workbook(
+        &f,
+        "KELURAHAN RAWASARI",
+        per,
+        true,
+        false,
+        kelurahan::config::workspace::Kertas::F4,
+    )
+    .unwrap();
     times.push(("xlsx", t.elapsed()));
     let total = start.elapsed();
     println!(

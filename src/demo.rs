@@ -177,6 +177,9 @@ pub fn run(dir: &Path, opts: &DemoOptions) -> Result<DemoSummary, DemoError> {
                 } => {
                     reg.reject(created.id, peran, &oleh, &alasan, at)?;
                 }
+                Event::Cancel { at, oleh, alasan } => {
+                    reg.cancel(created.id, Peran::Operator, &oleh, &alasan, at)?;
+                }
             }
         }
     }
@@ -293,12 +296,21 @@ enum Event {
         oleh: String,
         alasan: String,
     },
+    /// The applicant withdraws; the Operator records it.
+    Cancel {
+        at: DateTime<FixedOffset>,
+        oleh: String,
+        alasan: String,
+    },
 }
 
 impl Event {
     fn at(&self) -> DateTime<FixedOffset> {
         match self {
-            Event::Papers { at, .. } | Event::Advance { at, .. } | Event::Reject { at, .. } => *at,
+            Event::Papers { at, .. }
+            | Event::Advance { at, .. }
+            | Event::Reject { at, .. }
+            | Event::Cancel { at, .. } => *at,
         }
     }
 }
@@ -455,11 +467,14 @@ const USAHA: &[(&str, &str)] = &[
     ("Konter Pulsa", "Perdagangan eceran"),
     ("Penjahit", "Jasa jahit pakaian"),
 ];
+/// How a request ends early: refused by the office, or (the last) withdrawn by the
+/// applicant, which the Operator records as a withdrawal, not a refusal.
 const TOLAK_AWAL: &[&str] = &[
     "Pemohon bukan warga Kelurahan Rawasari; diarahkan ke kelurahan domisili",
     "Data KK tidak sesuai dengan KTP; pemohon diminta memperbarui data di Dukcapil",
-    "Pemohon membatalkan permohonan",
+    BATAL,
 ];
+const BATAL: &str = "Pemohon tidak jadi mengurus; keperluannya batal";
 
 /// (code, weight in percent) of letter types in the demo.
 const JENIS: &[(&str, u64)] = &[
@@ -855,11 +870,22 @@ fn plan(ws: &Workspace, tz: Tz, dari: NaiveDate, opts: &DemoOptions) -> Vec<Plan
             ),
         });
         if rng.chance(4) {
-            events.push(Event::Reject {
-                at: after(tz, t, rng.range(30, 400)),
-                peran: *rng.pick(&[Peran::Kasi, Peran::Koordinator]),
-                oleh: pj.kasi_pem.nama.clone(),
-                alasan: rng.pick(TOLAK_AWAL).to_string(),
+            let at = after(tz, t, rng.range(30, 400));
+            let peran = *rng.pick(&[Peran::Kasi, Peran::Koordinator]);
+            let alasan = rng.pick(TOLAK_AWAL).to_string();
+            events.push(if alasan == BATAL {
+                Event::Cancel {
+                    at,
+                    oleh: pj.operator.nama.clone(),
+                    alasan,
+                }
+            } else {
+                Event::Reject {
+                    at,
+                    peran,
+                    oleh: pj.kasi_pem.nama.clone(),
+                    alasan,
+                }
             });
             plans.push(Plan {
                 submitted,
@@ -970,7 +996,10 @@ fn hold_latest(plans: &mut [Plan], cutoff: DateTime<FixedOffset>, reported_until
         let eligible = |i: usize, p: &Plan, after_report: bool| {
             !taken[i]
                 && p.submitted <= cutoff
-                && !p.events.iter().any(|e| matches!(e, Event::Reject { .. }))
+                && !p
+                    .events
+                    .iter()
+                    .any(|e| matches!(e, Event::Reject { .. } | Event::Cancel { .. }))
                 && moves_done(p) >= keep
                 && (!after_report || p.submitted.date_naive() > reported_until)
         };

@@ -578,6 +578,9 @@ pub enum PermohonanCmd {
     Lanjut(LanjutArgs),
     /// Menolak permohonan dengan alasan (hanya sebelum tahap ditindaklanjuti).
     Tolak(TolakArgs),
+    /// Mencatat bahwa pemohon membatalkan permohonannya (oleh Operator, dengan alasan
+    /// pemohon, sebelum surat terbit). Bukan penolakan: kantor tidak menolak pemohon.
+    Batalkan(BatalkanArgs),
 }
 
 #[derive(Debug, Args)]
@@ -734,6 +737,20 @@ pub struct TolakArgs {
     #[arg(long, value_name = "NAMA")]
     pub oleh: String,
     /// Alasan penolakan (wajib).
+    #[arg(long)]
+    pub alasan: String,
+    #[command(flatten)]
+    pub keluaran: Keluaran,
+}
+
+#[derive(Debug, Args)]
+pub struct BatalkanArgs {
+    /// Nomor register (0042/2026) atau id permohonan.
+    pub id: String,
+    /// Nama Operator yang mencatat pembatalan.
+    #[arg(long, value_name = "NAMA")]
+    pub oleh: String,
+    /// Alasan pemohon membatalkan (wajib), mis. "pemohon tidak jadi pindah".
     #[arg(long)]
     pub alasan: String,
     #[command(flatten)]

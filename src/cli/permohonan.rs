@@ -275,6 +275,26 @@ pub(super) fn run(out: &mut Out, dir: &Path, cmd: PermohonanCmd) -> Result<()> {
                 )?;
             }
         }
+        PermohonanCmd::Batalkan(a) => {
+            let id = reg.resolve(&a.id)?;
+            let p = reg.cancel(
+                id,
+                crate::domain::workflow::Peran::Operator,
+                &a.oleh,
+                &a.alasan,
+                now,
+            )?;
+            if a.keluaran.json() {
+                super::print_json(out, &p)?;
+            } else {
+                writeln!(
+                    out,
+                    "Permohonan {} dibatalkan atas permintaan pemohon: {}",
+                    p.nomor_register,
+                    a.alasan.trim()
+                )?;
+            }
+        }
     }
     Ok(())
 }

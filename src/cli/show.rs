@@ -305,6 +305,10 @@ pub fn next_step(p: &Permohonan) -> String {
         None if p.tahap == Tahap::Ditolak => {
             "Permohonan ini ditolak; tidak ada langkah berikutnya.".into()
         }
+        None if p.tahap == Tahap::Dibatalkan => {
+            "Permohonan ini dibatalkan atas permintaan pemohon; tidak ada langkah berikutnya."
+                .into()
+        }
         None => "Permohonan ini selesai.".into(),
         Some((Tahap::Diterima, _)) if !kurang.is_empty() => format!(
             "Langkah berikutnya: berkas belum lengkap ({}). Lengkapi dengan `kelurahan permohonan berkas {} --ada KODE`, atau tolak.",

@@ -6,7 +6,8 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-/// A stage of a request (`tahap`), in SOP order; `Ditolak` stands outside the order.
+/// A stage of a request (`tahap`), in SOP order; `Ditolak` (the office refuses: papers
+/// incomplete) and `Dibatalkan` (the applicant withdraws) stand outside the order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Tahap {
@@ -17,10 +18,11 @@ pub enum Tahap {
     DilaporkanKeSeklur,
     DilaporkanKeLurah,
     Ditolak,
+    Dibatalkan,
 }
 
 impl Tahap {
-    pub const ALL: [Tahap; 7] = [
+    pub const ALL: [Tahap; 8] = [
         Tahap::Diajukan,
         Tahap::Diterima,
         Tahap::Diteruskan,
@@ -28,6 +30,7 @@ impl Tahap {
         Tahap::DilaporkanKeSeklur,
         Tahap::DilaporkanKeLurah,
         Tahap::Ditolak,
+        Tahap::Dibatalkan,
     ];
 
     /// The code stored in the database and typed on the command line.
@@ -40,6 +43,7 @@ impl Tahap {
             Tahap::DilaporkanKeSeklur => "dilaporkan_ke_seklur",
             Tahap::DilaporkanKeLurah => "dilaporkan_ke_lurah",
             Tahap::Ditolak => "ditolak",
+            Tahap::Dibatalkan => "dibatalkan",
         }
     }
 
@@ -49,7 +53,7 @@ impl Tahap {
         matches!(self, Tahap::Diajukan | Tahap::Diterima | Tahap::Diteruskan)
     }
 
-    /// The SOP step number (1..=6); `None` for `ditolak`.
+    /// The SOP step number (1..=6); `None` for `ditolak` and `dibatalkan`.
     pub fn nomor(self) -> Option<u8> {
         match self {
             Tahap::Diajukan => Some(1),
@@ -58,7 +62,7 @@ impl Tahap {
             Tahap::Ditindaklanjuti => Some(4),
             Tahap::DilaporkanKeSeklur => Some(5),
             Tahap::DilaporkanKeLurah => Some(6),
-            Tahap::Ditolak => None,
+            Tahap::Ditolak | Tahap::Dibatalkan => None,
         }
     }
 
@@ -72,12 +76,21 @@ impl Tahap {
             Tahap::DilaporkanKeSeklur => "Dilaporkan ke Seklur",
             Tahap::DilaporkanKeLurah => "Dilaporkan ke Lurah, selesai",
             Tahap::Ditolak => "Ditolak",
+            Tahap::Dibatalkan => "Dibatalkan pemohon",
         }
     }
 
     /// No move leaves this stage.
     pub fn is_final(self) -> bool {
-        matches!(self, Tahap::DilaporkanKeLurah | Tahap::Ditolak)
+        matches!(
+            self,
+            Tahap::DilaporkanKeLurah | Tahap::Ditolak | Tahap::Dibatalkan
+        )
+    }
+
+    /// Ended without a letter: refused by the office or withdrawn by the applicant.
+    pub fn tanpa_surat(self) -> bool {
+        matches!(self, Tahap::Ditolak | Tahap::Dibatalkan)
     }
 
     /// The next stage of the SOP and the role that moves a request there.
@@ -88,7 +101,7 @@ impl Tahap {
             Tahap::Diteruskan => Some((Tahap::Ditindaklanjuti, Peran::Koordinator)),
             Tahap::Ditindaklanjuti => Some((Tahap::DilaporkanKeSeklur, Peran::Koordinator)),
             Tahap::DilaporkanKeSeklur => Some((Tahap::DilaporkanKeLurah, Peran::Seklur)),
-            Tahap::DilaporkanKeLurah | Tahap::Ditolak => None,
+            Tahap::DilaporkanKeLurah | Tahap::Ditolak | Tahap::Dibatalkan => None,
         }
     }
 
@@ -103,6 +116,7 @@ impl Tahap {
             Tahap::DilaporkanKeSeklur => "melaporkannya ke Seklur",
             Tahap::DilaporkanKeLurah => "melaporkannya ke Lurah",
             Tahap::Ditolak => "menolaknya",
+            Tahap::Dibatalkan => "membatalkannya",
         }
     }
 }
@@ -115,7 +129,7 @@ impl fmt::Display for Tahap {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "tahap `{0}` tidak dikenal; pilihan: diajukan, diterima, diteruskan, ditindaklanjuti, dilaporkan_ke_seklur, dilaporkan_ke_lurah, ditolak"
+    "tahap `{0}` tidak dikenal; pilihan: diajukan, diterima, diteruskan, ditindaklanjuti, dilaporkan_ke_seklur, dilaporkan_ke_lurah, ditolak, dibatalkan"
 )]
 pub struct UnknownTahap(pub String);
 
@@ -232,6 +246,16 @@ pub enum MoveError {
     Closed { nomor: String },
     #[error("permohonan {nomor} sudah ditolak; tidak dapat dilanjutkan")]
     Rejected { nomor: String },
+    #[error("permohonan {nomor} sudah dibatalkan atas permintaan pemohon; tidak dapat dilanjutkan")]
+    Cancelled { nomor: String },
+    #[error(
+        "permohonan {nomor} sudah tahap {tahap}; pembatalan hanya dapat dilakukan sebelum surat terbit (setelah itu batalkan suratnya dengan alasan)"
+    )]
+    TooLateToCancel { nomor: String, tahap: Tahap },
+    #[error("pembatalan permohonan {nomor} dicatat oleh Operator, bukan {}", oleh.label())]
+    OperatorCancels { nomor: String, oleh: Peran },
+    #[error("pembatalan permohonan {nomor} harus disertai alasan pemohon")]
+    CancelReasonRequired { nomor: String },
     #[error(
         "permohonan {nomor} belum dapat diterima karena berkas belum lengkap: {}; lengkapi berkasnya atau tolak permohonan",
         kurang.join("; ")
@@ -285,6 +309,7 @@ pub fn advance(state: &State, peran: Peran) -> Result<Tahap, MoveError> {
     let nomor = state.nomor_register.to_string();
     let (tujuan, perlu) = match state.tahap {
         Tahap::Ditolak => return Err(MoveError::Rejected { nomor }),
+        Tahap::Dibatalkan => return Err(MoveError::Cancelled { nomor }),
         Tahap::DilaporkanKeLurah => return Err(MoveError::Closed { nomor }),
         t => t.next().expect("non-final stage has a next one"),
     };
@@ -311,6 +336,7 @@ pub fn reject(state: &State, peran: Peran, alasan: &str) -> Result<Tahap, MoveEr
     let nomor = state.nomor_register.to_string();
     match state.tahap {
         Tahap::Ditolak => return Err(MoveError::Rejected { nomor }),
+        Tahap::Dibatalkan => return Err(MoveError::Cancelled { nomor }),
         Tahap::DilaporkanKeLurah => return Err(MoveError::Closed { nomor }),
         t if t >= Tahap::Ditindaklanjuti => {
             return Err(MoveError::TooLateToReject { nomor, tahap: t });
@@ -327,6 +353,29 @@ pub fn reject(state: &State, peran: Peran, alasan: &str) -> Result<Tahap, MoveEr
         return Err(MoveError::ReasonRequired { nomor });
     }
     Ok(Tahap::Ditolak)
+}
+
+/// Withdrawing (`dibatalkan`): the applicant no longer wants the letter. The Operator,
+/// who speaks with applicants, records it with the applicant's reason, before the letter
+/// is issued (an issued letter is cancelled on its own, `surat batal`). Not a refusal:
+/// the office did not turn the applicant away.
+pub fn cancel(state: &State, peran: Peran, alasan: &str) -> Result<Tahap, MoveError> {
+    let nomor = state.nomor_register.to_string();
+    match state.tahap {
+        Tahap::Ditolak => return Err(MoveError::Rejected { nomor }),
+        Tahap::Dibatalkan => return Err(MoveError::Cancelled { nomor }),
+        t if t >= Tahap::Ditindaklanjuti => {
+            return Err(MoveError::TooLateToCancel { nomor, tahap: t });
+        }
+        _ => {}
+    }
+    if peran != Peran::Operator {
+        return Err(MoveError::OperatorCancels { nomor, oleh: peran });
+    }
+    if alasan.trim().is_empty() {
+        return Err(MoveError::CancelReasonRequired { nomor });
+    }
+    Ok(Tahap::Dibatalkan)
 }
 
 /// The checklist of papers is the Operator's check at step 2: it changes only before it.

@@ -74,6 +74,9 @@ pub struct PerJenis {
     pub jumlah: usize,
     pub surat_terbit: usize,
     pub ditolak: usize,
+    /// Withdrawn by the applicant (absent from reports recorded before it existed).
+    #[serde(default)]
+    pub dibatalkan: usize,
     pub diproses: usize,
     pub standar_hari: u32,
     pub waktu: Stat,
@@ -123,6 +126,8 @@ pub struct Rincian {
     pub lewat_standar: bool,
     pub nomor_surat: Option<String>,
     pub alasan_tolak: Option<String>,
+    #[serde(default)]
+    pub alasan_batal: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -131,6 +136,8 @@ pub struct Ringkas {
     pub jumlah: usize,
     pub surat_terbit: usize,
     pub ditolak: usize,
+    #[serde(default)]
+    pub dibatalkan: usize,
     pub waktu_median: Option<f64>,
     /// Share of issued letters within the standard, 0..=100.
     pub tepat_waktu_persen: Option<f64>,
@@ -146,10 +153,14 @@ pub struct Figures {
     pub per_kanal: Vec<(String, usize)>,
     pub per_tahap: Vec<PerTahap>,
     pub alasan_tolak: Vec<(String, usize)>,
+    /// The applicants' reasons for withdrawing, most frequent first.
+    #[serde(default)]
+    pub alasan_batal: Vec<(String, usize)>,
     /// Request to letter (stage 1 to stage 4).
     pub waktu_layanan: Stat,
     pub waktu_tahap: Vec<WaktuTahap>,
-    /// The step with the longest median wait.
+    /// Among the steps that serve the applicant (1 to 4), the one with the longest
+    /// median wait; none when every such step was done the same day (median 0).
     pub tahap_terlama: Option<WaktuTahap>,
     pub surat_terbit: usize,
     pub surat_batal: usize,
@@ -191,7 +202,7 @@ fn rincian(p: &Permohonan, input: &Input) -> Rincian {
         .map(|r| r.waktu.with_timezone(&input.tz).date_naive());
     let hari = match (issued, p.tahap) {
         (Some(end), _) => Some(calendar::working_days_between(start, end, input.libur)),
-        (None, Tahap::Ditolak) => None,
+        (None, t) if t.tanpa_surat() => None,
         (None, _) => Some(calendar::working_days_between(
             start,
             input.per,
@@ -218,6 +229,7 @@ fn rincian(p: &Permohonan, input: &Input) -> Rincian {
             Tahap::DilaporkanKeSeklur => "5 Ke Seklur",
             Tahap::DilaporkanKeLurah => "6 Selesai",
             Tahap::Ditolak => "Ditolak",
+            Tahap::Dibatalkan => "Dibatalkan",
         }
         .to_string(),
         hari,
@@ -232,7 +244,28 @@ fn rincian(p: &Permohonan, input: &Input) -> Rincian {
         alasan_tolak: (p.tahap == Tahap::Ditolak)
             .then(|| p.riwayat.last().and_then(|r| r.catatan.clone()))
             .flatten(),
+        alasan_batal: (p.tahap == Tahap::Dibatalkan)
+            .then(|| p.riwayat.last().and_then(|r| r.catatan.clone()))
+            .flatten(),
     }
+}
+
+/// The reasons of the requests that ended at `tahap`, most frequent first.
+fn most_frequent<'a>(
+    reasons: impl Iterator<Item = &'a Option<String>>,
+    tahap: Tahap,
+    rows: &[Rincian],
+) -> Vec<(String, usize)> {
+    let mut count: BTreeMap<String, usize> = BTreeMap::new();
+    for (r, alasan) in rows.iter().zip(reasons) {
+        if r.tahap == tahap {
+            let a = alasan.clone().unwrap_or_else(|| "(tanpa alasan)".into());
+            *count.entry(a).or_default() += 1;
+        }
+    }
+    let mut out: Vec<(String, usize)> = count.into_iter().collect();
+    out.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    out
 }
 
 fn ringkas(bulan: Bulan, rows: &[Rincian]) -> Ringkas {
@@ -242,6 +275,7 @@ fn ringkas(bulan: Bulan, rows: &[Rincian]) -> Ringkas {
         jumlah: rows.len(),
         surat_terbit: done.len(),
         ditolak: rows.iter().filter(|r| r.tahap == Tahap::Ditolak).count(),
+        dibatalkan: rows.iter().filter(|r| r.tahap == Tahap::Dibatalkan).count(),
         waktu_median: Stat::of(done.iter().filter_map(|r| r.hari).collect()).median,
         tepat_waktu_persen: (!done.is_empty()).then(|| {
             let ok = done.iter().filter(|r| !r.lewat_standar).count();
@@ -276,9 +310,10 @@ pub fn figures(input: &Input) -> Figures {
                 jumlah: mine.len(),
                 surat_terbit: mine.iter().filter(|r| r.selesai).count(),
                 ditolak: mine.iter().filter(|r| r.tahap == Tahap::Ditolak).count(),
+                dibatalkan: mine.iter().filter(|r| r.tahap == Tahap::Dibatalkan).count(),
                 diproses: mine
                     .iter()
-                    .filter(|r| !r.selesai && r.tahap != Tahap::Ditolak)
+                    .filter(|r| !r.selesai && !r.tahap.tanpa_surat())
                     .count(),
                 standar_hari: j.standar_layanan_hari,
                 waktu: Stat::of(
@@ -309,18 +344,12 @@ pub fn figures(input: &Input) -> Figures {
             jumlah: rows.iter().filter(|r| r.tahap == t).count(),
         })
         .collect();
-    let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
-    for r in rows.iter().filter(|r| r.tahap == Tahap::Ditolak) {
-        *reasons
-            .entry(
-                r.alasan_tolak
-                    .clone()
-                    .unwrap_or_else(|| "(tanpa alasan)".into()),
-            )
-            .or_default() += 1;
-    }
-    let mut alasan_tolak: Vec<(String, usize)> = reasons.into_iter().collect();
-    alasan_tolak.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let alasan_tolak = most_frequent(rows.iter().map(|r| &r.alasan_tolak), Tahap::Ditolak, &rows);
+    let alasan_batal = most_frequent(
+        rows.iter().map(|r| &r.alasan_batal),
+        Tahap::Dibatalkan,
+        &rows,
+    );
 
     let steps = [
         (
@@ -372,7 +401,7 @@ pub fn figures(input: &Input) -> Figures {
     // wait is looked for among the steps that serve the applicant.
     let tahap_terlama = waktu_tahap[..3]
         .iter()
-        .filter(|w| w.waktu.median.is_some())
+        .filter(|w| w.waktu.median.is_some_and(|m| m > 0.0))
         .max_by(|a, b| {
             (a.waktu.median, a.waktu.p90)
                 .partial_cmp(&(b.waktu.median, b.waktu.p90))
@@ -396,6 +425,7 @@ pub fn figures(input: &Input) -> Figures {
         per_kanal,
         per_tahap,
         alasan_tolak,
+        alasan_batal,
         waktu_layanan,
         waktu_tahap,
         tahap_terlama,

@@ -322,6 +322,7 @@ fn write_reports(
         koor_date,
         ws.profil.laporan.samarkan_nik,
         sementara,
+        ws.profil.dokumen.kertas,
     )?;
     let path = folder.join(format!("laporan-{bulan}{suffix}.xlsx"));
     files::write_atomic(&path, &xlsx)

@@ -62,11 +62,14 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0012_perubahan.sql"),
     include_str!("migrations/0013_penduduk.sql"),
     include_str!("migrations/0014_jenis_asal.sql"),
+    include_str!("migrations/0015_dibatalkan.sql"),
 ];
 
 /// The migration that brings residents in; after it, the residents are filled from the
 /// requests already in the register.
 const PENDUDUK_MIGRATION: usize = 13;
+/// The migration that adds the stage `dibatalkan` by editing the schema in place.
+const DIBATALKAN_MIGRATION: usize = 15;
 
 /// The schema version this program writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -315,7 +318,7 @@ fn is_trigger_abort(e: &rusqlite::Error) -> bool {
 fn mover(tahap: Tahap) -> Peran {
     match tahap {
         Tahap::Diajukan => Peran::Pemohon,
-        Tahap::Diterima | Tahap::Ditolak => Peran::Operator,
+        Tahap::Diterima | Tahap::Ditolak | Tahap::Dibatalkan => Peran::Operator,
         Tahap::Diteruskan => Peran::Kasi,
         Tahap::Ditindaklanjuti | Tahap::DilaporkanKeSeklur => Peran::Koordinator,
         Tahap::DilaporkanKeLurah => Peran::Seklur,
@@ -374,6 +377,23 @@ fn migrate(conn: &mut Connection) -> Result<()> {
         tx.execute_batch(sql)?;
         if i + 1 == PENDUDUK_MIGRATION {
             penduduk::backfill(&tx)?;
+        }
+        if i + 1 == DIBATALKAN_MIGRATION {
+            // The stage's CHECK was edited in place: make every connection reload it,
+            // and refuse to go on if the edit did not take.
+            let sql: String = tx.query_row(
+                "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'permohonan'",
+                [],
+                |r| r.get(0),
+            )?;
+            if !sql.contains("'dibatalkan'") {
+                return Err(RegisterError::Corrupt {
+                    id: 0,
+                    what: "skema tabel permohonan tidak dikenal; tahap dibatalkan tidak dapat ditambahkan".into(),
+                });
+            }
+            let v: i64 = tx.query_row("PRAGMA schema_version", [], |r| r.get(0))?;
+            tx.pragma_update(None, "schema_version", v + 1)?;
         }
     }
     if found < SCHEMA_VERSION {

@@ -333,6 +333,29 @@ impl Register {
         Ok(p)
     }
 
+    /// Records that the applicant withdrew (`dibatalkan`), with their reason, if the SOP
+    /// still allows it (by the Operator, before the letter is issued).
+    pub fn cancel(
+        &mut self,
+        id: i64,
+        peran: Peran,
+        oleh: &str,
+        alasan: &str,
+        at: DateTime<FixedOffset>,
+    ) -> Result<Permohonan> {
+        let oleh = text("oleh", oleh, crate::domain::teks::OLEH_MAKS)?;
+        let alasan = note("alasan", Some(alasan))?.unwrap_or_default();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let p = load(&tx, id, self.tz)?;
+        let ke = workflow::cancel(&state(&p, self.tz), peran, &alasan)?;
+        apply_move(&tx, &p, ke, peran, &oleh, Some(&alasan), &at)?;
+        let p = load(&tx, id, self.tz)?;
+        tx.commit()?;
+        Ok(p)
+    }
+
     /// Refuses a request (`ditolak`) with a reason, if the SOP still allows it.
     pub fn reject(
         &mut self,

@@ -104,6 +104,7 @@ pub fn router(app: App) -> Router {
         .route("/permohonan/{id}", get(permohonan))
         .route("/permohonan/{id}/lanjut", post(lanjut))
         .route("/permohonan/{id}/tolak", post(tolak))
+        .route("/permohonan/{id}/batalkan", post(batalkan))
         .route("/permohonan/{id}/berkas", post(berkas))
         .route(
             "/permohonan/{id}/lengkapi",
@@ -508,6 +509,27 @@ async fn tolak(
     blocking(move || {
         let (_, mut reg) = app.open().map_err(internal)?;
         reg.reject(id, peran, &sesi.pengguna.nama, &alasan, now)
+            .map_err(|e| refused(e.into()))
+    })
+    .await?;
+    Ok(Redirect::to(&format!("/permohonan/{id}")).into_response())
+}
+
+/// The applicant withdrew: recorded by the Operator with their reason.
+async fn batalkan(
+    State(app): State<App>,
+    SesiAktif(sesi): SesiAktif,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+    form: Result<Form<TolakForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, Gagal> {
+    let form = form.map(|f| f.0).ok();
+    check_csrf(&sesi, form.as_ref().map_or("", |f| f.csrf.as_str()))?;
+    let peran = sop_role(&sesi)?;
+    let alasan = form.map(|f| f.alasan).unwrap_or_default();
+    let now = (app.now)();
+    blocking(move || {
+        let (_, mut reg) = app.open().map_err(internal)?;
+        reg.cancel(id, peran, &sesi.pengguna.nama, &alasan, now)
             .map_err(|e| refused(e.into()))
     })
     .await?;

@@ -196,7 +196,7 @@ fn tombol(ke: Tahap) -> &'static str {
         Tahap::Ditindaklanjuti => "Tindak lanjuti dan terbitkan surat",
         Tahap::DilaporkanKeSeklur => "Laporkan ke Seklur",
         Tahap::DilaporkanKeLurah => "Laporkan ke Lurah",
-        Tahap::Diajukan | Tahap::Ditolak => "Lanjutkan",
+        Tahap::Diajukan | Tahap::Ditolak | Tahap::Dibatalkan => "Lanjutkan",
     }
 }
 
@@ -213,6 +213,9 @@ pub fn permohonan(
     let mine = sesi.pengguna.peran.sop();
     let next = p.tahap.next().filter(|(_, by)| Some(*by) == mine);
     let can_refuse = mine.is_some() && p.tahap < Tahap::Ditindaklanjuti;
+    // The applicant's withdrawal is recorded by the Operator, who speaks with them.
+    let can_cancel = p.tahap < Tahap::Ditindaklanjuti
+        && sesi.pengguna.peran.sop() == Some(crate::domain::workflow::Peran::Operator);
     let bisa_lengkapi = p.tahap.isian_dapat_diubah()
         && akses::boleh(sesi.pengguna.peran, akses::Tindakan::LengkapiPermohonan).is_ok();
     let dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
@@ -321,6 +324,14 @@ pub fn permohonan(
                     label for="alasan" { "Alasan penolakan" }
                     input type="text" id="alasan" name="alasan" required;
                     p { button type="submit" { "Tolak permohonan" } }
+                }
+            }
+            @if can_cancel {
+                form method="post" action={ "/permohonan/" (p.id) "/batalkan" } {
+                    input type="hidden" name="csrf" value=(sesi.csrf);
+                    label for="alasan-batal" { "Pemohon membatalkan permohonannya: alasan pemohon" }
+                    input type="text" id="alasan-batal" name="alasan" required;
+                    p { button type="submit" { "Catat pembatalan oleh pemohon" } }
                 }
             }
             @if !perubahan.is_empty() {

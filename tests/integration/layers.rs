@@ -223,7 +223,7 @@ fn the_check_sees_an_upward_import() {
 
 /// Each shipped migration's SHA-256. A shipped migration is never edited (databases in
 /// offices have already applied it); a change of schema is a new file and a new line here.
-const MIGRATIONS: [(&str, &str); 14] = [
+const MIGRATIONS: [(&str, &str); 15] = [
     (
         "0001_permohonan.sql",
         "9ce5f5578411246c4aeaf935736383ed2f543d283c8d91ad1d11a92e569ed3df",
@@ -279,6 +279,10 @@ const MIGRATIONS: [(&str, &str); 14] = [
     (
         "0014_jenis_asal.sql",
         "e85a705df0d47884391e5a52dff9635bf3698eacdea2d9c02a714a49ae934242",
+    ),
+    (
+        "0015_dibatalkan.sql",
+        "49c991cfe48b36d3457847fb4ff21bf599763b612f60a31e4233156771fb4f41",
     ),
 ];
 

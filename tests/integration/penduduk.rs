@@ -420,6 +420,7 @@ fn an_older_register_gets_its_residents_from_its_requests() {
     let db = ws.db();
     db.execute_batch(
         "DROP TABLE penduduk; DROP TABLE penduduk_riwayat; DROP TABLE akses_penduduk;
+         ALTER TABLE permohonan DROP COLUMN jenis_asal;
          PRAGMA user_version = 12;",
     )
     .unwrap();

@@ -362,3 +362,239 @@ fn the_workbooks_read_back_with_calamine() {
     let riwayat = wb.worksheet_range("Riwayat").unwrap();
     assert_eq!(riwayat.height(), 1 + 6, "header and six history entries");
 }
+
+#[test]
+fn the_monthly_workbook_prints_as_it_is_each_chart_on_one_page() {
+    use calamine::{Data, Reader, open_workbook_auto};
+    use std::io::Read;
+    crate::during_report_month();
+    let ws = Ws::init();
+    ws.baru("Siti Aminah");
+    issue(&ws, "1", &[]);
+    crate::report_month_over();
+    let made = ws.json(&["laporan", "bulanan", "--bulan", crate::REPORT_MONTH]);
+    let xlsx = files_of(&made)
+        .into_iter()
+        .find(|f| f.extension().is_some_and(|e| e == "xlsx"))
+        .unwrap();
+
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&xlsx).unwrap()).unwrap();
+    let names: Vec<String> = zip.file_names().map(|n| n.unwrap().into_owned()).collect();
+    let mut part = |name: &str| {
+        let mut s = String::new();
+        zip.by_name(name)
+            .unwrap_or_else(|e| panic!("{name}: {e}"))
+            .read_to_string(&mut s)
+            .unwrap();
+        s
+    };
+    // The text after `start` (after its `nth` occurrence) up to `end`.
+    let between = |xml: &str, start: &str, nth: usize, end: &str| -> String {
+        let rest = xml
+            .split(start)
+            .nth(nth)
+            .unwrap_or_else(|| panic!("no {start} in {xml}"));
+        rest.split(end).next().unwrap().to_string()
+    };
+    // "I" -> 8, "AB" -> 27.
+    let col_index = |letters: &str| {
+        letters
+            .bytes()
+            .fold(0u32, |n, b| n * 26 + u32::from(b - b'A' + 1))
+            - 1
+    };
+    let workbook = part("xl/workbook.xml");
+    let sheets = [
+        ("Ringkasan", "portrait"),
+        ("Rincian", "landscape"),
+        ("'Per Jenis'", "landscape"),
+        ("Tren", "portrait"),
+    ];
+    for (i, (name, orientation)) in sheets.iter().enumerate() {
+        let xml = part(&format!("xl/worksheets/sheet{}.xml", i + 1));
+        let setup = between(&xml, "<pageSetup ", 1, "/>");
+        assert!(
+            setup.contains(&format!("orientation=\"{orientation}\"")),
+            "{name}: {setup}"
+        );
+        // The profile's paper: F4, Excel's Folio (8.5 x 13 in).
+        assert!(setup.contains("paperSize=\"14\""), "{name}: {setup}");
+        // One page wide (fitToWidth's default is 1: written or left out), any number tall.
+        assert!(setup.contains("fitToHeight=\"0\""), "{name}: {setup}");
+        assert!(
+            !setup.contains("fitToWidth") || setup.contains("fitToWidth=\"1\""),
+            "{name}: {setup}"
+        );
+        assert!(xml.contains("<pageSetUpPr fitToPage=\"1\"/>"), "{name}");
+        assert!(xml.contains("Halaman &amp;P dari &amp;N"), "{name}: footer");
+        for defined in ["_xlnm.Print_Titles", "_xlnm.Print_Area"] {
+            let tag = format!("<definedName name=\"{defined}\" localSheetId=\"{i}\">{name}!$");
+            assert!(workbook.contains(&tag), "{tag} in {workbook}");
+        }
+
+        // A chart lies inside the print area, and a chart under a table too long to
+        // share its page begins the page after it (the page break at its first row).
+        let rels = format!("xl/worksheets/_rels/sheet{}.xml.rels", i + 1);
+        if !names.contains(&rels) {
+            continue;
+        }
+        let rels = part(&rels);
+        if !rels.contains("../drawings/") {
+            continue;
+        }
+        let drawing = part(&format!(
+            "xl/drawings/{}",
+            between(&rels, "Target=\"../drawings/", 1, "\"")
+        ));
+        let area = between(
+            &workbook,
+            &format!("<definedName name=\"_xlnm.Print_Area\" localSheetId=\"{i}\">{name}!"),
+            1,
+            "<",
+        );
+        let last = area.split(':').nth(1).unwrap();
+        let last_col = col_index(last.split('$').nth(1).unwrap());
+        let last_row: u32 = last.split('$').nth(2).unwrap().parse::<u32>().unwrap() - 1;
+        let from = between(&drawing, "<xdr:from>", 1, "</xdr:from>");
+        let to = between(&drawing, "<xdr:to>", 1, "</xdr:to>");
+        let num = |anchor: &str, tag: &str| -> u32 {
+            between(anchor, &format!("<xdr:{tag}>"), 1, "<")
+                .parse()
+                .unwrap()
+        };
+        assert_eq!(num(&from, "col"), 0, "{name}: {from}");
+        assert!(num(&to, "row") <= last_row, "{name}: {to} beyond {area}");
+        assert!(
+            num(&to, "col") <= last_col
+                || (num(&to, "col") == last_col + 1 && num(&to, "colOff") == 0),
+            "{name}: {to} beyond {area}"
+        );
+        if *name == "'Per Jenis'" {
+            // Every letter type of the catalog has its row: the chart has a page of its own.
+            assert!(
+                xml.contains(&format!("<brk id=\"{}\"", num(&from, "row"))),
+                "{name}: the chart at {from} starts no page"
+            );
+        }
+    }
+
+    // The trend's months are dates (their first day), from the first month with a
+    // request: here the report's month alone, not eleven empty months before it.
+    let mut wb = open_workbook_auto(&xlsx).unwrap();
+    let tren = wb.worksheet_range("Tren").unwrap();
+    assert_eq!(cell(&tren, 0, 0), Data::String("Bulan".into()));
+    assert_eq!(tren.height(), 2, "{tren:?}");
+    match cell(&tren, 1, 0) {
+        Data::DateTime(dt) => {
+            let day = chrono::NaiveDate::from_ymd_opt(1899, 12, 30).unwrap()
+                + chrono::Duration::days(dt.as_f64() as i64);
+            assert_eq!(day.to_string(), format!("{}-01", crate::REPORT_MONTH));
+        }
+        other => panic!("a date expected, got {other:?}"),
+    }
+    assert_eq!(cell(&tren, 1, 1), Data::Float(1.0));
+}
+
+/// A withdrawal is its own outcome in the figures, both PDFs and the workbook: counted
+/// apart from the office's refusals, its reason listed apart, no waiting days; the two
+/// letter counts are named apart; and the sentence on the longest step speaks of the
+/// steps that serve the applicant, with the figures of its own table.
+#[test]
+fn a_withdrawal_is_counted_apart_from_refusals_in_every_report() {
+    crate::during_report_month();
+    let ws = Ws::init();
+    ws.baru("Siti Aminah");
+    issue(&ws, "1", &[]);
+    ws.baru("Budi Santoso");
+    ws.ok(&[
+        "permohonan",
+        "tolak",
+        "2",
+        "--peran",
+        "operator",
+        "--oleh",
+        "Dedi",
+        "--alasan",
+        "Berkas tidak lengkap",
+    ]);
+    ws.baru("Citra Lestari");
+    ws.ok(&[
+        "permohonan",
+        "batalkan",
+        "3",
+        "--oleh",
+        "Dedi",
+        "--alasan",
+        "Pemohon tidak jadi mengurus",
+    ]);
+    crate::report_month_over();
+    let made = ws.json(&["laporan", "bulanan", "--bulan", crate::REPORT_MONTH]);
+    let files = files_of(&made);
+
+    let koordinator = pdf_text(&files[0])
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        koordinator.contains("Permohonan ditolak kantor 1"),
+        "{koordinator}"
+    );
+    assert!(
+        koordinator.contains("Permohonan dibatalkan pemohon 1"),
+        "{koordinator}"
+    );
+    assert!(
+        koordinator.contains("Alasan penolakan oleh kantor Jumlah Berkas tidak lengkap 1"),
+        "{koordinator}"
+    );
+    assert!(
+        koordinator.contains("Alasan pembatalan oleh pemohon Jumlah Pemohon tidak jadi mengurus 1"),
+        "{koordinator}"
+    );
+    assert!(
+        koordinator.contains("Surat terbit untuk permohonan bulan itu 1")
+            && koordinator.contains("Surat bertanggal bulan November 2026, termasuk surat untuk permohonan bulan sebelumnya: 1"),
+        "{koordinator}"
+    );
+    // Every service step was done the same day: no step is named the longest.
+    assert!(
+        koordinator.contains("umumnya selesai pada hari yang sama (median 0 hari kerja)")
+            && !koordinator.contains("waktu tunggu terlama"),
+        "{koordinator}"
+    );
+    let rekap = pdf_text(&files[1])
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        rekap.contains("Ditolak kantor: 1 permohonan (alasan terbanyak: Berkas tidak lengkap). Dibatalkan pemohon: 1 permohonan."),
+        "{rekap}"
+    );
+
+    use calamine::{Data, Reader, open_workbook_auto};
+    let mut wb = open_workbook_auto(&files[2]).unwrap();
+    let ringkasan = wb.worksheet_range("Ringkasan").unwrap();
+    let value = |label: &str| {
+        ringkasan
+            .rows()
+            .find(|r| r[0] == Data::String(label.into()))
+            .unwrap_or_else(|| panic!("{label}"))[1]
+            .clone()
+    };
+    assert_eq!(value("Permohonan ditolak kantor"), Data::Float(1.0));
+    assert_eq!(value("Permohonan dibatalkan pemohon"), Data::Float(1.0));
+    let rincian = wb.worksheet_range("Rincian").unwrap();
+    let cancelled = rincian
+        .rows()
+        .find(|r| {
+            r.iter()
+                .any(|c| *c == Data::String("Pemohon tidak jadi mengurus".into()))
+        })
+        .expect("the withdrawn request with its reason");
+    assert!(
+        cancelled
+            .iter()
+            .any(|c| *c == Data::String("Dibatalkan pemohon".into())),
+        "{cancelled:?}"
+    );
+}

@@ -303,3 +303,144 @@ fn unknown_request_ids_are_refused() {
     let p = ws.json(&["permohonan", "lihat", &format!("1/{tahun}")]);
     assert_eq!(p["id"], 1);
 }
+
+/// An applicant who withdraws is not refused: the Operator records `dibatalkan` with the
+/// applicant's reason, before the letter is issued; nothing moves it afterwards.
+#[test]
+fn a_withdrawal_is_its_own_end_recorded_by_the_operator() {
+    let ws = Ws::init();
+    ws.baru("Budi Santoso");
+    let batalkan = |alasan: &str| {
+        vec![
+            "permohonan".to_string(),
+            "batalkan".into(),
+            "1".into(),
+            "--oleh".into(),
+            "Dedi".into(),
+            "--alasan".into(),
+            alasan.to_string(),
+        ]
+    };
+    fn args(v: &[String]) -> Vec<&str> {
+        v.iter().map(String::as_str).collect()
+    }
+    let empty = batalkan("  ");
+    refused(&ws, &args(&empty), "harus disertai alasan pemohon");
+    lanjut(&ws, "1", "operator");
+    let ok = batalkan("Pemohon tidak jadi pindah");
+    let p = ws.json(&args(&ok));
+    assert_eq!(p["tahap"], "dibatalkan");
+    let last = p["riwayat"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["ke"], "dibatalkan");
+    assert_eq!(last["peran"], "operator");
+    assert_eq!(last["catatan"], "Pemohon tidak jadi pindah");
+    refused(
+        &ws,
+        &[
+            "permohonan",
+            "lanjut",
+            "1",
+            "--peran",
+            "kasi",
+            "--oleh",
+            "X",
+        ],
+        "sudah dibatalkan",
+    );
+    refused(
+        &ws,
+        &[
+            "permohonan",
+            "tolak",
+            "1",
+            "--peran",
+            "operator",
+            "--oleh",
+            "X",
+            "--alasan",
+            "x",
+        ],
+        "sudah dibatalkan",
+    );
+    refused(&ws, &args(&ok), "sudah dibatalkan");
+    let shown =
+        String::from_utf8(crate::kelurahan(&ws.dir, &["permohonan", "lihat", "1"]).stdout).unwrap();
+    assert!(
+        shown.contains("dibatalkan atas permintaan pemohon"),
+        "{shown}"
+    );
+
+    // After the letter is issued, the request is not withdrawn: the letter is cancelled.
+    ws.baru("Siti Aminah");
+    crate::letters::issue(&ws, "2", &[]);
+    let late = vec![
+        "permohonan".to_string(),
+        "batalkan".into(),
+        "2".into(),
+        "--oleh".into(),
+        "Dedi".into(),
+        "--alasan".into(),
+        "tidak jadi".into(),
+    ];
+    refused(&ws, &args(&late), "sebelum surat terbit");
+}
+
+/// A register from before `dibatalkan` existed gets the stage by migration: its stage
+/// check then allows the word, and still refuses any other.
+#[test]
+fn an_older_register_learns_the_withdrawal_stage() {
+    let ws = Ws::init();
+    ws.baru("Budi Santoso");
+    // A row straight into the table, as only the stage check (no trigger) judges it.
+    let insert = |db: &rusqlite::Connection, urut: i64, tahap: &str| {
+        db.execute(
+            "INSERT INTO permohonan (tahun, urut, nomor_register, jenis, tanggal, kanal, nama,
+                 nik, isian, tahap, dibuat)
+             VALUES (2026, ?1, ?2, 'sk-domisili', '2026-11-02', 'langsung', 'Uji', ?3, '{}',
+                 ?4, '2026-11-02T01:00:00Z')",
+            rusqlite::params![urut, format!("{urut:04}/2026"), NIK_P, tahap],
+        )
+        .map_err(|e| e.to_string())
+    };
+    let db = ws.db();
+    let v: i64 = db
+        .query_row("PRAGMA schema_version", [], |r| r.get(0))
+        .unwrap();
+    db.execute_batch(&format!(
+        "PRAGMA writable_schema = ON;
+         UPDATE sqlite_schema SET sql = replace(sql, ', ''dibatalkan''))', '))')
+          WHERE type = 'table' AND name = 'permohonan';
+         PRAGMA writable_schema = OFF;
+         PRAGMA schema_version = {};
+         PRAGMA user_version = 14;",
+        v + 1
+    ))
+    .unwrap();
+    drop(db);
+    let err = insert(&ws.db(), 50, "dibatalkan").unwrap_err();
+    assert!(err.contains("CHECK constraint failed"), "{err}");
+
+    // The program migrates on opening, and the withdrawal is recorded.
+    let p = ws.json(&[
+        "permohonan",
+        "batalkan",
+        "1",
+        "--oleh",
+        "Dedi",
+        "--alasan",
+        "Pemohon tidak jadi",
+    ]);
+    assert_eq!(p["tahap"], "dibatalkan");
+    let db = ws.db();
+    let version: i64 = db
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert!(version >= 15);
+    let ok: String = db
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(ok, "ok");
+    let err = insert(&db, 51, "entah").unwrap_err();
+    assert!(err.contains("CHECK constraint failed"), "{err}");
+    insert(&db, 52, "dibatalkan").unwrap();
+}

@@ -389,8 +389,8 @@ impl Peta {
                     bad(
                         "status",
                         other,
-                        "status tidak dikenal; pilihan: selesai, ditolak, proses, atau kode tahap \
-                         (diajukan ... dilaporkan_ke_lurah)"
+                        "status tidak dikenal; pilihan: selesai, ditolak, dibatalkan, proses, atau \
+                         kode tahap (diajukan ... dilaporkan_ke_lurah)"
                             .into(),
                     )
                 })?),
@@ -538,6 +538,8 @@ mod tests {
             ("OK", Status::Selesai),
             ("Blm", Status::Proses),
             ("Belum lengkap", Status::Ditolak),
+            ("Batal", Status::Tahap(Tahap::Dibatalkan)),
+            ("tidak jadi, pindah kota", Status::Tahap(Tahap::Dibatalkan)),
         ] {
             assert_eq!(p.status(text), Some(st), "{text}");
         }
