@@ -22,12 +22,12 @@ pub enum PenggunaError {
     NamaTidakSah,
     #[error("kata sandi tidak dapat disandikan: {0}")]
     Hash(String),
-    /// Unknown name or wrong password: the same words for both, so a guesser learns
-    /// nothing about which names exist.
-    #[error("nama atau kata sandi salah")]
+    /// Unknown name, wrong password or a locked account: the same words for all, so a
+    /// guesser learns nothing about which names exist.
+    #[error(
+        "nama atau kata sandi salah (setelah {MAX_GAGAL} kali salah berturut-turut, akun dikunci {LAMA_KUNCI_MENIT} menit)"
+    )]
     Salah,
-    #[error("akun dikunci sampai {0} karena terlalu banyak percobaan masuk yang gagal")]
-    Terkunci(String),
     #[error("akun {0} dinonaktifkan")]
     Nonaktif(String),
 }
@@ -108,27 +108,20 @@ pub fn masuk(
     sandi: &str,
     now: DateTime<FixedOffset>,
 ) -> Result<Pengguna, PenggunaError> {
+    // Every refusal verifies one hash and answers in the same words: an unknown name,
+    // a wrong password and a locked account cost and read alike.
     let Some((p, phc)) = reg.user_with_hash(nama)? else {
         verify(sandi, decoy());
         return Err(PenggunaError::Salah);
     };
-    if let Some(until) = p.kunci_sampai
-        && until > now
-    {
-        return Err(PenggunaError::Terkunci(crate::domain::calendar::waktu(
-            &until,
-            reg.tz(),
-        )));
+    let right = verify(sandi, &phc);
+    if p.kunci_sampai.is_some_and(|until| until > now) {
+        return Err(PenggunaError::Salah);
     }
-    if !verify(sandi, &phc) {
+    if !right {
         let lock = (p.gagal + 1 >= MAX_GAGAL).then(|| now + Duration::minutes(LAMA_KUNCI_MENIT));
         reg.login_failed(p.id, lock)?;
-        return Err(match lock {
-            Some(until) => {
-                PenggunaError::Terkunci(crate::domain::calendar::waktu(&until, reg.tz()))
-            }
-            None => PenggunaError::Salah,
-        });
+        return Err(PenggunaError::Salah);
     }
     if !p.aktif {
         return Err(PenggunaError::Nonaktif(p.nama));

@@ -89,6 +89,9 @@ impl Register {
             "UPDATE pengguna SET sandi = ?1, gagal = 0, kunci_sampai = NULL, diubah = ?2 WHERE id = ?3",
             params![hash, ts(&at), id],
         )?;
+        // Whoever held the old password is logged out everywhere.
+        self.conn
+            .execute("DELETE FROM sesi WHERE pengguna_id = ?1", [id])?;
         self.user_by_id(id)
     }
 
@@ -115,6 +118,11 @@ impl Register {
              WHERE id = ?2",
             params![lock.map(|l| ts(&l)), id],
         )?;
+        if lock.is_some() {
+            // Someone is guessing this password: every open session of it ends too.
+            self.conn
+                .execute("DELETE FROM sesi WHERE pengguna_id = ?1", [id])?;
+        }
         Ok(())
     }
 

@@ -117,7 +117,7 @@ pub fn router(app: App) -> Router {
         .route("/impor", get(impor_page))
         .route(
             "/impor/uji",
-            post(impor_uji).layer(axum::extract::DefaultBodyLimit::max(64 * 1024 * 1024)),
+            post(impor_uji).layer(axum::extract::DefaultBodyLimit::max(UPLOAD_MAKS)),
         )
         .route("/impor/jalankan", post(impor_jalankan))
         .route("/impor/{token}/laporan.xlsx", get(impor_laporan))
@@ -128,8 +128,50 @@ pub fn router(app: App) -> Router {
         .route("/laporan/{bulan}/{berkas}", get(laporan_berkas))
         .route("/blanko/{berkas}", get(blanko_pdf))
         .route("/v/{kode}", get(verifikasi))
+        .route("/gaya.css", get(gaya))
+        .layer(middleware::from_fn(security_headers))
         .layer(middleware::from_fn(log_request))
         .with_state(app)
+}
+
+async fn gaya() -> Response {
+    (
+        [(axum::http::header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        pages::css(),
+    )
+        .into_response()
+}
+
+/// What every response tells the browser: run no script and load nothing from
+/// elsewhere (the pages have no script; their style is one `<style>` element, allowed
+/// by its hash), never be framed, never guess a type, send no referrer, and keep
+/// nothing in the cache — a page or file may hold a NIK, and after "Keluar" the Back
+/// button must not show it again.
+async fn security_headers(req: Request, next: Next) -> Response {
+    use axum::http::HeaderValue;
+    use axum::http::header;
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_str(&pages::content_security_policy())
+            .expect("the policy is plain ASCII"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("no-store, max-age=0"),
+    );
+    h.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+    res
 }
 
 /// The public check of a letter by the code on it (the address in its QR code): no login,
@@ -1025,21 +1067,111 @@ fn upload_dir(ws: &Workspace, token: &str) -> Result<PathBuf, Gagal> {
     Ok(ws.dir.join("output/impor/unggahan").join(token))
 }
 
+/// The uploaded files of a dry run, in the order chosen: each in a numbered folder of its
+/// own under its own (safe) name, so that no name (`laporan.xlsx`, `.register.xlsx`, two
+/// files of one name) is lost or clashes with the dry run's report beside them.
 fn upload_files(dir: &std::path::Path) -> Result<Vec<PathBuf>, Gagal> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|_| {
-            gagal(
-                StatusCode::NOT_FOUND,
-                "Unggahan ini tidak ada lagi; unggah ulang.",
-            )
-        })?
+    let gone = || {
+        gagal(
+            StatusCode::NOT_FOUND,
+            "Unggahan ini tidak ada lagi (unggahan disimpan sehari); unggah ulang.",
+        )
+    };
+    let mut folders: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|_| gone())?
         .filter_map(|e| e.ok().map(|e| e.path()))
-        // The dry run's own error report lives beside the uploads.
-        .filter(|p| p.file_name().is_some_and(|n| n != "laporan.xlsx"))
+        .filter(|p| p.is_dir())
         .collect();
-    files.sort();
+    folders.sort();
+    let mut files = Vec::new();
+    for f in folders {
+        let mut inside: Vec<PathBuf> = std::fs::read_dir(&f)
+            .map_err(|_| gone())?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_file())
+            .collect();
+        inside.sort();
+        files.extend(inside);
+    }
+    if files.is_empty() {
+        return Err(gone());
+    }
     Ok(files)
 }
+
+/// An uploaded file's name as kept: its last part only, characters a file system and a
+/// report show safely, at most 120 characters with its extension kept.
+fn safe_upload_name(name: &str) -> String {
+    let base: String = std::path::Path::new(name)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || "._- ()".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let base = base.trim().to_string();
+    if base.is_empty() || base.chars().all(|c| c == '.') {
+        return "berkas".into();
+    }
+    const MAKS: usize = 120;
+    if base.chars().count() <= MAKS {
+        return base;
+    }
+    let ext: String = match base.rfind('.') {
+        Some(i) if base.len() - i <= 6 => base[i..].to_string(),
+        _ => String::new(),
+    };
+    let stem: String = base.chars().take(MAKS - ext.chars().count()).collect();
+    format!("{stem}{ext}")
+}
+
+/// Removes uploads older than a day: a dry run not followed by its import leaves no
+/// spreadsheet of residents' data lying in the workspace.
+fn clean_old_uploads(ws: &Workspace) {
+    let root = ws.dir.join("output/impor/unggahan");
+    let Ok(entries) = std::fs::read_dir(&root) else {
+        return;
+    };
+    let day = std::time::Duration::from_secs(24 * 3600);
+    for e in entries.flatten() {
+        let old = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > day);
+        if old {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}
+
+/// Words for an upload that did not arrive whole: too big, or cut off.
+fn upload_error(e: axum::extract::multipart::MultipartError) -> Gagal {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        gagal(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            &format!(
+                "Berkas terlalu besar: unggahan paling banyak {} MB sekaligus. Unggah berkas satu per satu, atau pecah buku kerjanya per tahun.",
+                UPLOAD_MAKS / (1024 * 1024)
+            ),
+        )
+    } else {
+        gagal(
+            StatusCode::BAD_REQUEST,
+            "Unggahan terputus sebelum selesai; coba unggah lagi.",
+        )
+    }
+}
+
+/// The most one upload may carry, all files together.
+const UPLOAD_MAKS: usize = 64 * 1024 * 1024;
 
 fn import_opsi<'a>(
     ws: &'a Workspace,
@@ -1068,37 +1200,14 @@ async fn impor_uji(
     allowed(&sesi, Tindakan::Impor)?;
     let mut csrf = String::new();
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|_| gagal(StatusCode::BAD_REQUEST, "Unggahan tidak utuh; coba lagi."))?
-    {
+    while let Some(field) = multipart.next_field().await.map_err(upload_error)? {
         let name = field.name().unwrap_or_default().to_string();
         let file_name = field.file_name().map(str::to_string);
-        let bytes = field
-            .bytes()
-            .await
-            .map_err(|_| gagal(StatusCode::BAD_REQUEST, "Unggahan tidak utuh; coba lagi."))?;
+        let bytes = field.bytes().await.map_err(upload_error)?;
         match (name.as_str(), file_name) {
             ("csrf", _) => csrf = String::from_utf8_lossy(&bytes).into_owned(),
             ("berkas", Some(f)) if !bytes.is_empty() => {
-                // Only the last part of the name, and only plain characters.
-                let base = std::path::Path::new(&f)
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default()
-                    .chars()
-                    .map(|c| {
-                        if c.is_alphanumeric() || "._- ".contains(c) {
-                            c
-                        } else {
-                            '_'
-                        }
-                    })
-                    .collect::<String>();
-                if !base.is_empty() && base != "laporan.xlsx" && !base.starts_with('.') {
-                    files.push((base, bytes.to_vec()));
-                }
+                files.push((safe_upload_name(&f), bytes.to_vec()));
             }
             _ => {}
         }
@@ -1114,9 +1223,11 @@ async fn impor_uji(
     let token = random_hex(16).map_err(internal)?;
     let page = blocking(move || {
         let (ws, mut reg) = app.open().map_err(internal)?;
+        clean_old_uploads(&ws);
         let dir = upload_dir(&ws, &token)?;
-        for (name, bytes) in &files {
-            crate::util::files::write_atomic(&dir.join(name), bytes).map_err(internal)?;
+        for (i, (name, bytes)) in files.iter().enumerate() {
+            let path = dir.join(format!("{:02}", i + 1)).join(name);
+            crate::util::files::write_atomic(&path, bytes).map_err(internal)?;
         }
         let peta = crate::paper::import::load_peta(&ws.dir, &ws.katalog, None).map_err(internal)?;
         let paths = upload_files(&dir)?;
@@ -1166,6 +1277,8 @@ async fn impor_jalankan(
             &import_opsi(&ws, &peta, &sesi.pengguna.nama, now, false),
         )
         .map_err(internal)?;
+        // Imported: the uploaded copies are not kept.
+        let _ = std::fs::remove_dir_all(&dir);
         Ok(pages::impor_hasil(&sesi, &r, None))
     })
     .await?;

@@ -37,6 +37,19 @@ a.tombol{display:inline-block;padding:.45rem 1rem;background:#17456b;color:#fff;
 @media (max-width:40rem){table{display:block;overflow-x:auto}}
 ";
 
+/// The pages' one style sheet, served as `/gaya.css`.
+pub fn css() -> &'static str {
+    CSS
+}
+
+/// The Content-Security-Policy of every response: nothing but this site's own style
+/// sheet, images and forms; no script at all, no framing.
+pub fn content_security_policy() -> String {
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; \
+     frame-ancestors 'none'; base-uri 'none'"
+        .to_string()
+}
+
 fn layout(judul: &str, sesi: Option<&Sesi>, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
@@ -45,7 +58,7 @@ fn layout(judul: &str, sesi: Option<&Sesi>, body: Markup) -> Markup {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (judul) " — kelurahan" }
-                style { (maud::PreEscaped(CSS)) }
+                link rel="stylesheet" href="/gaya.css";
             }
             body {
                 header {

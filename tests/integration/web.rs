@@ -10,6 +10,7 @@ use crate::Ws;
 
 struct Res {
     status: StatusCode,
+    headers: axum::http::HeaderMap,
     location: Option<String>,
     cookies: Vec<String>,
     body: String,
@@ -18,6 +19,7 @@ struct Res {
 async fn send(app: &App, req: Request<Body>) -> Res {
     let res = router(app.clone()).oneshot(req).await.unwrap();
     let status = res.status();
+    let headers = res.headers().clone();
     let location = res
         .headers()
         .get(header::LOCATION)
@@ -33,6 +35,7 @@ async fn send(app: &App, req: Request<Body>) -> Res {
         .unwrap();
     Res {
         status,
+        headers,
         location,
         cookies,
         body: String::from_utf8(body.to_vec()).unwrap(),
@@ -951,16 +954,11 @@ async fn an_upload_is_checked_first_then_imported_on_confirmation() {
     );
     let at = res.body.find("/impor/").unwrap();
     let token = res.body[at + 7..at + 39].to_string();
-    // The upload kept its own name only, inside its token's folder.
-    let kept: Vec<String> =
-        std::fs::read_dir(ws.dir.join(format!("output/impor/unggahan/{token}")))
-            .map(|d| {
-                d.map(|f| f.unwrap().file_name().to_string_lossy().into_owned())
-                    .collect()
-            })
-            .unwrap_or_default();
-    assert_eq!(kept.len(), 3, "{token}: {kept:?}");
-    assert!(kept.contains(&"register-2022.xls".to_string()), "{kept:?}");
+    // The upload kept its own name only, in a numbered folder inside its token's folder.
+    let dir = ws.dir.join(format!("output/impor/unggahan/{token}"));
+    assert!(dir.join("01/register-2022.xls").is_file());
+    assert!(dir.join("02/rusak-csv.xls").is_file());
+    assert!(dir.join("laporan.xlsx").is_file());
     let report = router(app.clone())
         .oneshot(get(&format!("/impor/{token}/laporan.xlsx"), Some(&admin)))
         .await
@@ -978,6 +976,10 @@ async fn an_upload_is_checked_first_then_imported_on_confirmation() {
     .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     assert!(res.body.contains("Hasil impor"));
+    assert!(
+        !dir.exists(),
+        "the uploaded copies are removed once imported"
+    );
     let all = ws.snapshot();
     assert_eq!(all.as_array().unwrap().len(), 23);
     assert!(
@@ -1501,4 +1503,174 @@ async fn the_form_is_filled_from_the_resident_and_family_members_are_picked() {
         by_rina,
         ["cari", "isi", "lihat", "keluarga", "keluarga", "isi"]
     );
+}
+
+/// Every response carries the headers that keep a page with a NIK out of frames, other
+/// sites' scripts and the browser's cache; the style sheet is the page's only resource.
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    let ws = Ws::init();
+    account(&ws, "Rina Marlina", "operator", "sandi-operator-1");
+    let app = App::new(ws.dir.clone());
+    let op = login(&app, "Rina Marlina", "sandi-operator-1").await;
+    ws.baru("Siti Aminah");
+    for (path, cookie) in [
+        ("/masuk", None),
+        ("/", Some(op.as_str())),
+        ("/permohonan/1", Some(op.as_str())),
+        ("/register", Some(op.as_str())),
+        ("/gaya.css", None),
+        ("/v/TIDAK-ADA", None),
+        ("/tidak-ada", Some(op.as_str())),
+    ] {
+        let res = send(&app, get(path, cookie)).await;
+        let h = |name: &str| {
+            res.headers
+                .get(name)
+                .map(|v| v.to_str().unwrap().to_string())
+                .unwrap_or_else(|| panic!("{path}: no {name}"))
+        };
+        let csp = h("content-security-policy");
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+        assert!(csp.contains("default-src 'none'"), "{path}: {csp}");
+        assert!(
+            !csp.contains("unsafe-inline") && !csp.contains("script-src"),
+            "{csp}"
+        );
+        assert_eq!(h("x-frame-options"), "DENY", "{path}");
+        assert_eq!(h("x-content-type-options"), "nosniff", "{path}");
+        assert_eq!(h("referrer-policy"), "no-referrer", "{path}");
+        assert!(h("cache-control").contains("no-store"), "{path}");
+    }
+    // No page needs what the policy forbids: no script, no inline style.
+    let page = send(&app, get("/permohonan/1", Some(&op))).await.body;
+    assert!(!page.contains("<script") && !page.contains("<style") && !page.contains(" style="));
+    assert!(page.contains("href=\"/gaya.css\""));
+    let css = send(&app, get("/gaya.css", None)).await;
+    assert_eq!(css.status, StatusCode::OK);
+    assert_eq!(css.headers["content-type"], "text/css; charset=utf-8");
+    assert!(css.body.contains("font"));
+}
+
+/// A new password, or a lock after five wrong guesses, ends every open session of the
+/// account: whoever held the old password is out.
+#[tokio::test]
+async fn a_password_change_or_a_lock_ends_the_accounts_sessions() {
+    let ws = Ws::init();
+    account(&ws, "Rina Marlina", "operator", "sandi-operator-1");
+    account(&ws, "Bambang Kasi", "kasi", "sandi-kasi-0001");
+    let app = App::new(ws.dir.clone());
+    let pc = login(&app, "Rina Marlina", "sandi-operator-1").await;
+    let phone = login(&app, "Rina Marlina", "sandi-operator-1").await;
+    let other = login(&app, "Bambang Kasi", "sandi-kasi-0001").await;
+    for c in [&pc, &phone, &other] {
+        assert_eq!(send(&app, get("/", Some(c))).await.status, StatusCode::OK);
+    }
+    let mut reg = kelurahan::store::Register::open(
+        &ws.dir.join("kelurahan.db"),
+        kelurahan::domain::calendar::WIB,
+    )
+    .unwrap();
+    let now = kelurahan::domain::calendar::now(kelurahan::domain::calendar::WIB);
+    kelurahan::services::pengguna::ganti_sandi(&mut reg, "Rina Marlina", "sandi-baru-rina-2", now)
+        .unwrap();
+    for c in [&pc, &phone] {
+        let res = send(&app, get("/", Some(c))).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "the old session is over");
+        assert!(
+            res.location.as_deref().is_some_and(|l| l.starts_with("/masuk")),
+            "{:?}",
+            res.location
+        );
+    }
+    assert_eq!(
+        send(&app, get("/", Some(&other))).await.status,
+        StatusCode::OK,
+        "another person's session goes on"
+    );
+
+    // Five wrong guesses lock the account and end the session opened before them.
+    let fresh = login(&app, "Rina Marlina", "sandi-baru-rina-2").await;
+    for _ in 0..5 {
+        let _ =
+            kelurahan::services::pengguna::masuk(&mut reg, "Rina Marlina", "tebakan-salah", now);
+    }
+    let res = send(&app, get("/", Some(&fresh))).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+}
+
+/// Uploads keep every safe name (even `laporan.xlsx`, a leading dot, 300 characters),
+/// refuse a body over the limit in words that say so, and are cleaned after a day.
+#[tokio::test]
+async fn uploads_keep_their_names_say_when_too_big_and_are_cleaned() {
+    let ws = Ws::init();
+    account(&ws, "Pak Admin", "admin", "sandi-admin-001");
+    let app = App::new(ws.dir.clone());
+    let admin = login(&app, "Pak Admin", "sandi-admin-001").await;
+    let csrf = csrf_of(&send(&app, get("/impor", Some(&admin))).await.body);
+    let xlsx = std::fs::read(format!(
+        "{}/tests/fixtures/impor/register-1904.xlsx",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let long = format!("{}.xlsx", "r".repeat(300));
+    // A leftover of an old dry run, two days old, is cleaned on the next upload.
+    let stale = ws
+        .dir
+        .join("output/impor/unggahan/0123456789abcdef0123456789abcdef");
+    std::fs::create_dir_all(stale.join("01")).unwrap();
+    std::fs::write(stale.join("01/lama.xlsx"), b"x").unwrap();
+    let two_days = std::time::SystemTime::now() - std::time::Duration::from_secs(2 * 86_400);
+    std::fs::File::options()
+        .write(true)
+        .open(stale.join("01/lama.xlsx"))
+        .unwrap()
+        .set_modified(two_days)
+        .unwrap();
+    std::fs::File::open(&stale)
+        .unwrap()
+        .set_modified(two_days)
+        .unwrap();
+
+    let (kind, body) = multipart(
+        &csrf,
+        &[
+            ("laporan.xlsx", xlsx.clone()),
+            (".register.xlsx", xlsx.clone()),
+            (&long, xlsx.clone()),
+        ],
+    );
+    let res = send(
+        &app,
+        Request::post("/impor/uji")
+            .header(header::COOKIE, &admin)
+            .header(header::CONTENT_TYPE, kind)
+            .body(Body::from(body))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert!(res.body.contains("laporan.xlsx"), "{}", res.body);
+    assert!(res.body.contains(".register.xlsx"), "{}", res.body);
+    let kept = format!("{}.xlsx", "r".repeat(115));
+    assert!(
+        res.body.contains(&kept),
+        "a long name is shortened, its extension kept"
+    );
+    assert!(!stale.exists(), "an upload older than a day is removed");
+
+    // Over the limit: 413 and words that say what to do.
+    let (kind, body) = multipart(&csrf, &[("besar.xlsx", vec![b'x'; 65 * 1024 * 1024])]);
+    let res = send(
+        &app,
+        Request::post("/impor/uji")
+            .header(header::COOKIE, &admin)
+            .header(header::CONTENT_TYPE, kind)
+            .body(Body::from(body))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", res.body);
+    assert!(res.body.contains("Berkas terlalu besar"), "{}", res.body);
+    assert!(res.body.contains("64 MB"), "{}", res.body);
 }
