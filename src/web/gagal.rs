@@ -10,13 +10,55 @@ pub enum Gagal {
     Ke(&'static str),
 }
 
+/// An error page's words, left on the response for `error_pages` to lay out with the
+/// person's menu and the way back to where they were.
+#[derive(Clone)]
+pub(super) struct GalatPesan(pub StatusCode, pub String);
+
 impl IntoResponse for Gagal {
     fn into_response(self) -> Response {
         match self {
-            Gagal::Halaman(status, pesan) => (status, pages::galat(status, &pesan)).into_response(),
+            Gagal::Halaman(status, pesan) => {
+                let mut res = (status, pages::galat(status, &pesan, None, None)).into_response();
+                res.extensions_mut().insert(GalatPesan(status, pesan));
+                res
+            }
             Gagal::Ke(to) => Redirect::to(to).into_response(),
         }
     }
+}
+
+/// Lays out every error page with the menu of the person logged in (if any) and a link
+/// back to the request the failed step was about, so a refusal is never a dead end.
+pub(super) async fn error_pages(State(app): State<App>, req: Request, next: Next) -> Response {
+    let token = sesi::cookie(req.headers(), COOKIE_SESI);
+    let path = req.uri().path().to_string();
+    let res = next.run(req).await;
+    let Some(GalatPesan(status, pesan)) = res.extensions().get::<GalatPesan>().cloned() else {
+        return res;
+    };
+    let now = (app.now)();
+    let sesi = match token {
+        Some(t) => blocking(move || {
+            let (_, reg) = app.open().map_err(internal)?;
+            reg.session(&sesi::sha256_hex(&t), now).map_err(internal)
+        })
+        .await
+        .ok()
+        .flatten(),
+        None => None,
+    };
+    // `/permohonan/12/lanjut` -> back to `/permohonan/12`.
+    let kembali = path
+        .strip_prefix("/permohonan/")
+        .and_then(|rest| rest.split('/').next())
+        .filter(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
+        .map(|id| format!("/permohonan/{id}"));
+    (
+        status,
+        pages::galat(status, &pesan, sesi.as_ref(), kembali.as_deref()),
+    )
+        .into_response()
 }
 
 pub(super) fn gagal(status: StatusCode, pesan: &str) -> Gagal {

@@ -6,7 +6,7 @@ mod gagal;
 mod pages;
 mod sesi;
 
-use gagal::{Gagal, blocking, gagal, internal};
+use gagal::{Gagal, blocking, error_pages, gagal, internal};
 use sesi::{SesiAktif, check_csrf, keluar, masuk, masuk_form, random_hex};
 
 use std::io::Write;
@@ -129,6 +129,7 @@ pub fn router(app: App) -> Router {
         .route("/blanko/{berkas}", get(blanko_pdf))
         .route("/v/{kode}", get(verifikasi))
         .route("/gaya.css", get(gaya))
+        .layer(middleware::from_fn_with_state(app.clone(), error_pages))
         .layer(middleware::from_fn(security_headers))
         .layer(middleware::from_fn(log_request))
         .with_state(app)

@@ -34,6 +34,10 @@ button{padding:.45rem 1rem;font-size:1rem}
 .baris{display:flex;gap:.5rem;max-width:22rem}.baris input{flex:1;min-width:0}
 fieldset.anggota{max-width:36rem}
 a.tombol{display:inline-block;padding:.45rem 1rem;background:#17456b;color:#fff;text-decoration:none;border-radius:3px}
+.tombol-baris a.tombol{margin:0 .4rem .4rem 0}
+details.akhiri{margin-top:1.2rem;border-top:1px solid #c9ced6;padding-top:.6rem}
+details.akhiri summary{cursor:pointer;color:#8a1c1c}
+button.bahaya{background:#fff;color:#8a1c1c;border:2px solid #8a1c1c}
 @media (max-width:40rem){table{display:block;overflow-x:auto}}
 ";
 
@@ -149,14 +153,31 @@ pub fn verifikasi(kelurahan: &str, kode: &str, v: &crate::services::surat::Verdi
     )
 }
 
-pub fn galat(status: StatusCode, pesan: &str) -> Markup {
+/// An error page: the message as a sentence, the person's menu, and the way back to the
+/// request the step was about.
+pub fn galat(
+    status: StatusCode,
+    pesan: &str,
+    sesi: Option<&Sesi>,
+    kembali: Option<&str>,
+) -> Markup {
+    let mut kalimat = pesan.trim().to_string();
+    if let Some(first) = kalimat.chars().next() {
+        kalimat.replace_range(..first.len_utf8(), &first.to_uppercase().to_string());
+    }
     layout(
-        "Galat",
-        None,
+        "Tidak dapat dilanjutkan",
+        sesi,
         html! {
             h1 { "Tidak dapat dilanjutkan" }
-            p.galat role="alert" { (pesan) }
-            p { "Kode: " (status.as_u16()) ". " a href="/" { "Kembali ke halaman utama" } }
+            p.galat role="alert" { (kalimat) }
+            p {
+                @if let Some(href) = kembali {
+                    a.tombol href=(href) { "Kembali ke permohonan" } " "
+                }
+                a href="/" { "Halaman utama" }
+            }
+            p.bantuan { "Kode: " (status.as_u16()) "." }
         },
     )
 }
@@ -225,7 +246,13 @@ pub fn permohonan(
     let jenis = ws.katalog.jenis(&p.jenis);
     let mine = sesi.pengguna.peran.sop();
     let next = p.tahap.next().filter(|(_, by)| Some(*by) == mine);
-    let can_refuse = mine.is_some() && p.tahap < Tahap::Ditindaklanjuti;
+    // Refusing is the step of the role whose turn it is (the Operator checking papers,
+    // the Kasi passing on, the Koordinator acting), not of anyone who opens the page.
+    let can_refuse =
+        p.tahap < Tahap::Ditindaklanjuti && p.tahap.next().is_some_and(|(_, by)| Some(by) == mine);
+    // Accepting needs every required paper: the button waits until they are ticked.
+    let kurang_berkas = p.berkas_kurang();
+    let next = next.filter(|(ke, _)| *ke != Tahap::Diterima || kurang_berkas.is_empty());
     // The applicant's withdrawal is recorded by the Operator, who speaks with them.
     let can_cancel = p.tahap < Tahap::Ditindaklanjuti
         && sesi.pengguna.peran.sop() == Some(crate::domain::workflow::Peran::Operator);
@@ -300,26 +327,31 @@ pub fn permohonan(
             }
             @if let Some(s) = surat {
                 h2 { "Surat" }
-                p { "Nomor " (s.nomor) ", " (calendar::tanggal(s.tanggal)) ". "
-                    @if s.batal.is_some() { strong { "Dibatalkan. " } }
-                    a href={ "/permohonan/" (p.id) "/surat.pdf" } { "Cetak surat (PDF)" } }
+                p { "Nomor " (s.nomor) ", " (calendar::tanggal(s.tanggal)) "."
+                    @if s.batal.is_some() { " " strong { "Dibatalkan." } } }
+                p { a.tombol href={ "/permohonan/" (p.id) "/surat.pdf" } { "Cetak surat (PDF)" } }
             }
             @if let Some(l) = lama {
                 h2 { "Surat (dari register lama)" }
                 p { "Nomor " (l.nomor) @if let Some(t) = l.tanggal { ", " (calendar::tanggal(t)) } ". Tidak ada PDF-nya." }
             }
             h2 { "Cetak" }
-            ul {
-                li { a href={ "/permohonan/" (p.id) "/tanda-terima.pdf" } { "Tanda terima berkas (PDF)" } }
-                li { a href={ "/permohonan/" (p.id) "/lembar-kendali.pdf" } { "Lembar kendali (PDF)" } }
+            p.tombol-baris {
+                a.tombol href={ "/permohonan/" (p.id) "/tanda-terima.pdf" } { "Tanda terima berkas" }
+                a.tombol href={ "/permohonan/" (p.id) "/lembar-kendali.pdf" } { "Lembar kendali" }
                 @if p.jenis == "pengantar-nikah" {
-                    li { a href={ "/permohonan/" (p.id) "/model-n2.pdf" } { "Model N2: permohonan kehendak nikah (PDF)" } }
-                    li { a href={ "/permohonan/" (p.id) "/model-n4.pdf" } { "Model N4: persetujuan calon pengantin (PDF)" } }
-                    li { a href={ "/permohonan/" (p.id) "/model-n5.pdf" } { "Model N5: surat izin orang tua (PDF)" } }
+                    a.tombol href={ "/permohonan/" (p.id) "/model-n2.pdf" } { "Model N2: kehendak nikah" }
+                    a.tombol href={ "/permohonan/" (p.id) "/model-n4.pdf" } { "Model N4: persetujuan" }
+                    a.tombol href={ "/permohonan/" (p.id) "/model-n5.pdf" } { "Model N5: izin orang tua" }
                 }
             }
             @if let Some((href, what)) = crate::services::whatsapp::wa_link(p, jenis.map_or(p.jenis.as_str(), |j| j.nama.as_str()), &ws.profil.kantor.kelurahan, surat) {
                 p { a href=(href) target="_blank" rel="noopener noreferrer" { (what) " lewat WhatsApp" } }
+            }
+            @if p.tahap == Tahap::Diajukan && mine == Some(crate::domain::workflow::Peran::Operator) && !kurang_berkas.is_empty() {
+                h2 { "Langkah Anda" }
+                p.pesan { "Permohonan diterima setelah semua berkas wajib ada. Belum ada: "
+                    (kurang_berkas.join("; ")) ". Centang berkas yang dibawa pemohon di atas, atau tolak bila pemohon tidak melengkapinya." }
             }
             @if let Some((ke, _)) = next {
                 h2 { "Langkah Anda" }
@@ -331,20 +363,30 @@ pub fn permohonan(
                     p { button type="submit" { (tombol(ke)) } }
                 }
             }
+            // Ending a request is a second, deliberate step: folded away, its own look,
+            // and a box to tick (works without script).
             @if can_refuse {
-                form method="post" action={ "/permohonan/" (p.id) "/tolak" } {
-                    input type="hidden" name="csrf" value=(sesi.csrf);
-                    label for="alasan" { "Alasan penolakan" }
-                    input type="text" id="alasan" name="alasan" required;
-                    p { button type="submit" { "Tolak permohonan" } }
+                details.akhiri {
+                    summary { "Tolak permohonan…" }
+                    form method="post" action={ "/permohonan/" (p.id) "/tolak" } {
+                        input type="hidden" name="csrf" value=(sesi.csrf);
+                        label for="alasan" { "Alasan penolakan (dibaca pemohon)" }
+                        input type="text" id="alasan" name="alasan" required;
+                        label { input type="checkbox" name="yakin" value="ya" required; " Ya, tolak permohonan ini" }
+                        p { button.bahaya type="submit" { "Tolak permohonan" } }
+                    }
                 }
             }
             @if can_cancel {
-                form method="post" action={ "/permohonan/" (p.id) "/batalkan" } {
-                    input type="hidden" name="csrf" value=(sesi.csrf);
-                    label for="alasan-batal" { "Pemohon membatalkan permohonannya: alasan pemohon" }
-                    input type="text" id="alasan-batal" name="alasan" required;
-                    p { button type="submit" { "Catat pembatalan oleh pemohon" } }
+                details.akhiri {
+                    summary { "Pemohon membatalkan…" }
+                    form method="post" action={ "/permohonan/" (p.id) "/batalkan" } {
+                        input type="hidden" name="csrf" value=(sesi.csrf);
+                        label for="alasan-batal" { "Alasan pemohon membatalkan" }
+                        input type="text" id="alasan-batal" name="alasan" required;
+                        label { input type="checkbox" name="yakin" value="ya" required; " Ya, pemohon membatalkan permohonan ini" }
+                        p { button.bahaya type="submit" { "Catat pembatalan oleh pemohon" } }
+                    }
                 }
             }
             @if !perubahan.is_empty() {

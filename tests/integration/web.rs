@@ -1027,7 +1027,14 @@ async fn papers_brought_later_are_ticked_before_the_request_is_accepted() {
         .await
         .body;
     let csrf = csrf_of(&page);
-    // Accepting with a paper missing is refused by the SOP, in its words.
+    // No accept button while a paper is missing: the page says what is missing instead.
+    assert!(!page.contains("Terima: berkas lengkap"), "{page}");
+    assert!(
+        page.contains("Belum ada: Fotokopi KK dan KTP pemohon"),
+        "{page}"
+    );
+    // Accepting anyway (an old page) is refused by the SOP, in its words, on a page with
+    // the menu and the way back to the request.
     let res = send(
         &app,
         post(
@@ -1039,6 +1046,36 @@ async fn papers_brought_later_are_ticked_before_the_request_is_accepted() {
     .await;
     assert_eq!(res.status, StatusCode::CONFLICT);
     assert!(res.body.contains("berkas"), "{}", res.body);
+    assert!(
+        res.body.contains(&format!("href=\"/permohonan/{id}\"")),
+        "{}",
+        res.body
+    );
+    assert!(res.body.contains("Kembali ke permohonan"), "{}", res.body);
+    assert!(
+        res.body.contains("href=\"/register\""),
+        "the menu: {}",
+        res.body
+    );
+    assert!(
+        res.body.contains("role=\"alert\">Permohonan"),
+        "a sentence: {}",
+        res.body
+    );
+    // Refusing is the Operator's step at stage 1: other roles do not get the form.
+    for (nama, peran, sandi) in [
+        ("Bambang Kasi", "kasi", "sandi-kasi-0001"),
+        ("Bu Seklur", "seklur", "sandi-seklur-01"),
+        ("Pak Lurah", "lurah", "sandi-lurah-001"),
+    ] {
+        account(&ws, nama, peran, sandi);
+        let c = login(&app, nama, sandi).await;
+        let page = send(&app, get(&format!("/permohonan/{id}"), Some(&c)))
+            .await
+            .body;
+        assert!(!page.contains("/tolak"), "{peran}: {page}");
+    }
+    assert!(page.contains("/tolak") && page.contains("Ya, tolak permohonan ini"));
     let res = send(
         &app,
         post(
@@ -1578,7 +1615,9 @@ async fn a_password_change_or_a_lock_ends_the_accounts_sessions() {
         let res = send(&app, get("/", Some(c))).await;
         assert_eq!(res.status, StatusCode::SEE_OTHER, "the old session is over");
         assert!(
-            res.location.as_deref().is_some_and(|l| l.starts_with("/masuk")),
+            res.location
+                .as_deref()
+                .is_some_and(|l| l.starts_with("/masuk")),
             "{:?}",
             res.location
         );
