@@ -139,60 +139,36 @@ impl Register {
         load(&self.conn, id, self.tz)
     }
 
+    /// One page of the requests matching `f`, newest first, without checklist or
+    /// history (what a listing shows), and how many match in all. Reads only the page's
+    /// rows, however long the register.
+    pub fn list_page(
+        &self,
+        f: &Filter,
+        offset: usize,
+        limit: usize,
+    ) -> Result<(Vec<Permohonan>, usize)> {
+        let (filter, args) = where_of(f);
+        let total: i64 = self
+            .conn
+            .prepare_cached(&format!("SELECT COUNT(*) FROM permohonan p WHERE {filter}"))?
+            .query_row(rusqlite::params_from_iter(args.iter()), |r| r.get(0))?;
+        let sql = format!(
+            "SELECT {PERMOHONAN_COLUMNS} FROM permohonan p WHERE {filter}
+             ORDER BY p.tahun DESC, p.urut DESC LIMIT {limit} OFFSET {offset}"
+        );
+        let mut st = self.conn.prepare_cached(&sql)?;
+        let mut rows = st.query(rusqlite::params_from_iter(args.iter()))?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            out.push(permohonan_from_row(r)?);
+        }
+        Ok((out, total as usize))
+    }
+
     /// Requests matching `f`, oldest first, each with checklist and history.
     pub fn list(&self, f: &Filter) -> Result<Vec<Permohonan>> {
-        let mut clauses = Vec::new();
-        let mut args: Vec<String> = Vec::new();
-        if let Some(t) = f.tahap {
-            args.push(t.kode().into());
-            clauses.push(format!("p.tahap = ?{}", args.len()));
-        }
-        if let Some(j) = &f.jenis {
-            args.push(j.clone());
-            clauses.push(format!("p.jenis = ?{}", args.len()));
-        }
-        if let Some(b) = f.bulan {
-            args.push(b.first_day().to_string());
-            args.push(b.next().first_day().to_string());
-            clauses.push(format!(
-                "p.tanggal >= ?{} AND p.tanggal < ?{}",
-                args.len() - 1,
-                args.len()
-            ));
-        }
-        if let Some(y) = f.tahun {
-            args.push(y.to_string());
-            clauses.push(format!("p.tahun = CAST(?{} AS INTEGER)", args.len()));
-        }
-        if let Some(c) = f.cari.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
-            let like = format!(
-                "%{}%",
-                c.replace('\\', "\\\\")
-                    .replace('%', "\\%")
-                    .replace('_', "\\_")
-            );
-            // "42/2026" finds 0042/2026.
-            let exact = match c.split_once('/') {
-                Some((u, y)) if u.parse::<i64>().is_ok() && y.parse::<i32>().is_ok() => {
-                    format_nomor_register(u.parse().unwrap_or(0), y.parse().unwrap_or(0))
-                }
-                _ => c.to_string(),
-            };
-            args.push(like);
-            args.push(exact);
-            args.push(c.to_string());
-            let (l, e, raw) = (args.len() - 2, args.len() - 1, args.len());
-            clauses.push(format!(
-                "(p.nama LIKE ?{l} ESCAPE '\\' OR p.nomor_register = ?{e} OR p.nik = ?{raw}
-                  OR p.id IN (SELECT permohonan_id FROM surat WHERE nomor = ?{raw})
-                  OR p.id IN (SELECT permohonan_id FROM surat_lama WHERE nomor = ?{raw}))"
-            ));
-        }
-        let filter = if clauses.is_empty() {
-            "1".to_string()
-        } else {
-            clauses.join(" AND ")
-        };
+        let (filter, args) = where_of(f);
         let mut out: Vec<Permohonan> = Vec::new();
         let mut index = BTreeMap::new();
         {
@@ -378,4 +354,67 @@ impl Register {
         tx.commit()?;
         Ok(p)
     }
+}
+
+/// The WHERE clause of a filter, with its arguments: one reading for every listing.
+fn where_of(f: &Filter) -> (String, Vec<String>) {
+    let mut clauses = Vec::new();
+    let mut args: Vec<String> = Vec::new();
+    if let Some(t) = f.tahap {
+        args.push(t.kode().into());
+        clauses.push(format!("p.tahap = ?{}", args.len()));
+    }
+    if let Some(j) = &f.jenis {
+        args.push(j.clone());
+        clauses.push(format!("p.jenis = ?{}", args.len()));
+    }
+    if let Some(b) = f.bulan {
+        args.push(b.first_day().to_string());
+        args.push(b.next().first_day().to_string());
+        clauses.push(format!(
+            "p.tanggal >= ?{} AND p.tanggal < ?{}",
+            args.len() - 1,
+            args.len()
+        ));
+    }
+    if let Some(y) = f.tahun {
+        args.push(y.to_string());
+        clauses.push(format!("p.tahun = CAST(?{} AS INTEGER)", args.len()));
+    }
+    if let Some(c) = f.cari.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+        let like = format!(
+            "%{}%",
+            c.replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        // "42/2026" finds 0042/2026.
+        let exact = match c.split_once('/') {
+            Some((u, y)) if u.parse::<i64>().is_ok() && y.parse::<i32>().is_ok() => {
+                format_nomor_register(u.parse().unwrap_or(0), y.parse().unwrap_or(0))
+            }
+            _ => c.to_string(),
+        };
+        args.push(like);
+        args.push(exact);
+        args.push(c.to_string());
+        let (l, e, raw) = (args.len() - 2, args.len() - 1, args.len());
+        // "0001" or "1" alone: that sequence number in every year (0001/2025, 0001/2026).
+        let urut = if !c.is_empty() && c.len() <= 6 && c.bytes().all(|b| b.is_ascii_digit()) {
+            format!(" OR p.urut = CAST(?{raw} AS INTEGER)")
+        } else {
+            String::new()
+        };
+        clauses.push(format!(
+            "(p.nama LIKE ?{l} ESCAPE '\\' OR p.nomor_register = ?{e} OR p.nik = ?{raw}{urut}
+              OR p.id IN (SELECT permohonan_id FROM surat WHERE nomor = ?{raw})
+              OR p.id IN (SELECT permohonan_id FROM surat_lama WHERE nomor = ?{raw}))"
+        ));
+    }
+    let filter = if clauses.is_empty() {
+        "1".to_string()
+    } else {
+        clauses.join(" AND ")
+    };
+    (filter, args)
 }

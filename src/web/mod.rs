@@ -735,27 +735,41 @@ pub struct CariQuery {
     pub tahap: String,
     #[serde(default)]
     pub jenis: String,
+    /// `2026-10`, chosen from a list of months.
+    #[serde(default)]
+    pub bulan: String,
+    /// 1-based.
+    #[serde(default)]
+    pub halaman: String,
 }
 
-/// The register with search and filters; at most the latest 200 shown.
+/// Rows per register page.
+pub const PER_HALAMAN: usize = 50;
+
+/// The register with search and filters, newest first, a page at a time.
 async fn register(
     State(app): State<App>,
     SesiAktif(sesi): SesiAktif,
     axum::extract::Query(q): axum::extract::Query<CariQuery>,
 ) -> Result<Response, Gagal> {
+    let now = (app.now)();
     let page = blocking(move || {
         let (ws, reg) = app.open().map_err(internal)?;
         let filter = crate::store::Filter {
             tahap: q.tahap.parse().ok(),
             jenis: ws.katalog.jenis(&q.jenis).map(|j| j.kode.clone()),
+            bulan: q.bulan.parse().ok(),
             cari: Some(q.cari.clone()),
             ..Default::default()
         };
-        let mut list = reg.list(&filter).map_err(internal)?;
-        let total = list.len();
-        list.reverse();
-        list.truncate(200);
-        Ok(pages::register(&ws, &sesi, &q, &list, total))
+        let halaman = q.halaman.parse::<usize>().unwrap_or(1).max(1);
+        let (list, total) = reg
+            .list_page(&filter, (halaman - 1) * PER_HALAMAN, PER_HALAMAN)
+            .map_err(internal)?;
+        let today = now.with_timezone(&ws.profil.tz()).date_naive();
+        Ok(pages::register(
+            &ws, &sesi, &q, &list, total, halaman, today,
+        ))
     })
     .await?;
     Ok(page.into_response())

@@ -35,6 +35,8 @@ button{padding:.45rem 1rem;font-size:1rem}
 fieldset.anggota{max-width:36rem}
 a.tombol{display:inline-block;padding:.45rem 1rem;background:#17456b;color:#fff;text-decoration:none;border-radius:3px}
 .tombol-baris a.tombol{margin:0 .4rem .4rem 0}
+form.saring{display:grid;grid-template-columns:repeat(auto-fill,minmax(14rem,1fr));gap:.2rem 1rem;align-items:end;max-width:60rem}
+form.saring select,form.saring input{font-size:1rem;min-height:2.2rem}
 details.akhiri{margin-top:1.2rem;border-top:1px solid #c9ced6;padding-top:.6rem}
 details.akhiri summary{cursor:pointer;color:#8a1c1c}
 button.bahaya{background:#fff;color:#8a1c1c;border:2px solid #8a1c1c}
@@ -969,15 +971,52 @@ pub fn register(
     q: &super::CariQuery,
     list: &[Permohonan],
     total: usize,
+    halaman: usize,
+    today: chrono::NaiveDate,
 ) -> Markup {
+    let pages = total.div_ceil(super::PER_HALAMAN).max(1);
+    // The months a clerk picks from: the last three years, newest first.
+    let mut months = Vec::new();
+    let mut b = calendar::Bulan::of(today);
+    for _ in 0..36 {
+        months.push(b);
+        b = b.prev();
+    }
+    let link = |n: usize| {
+        let enc = |s: &str| -> String {
+            s.bytes()
+                .map(|c| match c {
+                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
+                        (c as char).to_string()
+                    }
+                    b' ' => "+".to_string(),
+                    _ => format!("%{c:02X}"),
+                })
+                .collect()
+        };
+        format!(
+            "/register?cari={}&tahap={}&jenis={}&bulan={}&halaman={n}",
+            enc(&q.cari),
+            enc(&q.tahap),
+            enc(&q.jenis),
+            enc(&q.bulan)
+        )
+    };
     layout(
         "Register",
         Some(sesi),
         html! {
             h1 { "Buku register" }
-            form method="get" action="/register" {
-                label for="cari" { "Cari nama, nomor register, nomor surat, atau NIK (utuh)" }
+            form.saring method="get" action="/register" {
+                label for="cari" { "Cari nama, nomor register (0001 atau 0001/2026), nomor surat, atau NIK (utuh)" }
                 input type="text" id="cari" name="cari" value=(q.cari);
+                label for="bulan" { "Bulan" }
+                select id="bulan" name="bulan" {
+                    option value="" { "Semua bulan" }
+                    @for m in &months {
+                        option value=(m.to_string()) selected[q.bulan == m.to_string()] { (m.nama()) }
+                    }
+                }
                 label for="tahap" { "Tahap" }
                 select id="tahap" name="tahap" {
                     option value="" { "Semua" }
@@ -995,7 +1034,7 @@ pub fn register(
                 p { button type="submit" { "Cari" } }
             }
             p { (total) " permohonan"
-                @if total > list.len() { ", " (list.len()) " terbaru ditampilkan" } "." }
+                @if pages > 1 { ", halaman " (halaman) " dari " (pages) " (terbaru lebih dulu)" } "." }
             @if !list.is_empty() {
                 table {
                     thead { tr { th { "No. Register" } th { "Tanggal" } th { "Nama" } th { "NIK" } th { "Jenis" } th { "Tahap" } } }
@@ -1012,6 +1051,12 @@ pub fn register(
                             }
                         }
                     }
+                }
+            }
+            @if pages > 1 {
+                p.tombol-baris {
+                    @if halaman > 1 { a.tombol href=(link(halaman - 1)) { "‹ Lebih baru" } }
+                    @if halaman < pages { a.tombol href=(link(halaman + 1)) { "Lebih lama ›" } }
                 }
             }
         },

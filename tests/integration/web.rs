@@ -689,9 +689,101 @@ async fn the_register_is_searched_by_name_number_and_only_a_whole_nik() {
             .await
             .contains("1 permohonan.")
     );
+    // The sequence number alone finds it in any year: "0002" and "2".
+    for q in ["cari=0002", "cari=2"] {
+        let found = search(q).await;
+        assert!(
+            found.contains("1 permohonan.") && found.contains("Budi_Santoso"),
+            "{found}"
+        );
+    }
+    // A month is chosen by its name; a month without requests lists none.
+    let month = &budi["tanggal"].as_str().unwrap()[..7];
+    let page = search("").await;
+    assert!(
+        page.contains(&format!("<option value=\"{month}\"")),
+        "{page}"
+    );
+    assert!(
+        search(&format!("bulan={month}"))
+            .await
+            .contains("2 permohonan.")
+    );
+    assert!(search("bulan=2001-01").await.contains("0 permohonan."));
     // The same search on the command line.
     let v = ws.json(&["permohonan", "daftar", "--cari", "aminah"]);
     assert_eq!(v.as_array().unwrap().len(), 1);
+}
+
+/// A long register is shown a page at a time, newest first, with links between pages
+/// that keep the search.
+#[tokio::test]
+async fn the_register_pages_through_a_long_register() {
+    let ws = Ws::init();
+    let mut reg = kelurahan::store::Register::open(
+        &ws.dir.join("kelurahan.db"),
+        kelurahan::domain::calendar::WIB,
+    )
+    .unwrap();
+    let workspace = kelurahan::config::workspace::Workspace::open(&ws.dir).unwrap();
+    let today = kelurahan::domain::calendar::now(kelurahan::domain::calendar::WIB).date_naive();
+    for i in 0..120 {
+        let baru = kelurahan::domain::permohonan::periksa(
+            &kelurahan::domain::permohonan::Masukan {
+                jenis: "sk-domisili".into(),
+                nama: format!("Pemohon Nomor {i}"),
+                nik: crate::NIK_P.into(),
+                berkas: vec!["pengantar-rt".into(), "kk-ktp".into()],
+                alamat: Some(crate::ALAMAT.into()),
+                rt: Some("9".into()),
+                rw: Some("3".into()),
+                isian: [
+                    ("tempat_lahir", "Jambi"),
+                    ("agama", "Islam"),
+                    ("pekerjaan", "Wiraswasta"),
+                    ("status_perkawinan", "Kawin"),
+                ]
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .to_vec(),
+                ..Default::default()
+            },
+            &workspace.katalog,
+            today,
+        )
+        .unwrap();
+        reg.create(
+            &baru,
+            "Operator",
+            kelurahan::domain::calendar::now(kelurahan::domain::calendar::WIB),
+        )
+        .unwrap();
+    }
+    account(&ws, "Bambang Kasi", "kasi", "sandi-kasi-0001");
+    let app = App::new(ws.dir.clone());
+    let kasi = login(&app, "Bambang Kasi", "sandi-kasi-0001").await;
+    let first = send(&app, get("/register?cari=Pemohon", Some(&kasi)))
+        .await
+        .body;
+    assert!(
+        first.contains("120 permohonan, halaman 1 dari 3"),
+        "{first}"
+    );
+    assert!(
+        first.contains("Pemohon Nomor 119") && !first.contains("Pemohon Nomor 69<"),
+        "newest first"
+    );
+    assert!(
+        first.contains("halaman=2") && first.contains("cari=Pemohon"),
+        "{first}"
+    );
+    let third = send(&app, get("/register?cari=Pemohon&halaman=3", Some(&kasi)))
+        .await
+        .body;
+    assert!(
+        third.contains("halaman 3 dari 3") && third.contains("Pemohon Nomor 0<"),
+        "{third}"
+    );
+    assert_eq!(third.matches("/permohonan/").count(), 20, "{third}");
 }
 
 #[tokio::test]
