@@ -88,6 +88,12 @@ impl Tahap {
         )
     }
 
+    /// Moves on by the monthly report, not by hand: the letter is issued (stage 4, on to
+    /// the Seklur) or reported to the Seklur (stage 5, on to the Lurah).
+    pub fn menunggu_laporan(self) -> bool {
+        matches!(self, Tahap::Ditindaklanjuti | Tahap::DilaporkanKeSeklur)
+    }
+
     /// Ended without a letter: refused by the office or withdrawn by the applicant.
     pub fn tanpa_surat(self) -> bool {
         matches!(self, Tahap::Ditolak | Tahap::Dibatalkan)

@@ -101,12 +101,15 @@ pub fn peran_label(p: PeranPengguna) -> &'static str {
     p.label()
 }
 
-pub fn masuk(csrf: &str, pesan: Option<&str>, nama: Option<&str>) -> Markup {
+pub fn masuk(csrf: &str, pesan: Option<&str>, nama: Option<&str>, kantor: Option<&str>) -> Markup {
     layout(
         "Masuk",
         None,
         html! {
             h1 { "Masuk" }
+            @if let Some(k) = kantor {
+                p { "Pelayanan surat pengantar " strong { (k) } }
+            }
             @if let Some(p) = pesan {
                 p.galat role="alert" { (p) }
             }
@@ -191,13 +194,39 @@ pub fn beranda(ws: &Workspace, sesi: &Sesi, w: &crate::services::pekerjaan::Peke
         html! {
             h1 { "Pekerjaan hari ini" }
             p { (ws.profil.kantor.kelurahan) }
+            @let lewat = w.daftar.iter().filter(|m| m.lewat_standar).count();
+            @if w.menunggu_laporan > 0 {
+                p.pesan { (w.menunggu_laporan) " permohonan yang suratnya sudah terbit menunggu laporan bulanan; "
+                    "laporan bulan ini mencatatnya (tahap 5 dan 6) sekaligus. "
+                    a href="/laporan" { "Buka laporan" } }
+            }
             @if w.tahap.is_empty() {
-                p.pesan { "Peran " (peran_label(sesi.pengguna.peran)) " tidak menjalankan tahap SOP; tidak ada permohonan yang menunggu Anda." }
+                // Roles that oversee: what stands where, and the month's reports.
+                h2 { "Kedudukan permohonan" }
+                table {
+                    thead { tr { th { "Tahap" } th { "Jumlah" } } }
+                    tbody {
+                        @for c in &w.per_tahap {
+                            tr { td { (c.tahap.label()) } td { (c.jumlah) } }
+                        }
+                    }
+                }
+                p.tombol-baris {
+                    a.tombol href="/laporan" { "Laporan bulanan" }
+                    a.tombol href="/register" { "Buku register" }
+                    @if sesi.pengguna.peran == PeranPengguna::Admin {
+                        a.tombol href="/impor" { "Impor register lama" }
+                        a.tombol href="/surel" { "Kotak keluar surel" }
+                        a.tombol href="/jadwal" { "Jadwal" }
+                    }
+                }
             } @else if w.daftar.is_empty() {
-                p.pesan { "Tidak ada permohonan yang menunggu Anda." }
+                p.pesan { "Tidak ada permohonan yang menunggu langkah Anda." }
             } @else {
-                p { (w.daftar.len()) " permohonan menunggu Anda (tahap: "
-                    (w.tahap.iter().map(|t| t.label()).collect::<Vec<_>>().join(", ")) ")." }
+                p { (w.daftar.len()) " permohonan menunggu langkah Anda (tahap: "
+                    (w.tahap.iter().map(|t| t.label()).collect::<Vec<_>>().join(", ")) ")"
+                    @if lewat > 0 { "; " strong.lewat { (lewat) " sudah lewat standar layanan dan belum bersurat" } }
+                    "." }
                 table {
                     thead { tr {
                         th { "No. Register" } th { "Pemohon" } th { "Jenis surat" }
@@ -211,9 +240,9 @@ pub fn beranda(ws: &Workspace, sesi: &Sesi, w: &crate::services::pekerjaan::Peke
                                 td { (m.jenis_nama) }
                                 td { (m.p.tahap.label()) }
                                 td { (m.hari_di_tahap) " hari kerja" }
-                                td class=[(m.hari_sejak_masuk > m.standar_hari as i64).then_some("lewat")] {
+                                td class=[m.lewat_standar.then_some("lewat")] {
                                     (m.hari_sejak_masuk) " dari " (m.standar_hari) " hari kerja"
-                                    @if m.hari_sejak_masuk > m.standar_hari as i64 { " (lewat standar)" }
+                                    @if m.lewat_standar { " (lewat standar)" }
                                 }
                             }
                         }

@@ -96,7 +96,15 @@ pub(super) struct HabisQuery {
     habis: Option<String>,
 }
 
+/// The office's name for the login page, so a clerk knows whose page it is.
+fn nama_kantor(app: &App) -> Option<String> {
+    Workspace::open(&app.dir)
+        .ok()
+        .map(|ws| format!("{}, {}", ws.profil.kantor.kelurahan, ws.profil.kantor.kecamatan))
+}
+
 pub(super) async fn masuk_form(
+    State(app): State<App>,
     headers: HeaderMap,
     axum::extract::Query(q): axum::extract::Query<HabisQuery>,
 ) -> Result<Response, Gagal> {
@@ -105,7 +113,8 @@ pub(super) async fn masuk_form(
         .habis
         .is_some()
         .then_some("Sesi Anda sudah berakhir. Silakan masuk lagi.");
-    let mut res = pages::masuk(&token, pesan, None).into_response();
+    let kantor = blocking(move || Ok(nama_kantor(&app))).await?;
+    let mut res = pages::masuk(&token, pesan, None, kantor.as_deref()).into_response();
     res.headers_mut().append(
         SET_COOKIE,
         set_cookie(&headers, COOKIE_MASUK, &token, "/masuk", 3600),
@@ -140,6 +149,7 @@ pub(super) async fn masuk(
     }
     let now = (app.now)();
     let nama = form.nama.clone();
+    let app_kantor = app.clone();
     let result = blocking(move || {
         let (_, mut reg) = app.open().map_err(internal)?;
         match pengguna::masuk(&mut reg, &form.nama, &form.sandi, now) {
@@ -177,9 +187,10 @@ pub(super) async fn masuk(
         Err(pesan) => {
             // A fresh form token for the next try.
             let token = random_hex(32).map_err(internal)?;
+            let kantor = blocking(move || Ok(nama_kantor(&app_kantor))).await?;
             let mut res = (
                 StatusCode::UNAUTHORIZED,
-                pages::masuk(&token, Some(&pesan), Some(&nama)),
+                pages::masuk(&token, Some(&pesan), Some(&nama), kantor.as_deref()),
             )
                 .into_response();
             res.headers_mut().append(

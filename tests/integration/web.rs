@@ -126,6 +126,7 @@ async fn a_login_opens_a_session_with_safe_cookies() {
     assert_eq!(form.status, StatusCode::OK);
     assert!(form.body.contains("<html lang=\"id\">"));
     assert!(form.body.contains("Kata sandi"));
+    assert!(form.body.contains("KELURAHAN RAWASARI"), "the page names the office");
     let token = cookie_value(&form.cookies, COOKIE_MASUK)
         .unwrap()
         .to_string();
@@ -230,7 +231,10 @@ async fn each_role_sees_what_waits_for_it() {
 
     let op = login(&app, "Rina Marlina", "sandi-operator-1").await;
     let page = send(&app, get("/", Some(&op))).await.body;
-    assert!(page.contains("1 permohonan menunggu Anda"), "{page}");
+    assert!(
+        page.contains("1 permohonan menunggu langkah Anda"),
+        "{page}"
+    );
     // Names are data, never markup.
     assert!(
         page.contains("&lt;script&gt;alert(1)&lt;/script&gt; Siti"),
@@ -247,7 +251,39 @@ async fn each_role_sees_what_waits_for_it() {
 
     let admin = login(&app, "Pak Admin", "sandi-admin-001").await;
     let page = send(&app, get("/", Some(&admin))).await.body;
-    assert!(page.contains("tidak menjalankan tahap SOP"), "{page}");
+    assert!(page.contains("Kedudukan permohonan"), "{page}");
+    assert!(
+        page.contains("Impor register lama") && page.contains("/laporan"),
+        "{page}"
+    );
+
+    // The Koordinator: an issued letter is not work (its report is the month's), and
+    // is never marked late; it is counted as waiting for the monthly report.
+    crate::letters::issue(&ws, "1", &[]);
+    ws.ok(&[
+        "permohonan",
+        "lanjut",
+        "2",
+        "--peran",
+        "kasi",
+        "--oleh",
+        "Bambang",
+    ]);
+    account(&ws, "Andi Koordinator", "koordinator", "sandi-koordinator");
+    let ko = login(&app, "Andi Koordinator", "sandi-koordinator").await;
+    let page = send(&app, get("/", Some(&ko))).await.body;
+    assert!(
+        page.contains("1 permohonan menunggu langkah Anda"),
+        "{page}"
+    );
+    assert!(
+        page.contains("Budi Santoso") && !page.contains("Siti"),
+        "{page}"
+    );
+    assert!(
+        page.contains("1 permohonan yang suratnya sudah terbit menunggu laporan bulanan"),
+        "{page}"
+    );
 }
 
 #[tokio::test]
