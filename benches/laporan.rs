@@ -1,6 +1,7 @@
 //! `cargo bench --bench laporan`: the monthly reports (figures, both PDFs, the workbook)
-//! for a busy month of 500 requests and a stress month of 10,000, each in its own
-//! process so that peak memory is that month's alone.
+//! for a busy month of 500 requests and a stress month of 10,000, and the yearly report
+//! (figures, the PDF, the workbook) for a year of 6,000 requests, each in its own process
+//! so that peak memory is that run's alone.
 
 mod common;
 use common::peak_rss_mb;
@@ -19,6 +20,22 @@ use kelurahan::paper::render::{Job, Renderer};
 
 /// `n` requests dated in November 2026 with full histories, most finished.
 fn month(n: usize, katalog: &kelurahan::domain::katalog::Katalog) -> Vec<Permohonan> {
+    dated(
+        n,
+        katalog,
+        NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
+        30,
+    )
+}
+
+/// `n` requests dated in the `days` days from `first`, with full histories, most
+/// finished, in no particular order.
+fn dated(
+    n: usize,
+    katalog: &kelurahan::domain::katalog::Katalog,
+    first: NaiveDate,
+    days: u64,
+) -> Vec<Permohonan> {
     let mut seed = 0x1234_5678u64;
     let mut rnd = |m: u64| {
         seed = seed
@@ -28,7 +45,7 @@ fn month(n: usize, katalog: &kelurahan::domain::katalog::Katalog) -> Vec<Permoho
     };
     (0..n)
         .map(|i| {
-            let day = NaiveDate::from_ymd_opt(2026, 11, 1 + rnd(30) as u32).unwrap();
+            let day = first + Duration::days(rnd(days) as i64);
             let jenis = &katalog.jenis[rnd(katalog.jenis.len() as u64) as usize];
             let stop = match rnd(20) {
                 0 => 1,
@@ -169,10 +186,92 @@ fn run(n: usize) {
     );
 }
 
+/// The yearly report of 2026 (figures, the PDF, the workbook) for `n` requests spread
+/// over the year.
+fn run_year(n: usize) {
+    use kelurahan::domain::periode::Periode;
+    let profil = Profil::builtin();
+    let katalog = kelurahan::config::catalog::builtin().unwrap();
+    let renderer = Renderer::new(None).unwrap();
+    let mut requests = dated(
+        n,
+        &katalog,
+        NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+        365,
+    );
+    // Month by month, as the register lists them for a period.
+    requests.sort_by_key(|p| (p.tanggal, p.id));
+    let periode = Periode::Tahun(2026);
+    let libur: BTreeSet<NaiveDate> = profil.holidays();
+    let trend: Vec<(Bulan, i64)> = periode
+        .months()
+        .into_iter()
+        .map(|m| {
+            let k = requests
+                .iter()
+                .filter(|p| Bulan::of(p.tanggal) == m)
+                .count();
+            (m, k as i64)
+        })
+        .collect();
+    let per = NaiveDate::from_ymd_opt(2027, 1, 2).unwrap();
+
+    let start = Instant::now();
+    let f = figures::figures_periode(&figures::InputPeriode {
+        periode,
+        requests: &requests,
+        letters: &[],
+        trend: &trend,
+        katalog: &katalog,
+        libur: &libur,
+        tz: WIB,
+        per,
+    });
+    let t_fig = start.elapsed();
+    let t = Instant::now();
+    let data = documents::periode_report(&profil, &f, "LTH-2026", per);
+    let json = serde_json::to_vec(&data).unwrap();
+    let pdf = renderer
+        .render(&Job {
+            template: "laporan/periode.typ",
+            data: &json,
+            qr_svg: None,
+            ident: "LTH-2026",
+            date: per,
+        })
+        .unwrap();
+    let t_pdf = t.elapsed();
+    let t = Instant::now();
+    let xlsx = kelurahan::paper::workbook::periode_workbook(
+        &f,
+        "KELURAHAN RAWASARI",
+        per,
+        kelurahan::config::workspace::Kertas::F4,
+    )
+    .unwrap();
+    let t_xlsx = t.elapsed();
+    let total = start.elapsed();
+    assert_eq!(f.jumlah, n);
+    println!(
+        "laporan tahunan, {n} permohonan: total {:.2} s (angka {:.0} ms, PDF {:.0} ms, xlsx {:.0} ms); PDF {} kB, xlsx {} kB; memori puncak {:.0} MB",
+        total.as_secs_f64(),
+        t_fig.as_secs_f64() * 1000.0,
+        t_pdf.as_secs_f64() * 1000.0,
+        t_xlsx.as_secs_f64() * 1000.0,
+        pdf.len() / 1024,
+        xlsx.len() / 1024,
+        peak_rss_mb()
+    );
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if let Some(i) = args.iter().position(|a| a == "--bulan-dengan") {
         run(args[i + 1].parse().unwrap());
+        return;
+    }
+    if let Some(i) = args.iter().position(|a| a == "--tahun-dengan") {
+        run_year(args[i + 1].parse().unwrap());
         return;
     }
     if args.iter().any(|a| a == "--list") {
@@ -186,4 +285,9 @@ fn main() {
             .unwrap();
         assert!(status.success());
     }
+    let status = Command::new(&me)
+        .args(["--tahun-dengan", "6000"])
+        .status()
+        .unwrap();
+    assert!(status.success());
 }

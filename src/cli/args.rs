@@ -434,6 +434,37 @@ pub enum LaporanCmd {
     /// Laporan Koordinator kepada Seklur dan rekap Seklur kepada Lurah untuk satu bulan;
     /// permohonan bulan itu yang sudah bersurat dicatat dilaporkan (tahap 5 dan 6).
     Bulanan(BulananArgs),
+    /// Laporan satu triwulan (Sekretaris Lurah kepada Lurah: angka seluruh triwulan dan
+    /// per bulan) dan buku kerjanya; tidak memindahkan permohonan.
+    Triwulan(TriwulanArgs),
+    /// Laporan satu tahun (Sekretaris Lurah kepada Lurah: angka seluruh tahun dan per
+    /// bulan) dan buku kerjanya; tidak memindahkan permohonan.
+    Tahunan(TahunanArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TriwulanArgs {
+    /// Triwulan laporan (TAHUN-QN, misalnya 2026-Q4), yang sudah berakhir. Bawaan:
+    /// triwulan terakhir yang sudah berakhir.
+    #[arg(long, value_name = "TRIWULAN")]
+    pub triwulan: Option<String>,
+    /// Antrekan laporan di kotak keluar surel ke alamat kantor, lalu kirim.
+    #[arg(long)]
+    pub kirim: bool,
+    #[command(flatten)]
+    pub keluaran: Keluaran,
+}
+
+#[derive(Debug, Args)]
+pub struct TahunanArgs {
+    /// Tahun laporan (misalnya 2026), yang sudah berakhir. Bawaan: tahun lalu.
+    #[arg(long, value_name = "TAHUN")]
+    pub tahun: Option<String>,
+    /// Antrekan laporan di kotak keluar surel ke alamat kantor, lalu kirim.
+    #[arg(long)]
+    pub kirim: bool,
+    #[command(flatten)]
+    pub keluaran: Keluaran,
 }
 
 #[derive(Debug, Args)]

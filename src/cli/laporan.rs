@@ -1,14 +1,16 @@
-//! `kelurahan laporan bulanan`: a month's reports, made once, optionally mailed.
+//! `kelurahan laporan bulanan`: a month's reports, made once, optionally mailed; and
+//! `laporan triwulan` / `laporan tahunan`: a quarter's or a year's report.
 
 use std::path::Path;
 
 use anyhow::{Context, Result};
 
 use super::UsageError;
-use super::args::BulananArgs;
+use super::args::{BulananArgs, Keluaran};
 use super::out::Out;
 use super::show;
 use crate::domain::calendar::{self, Bulan};
+use crate::domain::periode::{JenisPeriode, Periode};
 use crate::services::laporan::{self, LaporanError};
 
 pub(super) fn bulanan(out: &mut Out, dir: &Path, a: BulananArgs) -> Result<()> {
@@ -64,6 +66,64 @@ pub(super) fn bulanan(out: &mut Out, dir: &Path, a: BulananArgs) -> Result<()> {
             made.ke_seklur, made.ke_lurah
         )?;
     }
+    for b in &made.berkas {
+        writeln!(out, "{}", b.display())?;
+    }
+    if let Some(d) = sent {
+        writeln!(
+            out,
+            "Surel {} ({}) diantrekan ke {}.",
+            d.surel.id,
+            d.surel.subjek,
+            d.surel.kepada.join(", ")
+        )?;
+        out.text(&show::pengiriman(&d.kirim))?;
+    }
+    Ok(())
+}
+
+/// `laporan triwulan [--triwulan 2026-Q4]` and `laporan tahunan [--tahun 2026]`.
+pub(super) fn periodik(
+    out: &mut Out,
+    dir: &Path,
+    jenis: JenisPeriode,
+    nilai: Option<String>,
+    kirim: bool,
+    keluaran: Keluaran,
+) -> Result<()> {
+    let flag = match jenis {
+        JenisPeriode::Triwulan => "--triwulan",
+        JenisPeriode::Tahunan => "--tahun",
+    };
+    let periode = match &nilai {
+        Some(v) => Some(Periode::parse(jenis, v).map_err(|e| UsageError(format!("{flag}: {e}")))?),
+        None => None,
+    };
+    let (ws, mut reg) = super::open(dir)?;
+    let now = calendar::now(ws.profil.tz());
+    let periode = periode.unwrap_or_else(|| laporan::default_periode(jenis, &now));
+    let r = crate::paper::render::for_workspace(&ws)?;
+    let (made, sent) = laporan::make_and_send_periode(&ws, &mut reg, &r, periode, now, kirim)
+        .map_err(|e| match e {
+            LaporanError::PeriodeBelumTerjadi(_) | LaporanError::PeriodeBelumSelesai(_) => {
+                anyhow::Error::new(UsageError(format!("{flag}: {e}")))
+            }
+            e => e.into(),
+        })?;
+    if keluaran.json() {
+        let mut v = serde_json::to_value(&made).context("JSON")?;
+        if let Some(d) = &sent {
+            v["surel"] = serde_json::json!({ "id": d.surel.id, "pengiriman": d.kirim });
+        }
+        return super::print_json(out, &v);
+    }
+    let f = &made.angka;
+    writeln!(
+        out,
+        "Laporan {} ({}): {} permohonan, {} surat terbit, {} ditolak kantor, {} dibatalkan pemohon.",
+        f.nama, f.rentang, f.jumlah, f.surat_terbit, f.ditolak, f.dibatalkan
+    )?;
+    writeln!(out, "Rujukan {}.", made.rujukan)?;
     for b in &made.berkas {
         writeln!(out, "{}", b.display())?;
     }

@@ -36,6 +36,7 @@ use serde::Serialize;
 use crate::config::catalog::CatalogError;
 use crate::config::toml_file::TomlError;
 use crate::config::workspace::{Workspace, WorkspaceError};
+use crate::domain::periode::JenisPeriode;
 use crate::store::{Register, RegisterError};
 use args::{Cli, Command};
 use out::Out;
@@ -197,6 +198,22 @@ where
         Command::Verifikasi(a) => verifikasi::run(out, &workdir(dir), a),
         Command::Blanko(a) => blanko::run(out, &workdir(dir), a),
         Command::Laporan(args::LaporanCmd::Bulanan(a)) => laporan::bulanan(out, &workdir(dir), a),
+        Command::Laporan(args::LaporanCmd::Triwulan(a)) => laporan::periodik(
+            out,
+            &workdir(dir),
+            JenisPeriode::Triwulan,
+            a.triwulan,
+            a.kirim,
+            a.keluaran,
+        ),
+        Command::Laporan(args::LaporanCmd::Tahunan(a)) => laporan::periodik(
+            out,
+            &workdir(dir),
+            JenisPeriode::Tahunan,
+            a.tahun,
+            a.kirim,
+            a.keluaran,
+        ),
         Command::Ekspor(args::EksporCmd::Register(a)) => ekspor::register(out, &workdir(dir), a),
         Command::Impor(a) => impor::run(out, &workdir(dir), a),
         Command::Pengguna(cmd) => pengguna::run(out, &workdir(dir), cmd),

@@ -12,12 +12,21 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::toml_file::{self, TomlError};
 use crate::domain::calendar::Bulan;
+use crate::domain::periode::{JenisPeriode, Periode};
 
 /// The schedules shipped in the program (`schedules/` of the repository).
-const BUILTIN: [(&str, &str); 3] = [
+const BUILTIN: [(&str, &str); 5] = [
     (
         "schedules/laporan-bulanan.toml",
         include_str!("../../schedules/laporan-bulanan.toml"),
+    ),
+    (
+        "schedules/laporan-triwulan.toml",
+        include_str!("../../schedules/laporan-triwulan.toml"),
+    ),
+    (
+        "schedules/laporan-tahunan.toml",
+        include_str!("../../schedules/laporan-tahunan.toml"),
     ),
     (
         "schedules/kirim-ulang.toml",
@@ -74,6 +83,10 @@ fn yes() -> bool {
 pub enum Tugas {
     /// The month-before reports, optionally mailed.
     LaporanBulanan { kirim: bool },
+    /// The quarter-before report, optionally mailed.
+    LaporanTriwulan { kirim: bool },
+    /// The year-before report, optionally mailed.
+    LaporanTahunan { kirim: bool },
     /// Send what is due in the outbox.
     KirimUlang,
     /// A consistent copy of the database, keeping `simpan_hari` days and every 1st.
@@ -84,16 +97,34 @@ impl Tugas {
     pub fn kode(&self) -> &'static str {
         match self {
             Tugas::LaporanBulanan { .. } => "laporan-bulanan",
+            Tugas::LaporanTriwulan { .. } => "laporan-triwulan",
+            Tugas::LaporanTahunan { .. } => "laporan-tahunan",
             Tugas::KirimUlang => "kirim-ulang",
             Tugas::Cadangan { .. } => "cadangan",
         }
     }
 
-    /// The period a fire time is about: the report's month, the backup's day, the slot.
+    /// The report period of a report job (`None` for the others).
+    pub fn jenis_periode(&self) -> Option<JenisPeriode> {
+        match self {
+            Tugas::LaporanTriwulan { .. } => Some(JenisPeriode::Triwulan),
+            Tugas::LaporanTahunan { .. } => Some(JenisPeriode::Tahunan),
+            _ => None,
+        }
+    }
+
+    /// The period a fire time is about: the report's month, quarter or year (the last
+    /// one over), the backup's day, the slot.
     pub fn period(&self, fire: &DateTime<Tz>) -> String {
         let d = fire.date_naive();
         match self {
             Tugas::LaporanBulanan { .. } => Bulan::of(d).prev().to_string(),
+            Tugas::LaporanTriwulan { .. } => {
+                Periode::last_finished(JenisPeriode::Triwulan, d).to_string()
+            }
+            Tugas::LaporanTahunan { .. } => {
+                Periode::last_finished(JenisPeriode::Tahunan, d).to_string()
+            }
             Tugas::Cadangan { .. } => d.to_string(),
             Tugas::KirimUlang => fire.format("%Y-%m-%dT%H:%M").to_string(),
         }
@@ -171,6 +202,12 @@ fn parse_one(file: &str, text: &str) -> Result<Jadwal> {
         "laporan-bulanan" => Tugas::LaporanBulanan {
             kirim: take_bool("kirim", true)?,
         },
+        "laporan-triwulan" => Tugas::LaporanTriwulan {
+            kirim: take_bool("kirim", true)?,
+        },
+        "laporan-tahunan" => Tugas::LaporanTahunan {
+            kirim: take_bool("kirim", true)?,
+        },
         "kirim-ulang" => Tugas::KirimUlang,
         "cadangan" => {
             let simpan_hari = match params.remove("simpan_hari") {
@@ -189,7 +226,7 @@ fn parse_one(file: &str, text: &str) -> Result<Jadwal> {
             return Err(invalid(
                 "tugas",
                 format!(
-                    "tugas `{other}` tidak dikenal; pilihan: laporan-bulanan, kirim-ulang, cadangan"
+                    "tugas `{other}` tidak dikenal; pilihan: laporan-bulanan, laporan-triwulan, laporan-tahunan, kirim-ulang, cadangan"
                 ),
             ));
         }
@@ -204,7 +241,9 @@ fn parse_one(file: &str, text: &str) -> Result<Jadwal> {
         return Err(invalid("nama", "tidak boleh kosong".into()));
     }
     let default_window = match tugas {
-        Tugas::LaporanBulanan { .. } => 31 * 24,
+        Tugas::LaporanBulanan { .. }
+        | Tugas::LaporanTriwulan { .. }
+        | Tugas::LaporanTahunan { .. } => 31 * 24,
         Tugas::KirimUlang => 1,
         Tugas::Cadangan { .. } => 24,
     };

@@ -12,6 +12,7 @@ pub mod numbering;
 pub mod orang;
 pub mod penduduk;
 pub mod pengguna;
+pub mod periode;
 pub mod permohonan;
 pub mod surat;
 pub mod surel;

@@ -647,3 +647,39 @@ pub fn report<'a>(
         sementara,
     }
 }
+
+/// The data of a quarter's or a year's report (`laporan/periode.typ`): figures only, no
+/// request's identity.
+#[derive(Debug, Clone, Serialize)]
+pub struct PeriodeData<'a> {
+    pub kertas: String,
+    pub kantor: KantorData,
+    pub rujukan: String,
+    /// The report's date (ISO), when it was first made.
+    pub tanggal: String,
+    pub angka: &'a crate::paper::figures::FiguresPeriode,
+    pub koordinator: PenandaTanganData,
+    pub seklur: PenandaTanganData,
+    pub lurah: PenandaTanganData,
+    /// Never a draft; the shared page layout asks.
+    pub sementara: bool,
+}
+
+pub fn periode_report<'a>(
+    profil: &Profil,
+    figures: &'a crate::paper::figures::FiguresPeriode,
+    rujukan: &str,
+    tanggal: NaiveDate,
+) -> PeriodeData<'a> {
+    PeriodeData {
+        kertas: kertas(profil).into(),
+        kantor: KantorData::from(profil),
+        rujukan: rujukan.to_string(),
+        tanggal: tanggal.to_string(),
+        angka: figures,
+        koordinator: PenandaTanganData::official(&profil.pejabat.koordinator),
+        seklur: PenandaTanganData::official(&profil.pejabat.seklur),
+        lurah: PenandaTanganData::official(&profil.pejabat.lurah),
+        sementara: false,
+    }
+}

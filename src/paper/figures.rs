@@ -439,6 +439,190 @@ pub fn figures(input: &Input) -> Figures {
     }
 }
 
+/// One month's row of a quarter's or a year's report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BarisBulan {
+    pub bulan: Bulan,
+    pub bulan_nama: String,
+    pub jumlah: usize,
+    pub surat_terbit: usize,
+    pub ditolak: usize,
+    pub dibatalkan: usize,
+    pub waktu_median: Option<f64>,
+    pub tepat_waktu_persen: Option<f64>,
+}
+
+/// The figures of a quarter's or a year's report: the monthly sections' figures over
+/// the whole period (medians from the period's own requests, never averaged from the
+/// months), one row per month, and the year's trend. Kept as first made, like a month's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FiguresPeriode {
+    /// `2026-Q4` or `2026`.
+    pub periode: String,
+    /// "Triwulan IV 2026", "Tahun 2026".
+    pub nama: String,
+    /// "Oktober–Desember 2026".
+    pub rentang: String,
+    /// `triwulan` or `tahunan`.
+    pub jenis: String,
+    pub per: NaiveDate,
+    pub jumlah: usize,
+    pub surat_terbit: usize,
+    pub ditolak: usize,
+    pub dibatalkan: usize,
+    /// Neither a letter nor an end yet, as of `per`.
+    pub diproses: usize,
+    /// Request to letter, over the period's requests.
+    pub waktu_layanan: Stat,
+    pub tepat_waktu_persen: Option<f64>,
+    pub lewat_standar: usize,
+    pub per_jenis: Vec<PerJenis>,
+    pub per_kanal: Vec<(String, usize)>,
+    pub alasan_tolak: Vec<(String, usize)>,
+    pub alasan_batal: Vec<(String, usize)>,
+    pub waktu_tahap: Vec<WaktuTahap>,
+    pub tahap_terlama: Option<WaktuTahap>,
+    /// Letters dated in the period (also for requests made before it), and of them voided.
+    pub surat_bertanggal: usize,
+    pub surat_batal: usize,
+    pub per_bulan: Vec<BarisBulan>,
+    /// The month with the most requests (the first of equals), when any.
+    pub bulan_tersibuk: Option<BarisBulan>,
+    /// Requests per month, the twelve months ending with the period's last.
+    pub tren: Vec<(Bulan, i64)>,
+}
+
+/// What a quarter's or a year's figures are computed from.
+pub struct InputPeriode<'a> {
+    pub periode: crate::domain::periode::Periode,
+    /// The requests dated in the period, with their history, month by month (each
+    /// month's together, oldest month first).
+    pub requests: &'a [Permohonan],
+    /// The letters dated in the period, month by month likewise.
+    pub letters: &'a [Surat],
+    /// Requests per month for the twelve months ending with the period's last.
+    pub trend: &'a [(Bulan, i64)],
+    pub katalog: &'a Katalog,
+    pub libur: &'a BTreeSet<NaiveDate>,
+    pub tz: Tz,
+    pub per: NaiveDate,
+}
+
+/// The part of `items` dated in `m`: they come month by month.
+fn of_month<T>(items: &[T], m: Bulan, date: impl Fn(&T) -> NaiveDate) -> &[T] {
+    let start = items
+        .iter()
+        .position(|x| Bulan::of(date(x)) == m)
+        .unwrap_or(items.len());
+    let len = items[start..]
+        .iter()
+        .take_while(|x| Bulan::of(date(x)) == m)
+        .count();
+    &items[start..start + len]
+}
+
+/// A quarter's or a year's figures: each month's by [`figures`], and the whole period's
+/// requests at once by the same function, so that its medians and percentiles are the
+/// period's own, never averaged from the months'.
+pub fn figures_periode(input: &InputPeriode) -> FiguresPeriode {
+    let month_input = |bulan, requests, previous, letters| Input {
+        bulan,
+        requests,
+        previous,
+        trend: &[],
+        letters,
+        katalog: input.katalog,
+        libur: input.libur,
+        tz: input.tz,
+        per: input.per,
+    };
+    let mut months = Vec::new();
+    let mut previous: &[Permohonan] = &[];
+    let (mut seen_requests, mut seen_letters) = (0, 0);
+    for m in input.periode.months() {
+        let requests = of_month(input.requests, m, |p| p.tanggal);
+        let letters = of_month(input.letters, m, |s| s.tanggal);
+        seen_requests += requests.len();
+        seen_letters += letters.len();
+        months.push(figures(&month_input(m, requests, previous, letters)));
+        previous = requests;
+    }
+    assert!(
+        seen_requests == input.requests.len() && seen_letters == input.letters.len(),
+        "the period's requests and letters come month by month, all dated in the period"
+    );
+    let all = figures(&month_input(
+        input.periode.last(),
+        input.requests,
+        &[],
+        input.letters,
+    ));
+    periode(input.periode, &months, &all, input.trend)
+}
+
+/// A quarter's or a year's figures from each of its months' figures (`months`, oldest
+/// first) and the figures of all of the period's requests at once (`all`: medians and
+/// percentiles come from there).
+fn periode(
+    periode: crate::domain::periode::Periode,
+    months: &[Figures],
+    all: &Figures,
+    trend: &[(Bulan, i64)],
+) -> FiguresPeriode {
+    let per_bulan: Vec<BarisBulan> = months
+        .iter()
+        .map(|f| BarisBulan {
+            bulan: f.bulan,
+            bulan_nama: f.bulan_nama.clone(),
+            jumlah: f.ringkas.jumlah,
+            surat_terbit: f.ringkas.surat_terbit,
+            ditolak: f.ringkas.ditolak,
+            dibatalkan: f.ringkas.dibatalkan,
+            waktu_median: f.ringkas.waktu_median,
+            tepat_waktu_persen: f.ringkas.tepat_waktu_persen,
+        })
+        .collect();
+    debug_assert_eq!(
+        per_bulan.iter().map(|b| b.jumlah).sum::<usize>(),
+        all.ringkas.jumlah,
+        "the months add up to the period"
+    );
+    let bulan_tersibuk = per_bulan
+        .iter()
+        .filter(|b| b.jumlah > 0)
+        .fold(None::<&BarisBulan>, |best, b| match best {
+            Some(x) if x.jumlah >= b.jumlah => Some(x),
+            _ => Some(b),
+        })
+        .cloned();
+    FiguresPeriode {
+        periode: periode.to_string(),
+        nama: periode.nama(),
+        rentang: periode.rentang(),
+        jenis: periode.jenis().kode().to_string(),
+        per: all.per,
+        jumlah: all.ringkas.jumlah,
+        surat_terbit: all.ringkas.surat_terbit,
+        ditolak: all.ringkas.ditolak,
+        dibatalkan: all.ringkas.dibatalkan,
+        diproses: all.per_jenis.iter().map(|j| j.diproses).sum(),
+        waktu_layanan: all.waktu_layanan,
+        tepat_waktu_persen: all.ringkas.tepat_waktu_persen,
+        lewat_standar: all.rincian.iter().filter(|r| r.lewat_standar).count(),
+        per_jenis: all.per_jenis.clone(),
+        per_kanal: all.per_kanal.clone(),
+        alasan_tolak: all.alasan_tolak.clone(),
+        alasan_batal: all.alasan_batal.clone(),
+        waktu_tahap: all.waktu_tahap.clone(),
+        tahap_terlama: all.tahap_terlama.clone(),
+        surat_bertanggal: months.iter().map(|f| f.surat_terbit).sum(),
+        surat_batal: months.iter().map(|f| f.surat_batal).sum(),
+        per_bulan,
+        bulan_tersibuk,
+        tren: trend.to_vec(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,7 +13,7 @@ use crate::config::workspace::Kertas;
 use crate::domain::calendar::Bulan;
 use crate::domain::identity;
 use crate::domain::permohonan::Permohonan;
-use crate::paper::figures::{Figures, Stat};
+use crate::paper::figures::{Figures, FiguresPeriode, PerJenis, Stat};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
@@ -382,7 +382,14 @@ pub fn monthly_workbook(
     };
     summary_sheet(wb.add_worksheet(), f, &title, portrait, &s)?;
     detail_sheet(wb.add_worksheet(), f, mask, &title, landscape, &s)?;
-    by_type_sheet(wb.add_worksheet(), f, &title, landscape, &s)?;
+    by_type_sheet(
+        wb.add_worksheet(),
+        &f.per_jenis,
+        &f.bulan_nama,
+        &title,
+        landscape,
+        &s,
+    )?;
     trend_sheet(wb.add_worksheet(), f, &title, portrait, &s)?;
     Ok(wb.save_to_buffer()?)
 }
@@ -622,7 +629,8 @@ fn detail_sheet(
 /// table's page when both fit and on the next page when not.
 fn by_type_sheet(
     ws: &mut Worksheet,
-    f: &Figures,
+    per_jenis: &[PerJenis],
+    nama: &str,
     title: &str,
     page: Page,
     s: &Styles,
@@ -641,7 +649,7 @@ fn by_type_sheet(
         "Lewat Standar",
     ];
     let mut widths = Widths::new(&cols, &[200, 360, 60, 60, 60, 60, 60, 60, 60, 60]);
-    for j in &f.per_jenis {
+    for j in per_jenis {
         widths.fit(0, &j.kode);
         widths.fit(1, &j.nama);
     }
@@ -649,7 +657,7 @@ fn by_type_sheet(
     let header_px = widths.apply(ws, &cols)?;
     let wrap = Format::new().set_text_wrap();
     let mut table_px = header_px;
-    for (i, j) in f.per_jenis.iter().enumerate() {
+    for (i, j) in per_jenis.iter().enumerate() {
         let row = i as u32 + 1;
         ws.write_string(row, 0, &j.kode)?;
         ws.write_string_with_format(row, 1, &j.nama, &wrap)?;
@@ -665,7 +673,7 @@ fn by_type_sheet(
         set_lines(ws, row, lines)?;
         table_px += ROW_PX * lines;
     }
-    let n = f.per_jenis.len() as u32;
+    let n = per_jenis.len() as u32;
     let last_col = cols.len() as u16 - 1;
     let mut last_row = n;
     if n > 0 {
@@ -677,7 +685,7 @@ fn by_type_sheet(
             .set_values(("Per Jenis", 1, 2, n, 2));
         chart
             .title()
-            .set_name(&format!("Permohonan per jenis surat, {}", f.bulan_nama));
+            .set_name(&format!("Permohonan per jenis surat, {}", nama));
         chart.legend().set_hidden();
         // As wide as the table; tall enough that every letter type is named beside its
         // bar, as a page allows.
@@ -908,4 +916,202 @@ pub fn register_workbook(
     ws.set_freeze_panes(1, 0)?;
     ws.autofit();
     Ok(wb.save_to_buffer()?)
+}
+
+/// A quarter's or a year's workbook: the summary ("Ringkasan"), one row per month with
+/// a chart ("Per Bulan"), and by letter type with a chart ("Per Jenis"). Figures only: no
+/// request's identity. Printed like the monthly workbook: one page wide on `kertas`.
+pub fn periode_workbook(
+    f: &FiguresPeriode,
+    kelurahan: &str,
+    tanggal: NaiveDate,
+    kertas: Kertas,
+) -> Result<Vec<u8>> {
+    let s = styles();
+    let mut wb = Workbook::new();
+    let title = format!("Laporan Pelayanan {kelurahan} — {} ({})", f.nama, f.rentang);
+    wb.set_properties(&properties(&title, kelurahan, tanggal)?);
+    let portrait = Page {
+        kertas,
+        landscape: false,
+    };
+    let landscape = Page {
+        kertas,
+        landscape: true,
+    };
+    periode_summary_sheet(wb.add_worksheet(), f, &title, portrait, &s)?;
+    per_month_sheet(wb.add_worksheet(), f, &title, portrait, &s)?;
+    by_type_sheet(
+        wb.add_worksheet(),
+        &f.per_jenis,
+        &f.nama,
+        &title,
+        landscape,
+        &s,
+    )?;
+    Ok(wb.save_to_buffer()?)
+}
+
+/// A period's "Ringkasan": the period's figures, the SOP steps' times, channels and
+/// reasons.
+fn periode_summary_sheet(
+    ws: &mut Worksheet,
+    f: &FiguresPeriode,
+    title: &str,
+    page: Page,
+    s: &Styles,
+) -> Result<()> {
+    ws.set_name("Ringkasan")?;
+    ws.write_string_with_format(0, 0, title, &s.title)?;
+    header(ws, 2, &["Uraian", &f.nama], s)?;
+    let mut row = 3;
+    for (label, n) in [
+        ("Permohonan diterima", f.jumlah),
+        ("Surat terbit untuk permohonan periode ini", f.surat_terbit),
+        ("Permohonan ditolak kantor", f.ditolak),
+        ("Permohonan dibatalkan pemohon", f.dibatalkan),
+        ("Permohonan masih diproses", f.diproses),
+    ] {
+        ws.write_string(row, 0, label)?;
+        ws.write_number(row, 1, n as f64)?;
+        row += 1;
+    }
+    ws.write_string(row, 0, "Waktu layanan, median (hari kerja)")?;
+    write_opt_f64(ws, row, 1, f.waktu_layanan.median, s)?;
+    row += 1;
+    ws.write_string(row, 0, "Selesai dalam standar layanan (%)")?;
+    write_opt_f64(ws, row, 1, f.tepat_waktu_persen, s)?;
+    row += 1;
+    ws.write_string(row, 0, "Melewati standar layanan")?;
+    ws.write_number(row, 1, f.lewat_standar as f64)?;
+    row += 1;
+    ws.write_string(
+        row,
+        0,
+        "Surat bertanggal periode ini (termasuk untuk permohonan sebelumnya)",
+    )?;
+    ws.write_number(row, 1, f.surat_bertanggal as f64)?;
+    row += 1;
+    ws.write_string(row, 0, "Di antaranya suratnya dibatalkan")?;
+    ws.write_number(row, 1, f.surat_batal as f64)?;
+    row += 2;
+    header(
+        ws,
+        row,
+        &["Langkah SOP (hari kerja)", "n", "Median", "Persentil 90"],
+        s,
+    )?;
+    row += 1;
+    for w in &f.waktu_tahap {
+        ws.write_string(row, 0, &w.label)?;
+        write_stat(ws, row, 1, &w.waktu, s)?;
+        row += 1;
+    }
+    ws.write_string(row, 0, "Permohonan sampai surat terbit")?;
+    write_stat(ws, row, 1, &f.waktu_layanan, s)?;
+    row += 2;
+    header(ws, row, &["Kanal", "Jumlah"], s)?;
+    row += 1;
+    for (k, n) in &f.per_kanal {
+        ws.write_string(row, 0, k)?;
+        ws.write_number(row, 1, *n as f64)?;
+        row += 1;
+    }
+    let top = Format::new().set_align(FormatAlign::Top);
+    let wrap = top.clone().set_text_wrap();
+    for (judul, alasan) in [
+        ("Alasan penolakan oleh kantor", &f.alasan_tolak),
+        ("Alasan pembatalan oleh pemohon", &f.alasan_batal),
+    ] {
+        if alasan.is_empty() {
+            continue;
+        }
+        row += 1;
+        header(ws, row, &[judul, "Jumlah"], s)?;
+        row += 1;
+        for (a, n) in alasan {
+            ws.write_string_with_format(row, 0, a, &wrap)?;
+            ws.write_number_with_format(row, 1, *n as f64, &top)?;
+            set_lines(ws, row, wrapped_lines(a, SUMMARY_LABEL_PX, WIDER))?;
+            row += 1;
+        }
+    }
+    ws.set_column_width_pixels(0, SUMMARY_LABEL_PX)?;
+    ws.set_column_width(1, 18)?;
+    ws.set_column_width(2, 14)?;
+    ws.set_column_width(3, 14)?;
+    page.apply(ws, (row - 1, 3), title, "Ringkasan")
+}
+
+/// "Per Bulan": one row per month of the period (each month an Excel date shown by its
+/// name) and a column chart of the requests under it.
+fn per_month_sheet(
+    ws: &mut Worksheet,
+    f: &FiguresPeriode,
+    title: &str,
+    page: Page,
+    s: &Styles,
+) -> Result<()> {
+    ws.set_name("Per Bulan")?;
+    let cols = [
+        "Bulan",
+        "Diterima",
+        "Terbit",
+        "Ditolak",
+        "Dibatalkan",
+        "Median (hari kerja)",
+        "Dalam standar (%)",
+    ];
+    let widths = Widths::new(&cols, &[160, 70, 70, 70, 80, 80, 80]);
+    header(ws, 0, &cols, s)?;
+    let header_px = widths.apply(ws, &cols)?;
+    let month = Format::new()
+        .set_num_format(MONTH_FORMAT)
+        .set_align(FormatAlign::Left);
+    for (i, b) in f.per_bulan.iter().enumerate() {
+        let row = i as u32 + 1;
+        ws.write_datetime_with_format(row, 0, excel_date(b.bulan.first_day())?, &month)?;
+        ws.write_number(row, 1, b.jumlah as f64)?;
+        ws.write_number(row, 2, b.surat_terbit as f64)?;
+        ws.write_number(row, 3, b.ditolak as f64)?;
+        ws.write_number(row, 4, b.dibatalkan as f64)?;
+        write_opt_f64(ws, row, 5, b.waktu_median, s)?;
+        write_opt_f64(ws, row, 6, b.tepat_waktu_persen, s)?;
+    }
+    let n = f.per_bulan.len() as u32;
+    let total = n + 1;
+    ws.write_string_with_format(total, 0, "Jumlah", &s.header)?;
+    ws.write_number(total, 1, f.jumlah as f64)?;
+    ws.write_number(total, 2, f.surat_terbit as f64)?;
+    ws.write_number(total, 3, f.ditolak as f64)?;
+    ws.write_number(total, 4, f.dibatalkan as f64)?;
+    write_opt_f64(ws, total, 5, f.waktu_layanan.median, s)?;
+    write_opt_f64(ws, total, 6, f.tepat_waktu_persen, s)?;
+    let last_col = cols.len() as u16 - 1;
+    let mut chart = Chart::new(ChartType::Column);
+    chart
+        .add_series()
+        .set_name("Permohonan")
+        .set_categories(("Per Bulan", 1, 0, n, 0))
+        .set_values(("Per Bulan", 1, 1, n, 1));
+    chart
+        .title()
+        .set_name(&format!("Permohonan per bulan, {}", f.nama));
+    chart.legend().set_hidden();
+    chart
+        .x_axis()
+        .set_date_axis(true)
+        .set_num_format(MONTH_SHORT_FORMAT)
+        .set_major_unit(1)
+        .set_major_unit_date_type(ChartAxisDateUnitType::Months);
+    let width = widths.through(last_col).max(TREND_CHART_PX);
+    let last_row = place_chart(
+        ws,
+        &mut chart,
+        page,
+        (total + 1, header_px + ROW_PX * (n + 1)),
+        (width, width / 2),
+        header_px,
+    )?;
+    page.apply(ws, (last_row, last_col), title, "Permohonan per bulan")
 }

@@ -11,6 +11,7 @@ use crate::config::jadwal::{Jadwal, ScheduleError, Tugas};
 use crate::config::workspace::Workspace;
 use crate::domain::calendar::{self, Bulan};
 use crate::domain::jalan::StatusJalan;
+use crate::domain::periode::Periode;
 use crate::store::{Register, RegisterError};
 use crate::util::files;
 
@@ -240,6 +241,17 @@ fn check_period(j: &Jadwal, periode: &str, now: DateTime<FixedOffset>) -> Result
             }
             Ok(())
         }
+        Tugas::LaporanTriwulan { .. } | Tugas::LaporanTahunan { .. } => {
+            let jenis = j.tugas.jenis_periode().expect("a report period");
+            let p = Periode::parse(jenis, periode).map_err(|e| bad(&e.to_string()))?;
+            if !p.selesai(now.date_naive()) {
+                return Err(bad(&format!(
+                    "{} belum selesai; laporannya dibuat sesudah periode itu berakhir",
+                    p.nama()
+                )));
+            }
+            Ok(())
+        }
         Tugas::Cadangan { .. } => calendar::parse_tanggal(periode)
             .map(|_| ())
             .map_err(|_| bad("tulis TAHUN-BULAN-HARI")),
@@ -270,6 +282,23 @@ fn execute(
                 bulan.nama(),
                 made.berkas.len()
             );
+            if let Some(d) = sent {
+                let s = d.kirim;
+                hasil.push_str(&format!(
+                    "; surel {} diantrekan, {} terkirim, {} dicoba lagi, {} gagal",
+                    d.surel.id, s.terkirim, s.dicoba_lagi, s.gagal
+                ));
+            }
+            Ok(hasil)
+        }
+        Tugas::LaporanTriwulan { kirim } | Tugas::LaporanTahunan { kirim } => {
+            let jenis = tugas.jenis_periode().expect("a report period");
+            let p = Periode::parse(jenis, periode).map_err(|e| e.to_string())?;
+            let r = crate::paper::render::for_workspace(ws).map_err(|e| e.to_string())?;
+            let (made, sent) =
+                crate::services::laporan::make_and_send_periode(ws, reg, &r, p, now, *kirim)
+                    .map_err(|e| e.to_string())?;
+            let mut hasil = format!("laporan {} dibuat ({} berkas)", p.nama(), made.berkas.len());
             if let Some(d) = sent {
                 let s = d.kirim;
                 hasil.push_str(&format!(
@@ -359,9 +388,11 @@ pub fn run_due(
             .filter(|x| x.status == StatusJalan::Selesai)
             .map(|x| x.periode)
             .collect();
-        // A month whose report was made by hand is not a missed month.
+        // A period whose report was made by hand is not a missed period.
         let reported = match j.tugas {
-            Tugas::LaporanBulanan { .. } => reg.report_months()?,
+            Tugas::LaporanBulanan { .. }
+            | Tugas::LaporanTriwulan { .. }
+            | Tugas::LaporanTahunan { .. } => reg.reported_periods()?,
             _ => Vec::new(),
         };
         for t in &due[..due.len() - 1] {

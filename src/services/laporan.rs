@@ -11,10 +11,11 @@ use serde::Serialize;
 use crate::config::workspace::Workspace;
 use crate::domain::calendar::Bulan;
 use crate::domain::laporan::JenisLaporan;
+use crate::domain::periode::{JenisPeriode, Periode};
 use crate::domain::workflow::{Peran, Tahap};
 use crate::paper::PaperError;
 use crate::paper::documents;
-use crate::paper::figures::{self, Figures};
+use crate::paper::figures::{self, Figures, FiguresPeriode};
 use crate::paper::render::RenderError;
 use crate::paper::render::{Job, Renderer};
 use crate::paper::workbook::ExportError;
@@ -44,6 +45,10 @@ pub enum LaporanError {
          (rancangan yang tidak mencatat apa pun: --sementara)"
     )]
     BelumSelesai(String),
+    #[error("{0} belum terjadi")]
+    PeriodeBelumTerjadi(String),
+    #[error("{0} belum selesai: laporannya dibuat sesudah periode itu berakhir")]
+    PeriodeBelumSelesai(String),
     #[error("angka laporan {0} yang tersimpan tidak terbaca ({1}); register perlu diperiksa")]
     AngkaRusak(String, String),
 }
@@ -432,6 +437,224 @@ pub fn queue_mail(
             .map_or("-".into(), |p| format!("{}%", angka(Some(p)))),
     );
     let rujukan = format!("laporan-{}", made.bulan);
+    let m = crate::domain::surel::SurelBaru {
+        message_id: crate::services::outbox::new_message_id(ws, &rujukan)?,
+        rujukan: Some(rujukan),
+        kepada: crate::services::outbox::recipients(ws),
+        subjek,
+        isi,
+        lampiran,
+    };
+    crate::services::outbox::queue(ws, reg, &m, now)
+}
+
+/// What `laporan triwulan` or `laporan tahunan` made.
+#[derive(Debug, Clone, Serialize)]
+pub struct MadePeriode {
+    /// `2026-Q4` or `2026`.
+    pub periode: String,
+    /// "Triwulan IV 2026", "Tahun 2026".
+    pub nama: String,
+    pub rujukan: String,
+    pub folder: PathBuf,
+    pub berkas: Vec<PathBuf>,
+    pub angka: FiguresPeriode,
+}
+
+/// The last quarter or year over at `now`: the one reported by default.
+pub fn default_periode(jenis: JenisPeriode, now: &DateTime<FixedOffset>) -> Periode {
+    Periode::last_finished(jenis, now.date_naive())
+}
+
+/// A quarter's or a year's report made (or made again, identically), and with `kirim`
+/// queued to the office and the due mail sent. A period is reported once it is over.
+pub fn make_and_send_periode(
+    ws: &Workspace,
+    reg: &mut Register,
+    renderer: &Renderer,
+    periode: Periode,
+    now: DateTime<FixedOffset>,
+    kirim: bool,
+) -> Result<(MadePeriode, Option<Dikirim>)> {
+    let today = now.date_naive();
+    if periode.belum_mulai(today) {
+        return Err(LaporanError::PeriodeBelumTerjadi(periode.nama()));
+    }
+    if !periode.selesai(today) {
+        return Err(LaporanError::PeriodeBelumSelesai(periode.nama()));
+    }
+    let made = periodic(ws, reg, renderer, periode, now)?;
+    let sent = if kirim {
+        let surel = queue_mail_periode(ws, reg, &made, now)?;
+        let kirim = outbox::send_due(ws, reg, now)?;
+        Some(Dikirim { surel, kirim })
+    } else {
+        None
+    };
+    Ok((made, sent))
+}
+
+/// The reference of a quarter's or a year's report: `LTW-2026-Q4`, `LTH-2026`.
+fn rujukan_periode(periode: Periode) -> String {
+    match periode.jenis() {
+        JenisPeriode::Triwulan => format!("LTW-{periode}"),
+        JenisPeriode::Tahunan => format!("LTH-{periode}"),
+    }
+}
+
+/// Makes (or makes again, identically) the report of a quarter or a year that is over:
+/// one PDF (the Seklur's summary to the Lurah of what the Koordinator reported) and one
+/// workbook under `output/laporan/2026-Q4/` or `output/laporan/2026/`. The first run
+/// records the report and keeps its figures; every later run prints from the kept
+/// figures. It moves no request (the monthly reports do that).
+pub fn periodic(
+    ws: &Workspace,
+    reg: &mut Register,
+    renderer: &Renderer,
+    periode: Periode,
+    now: DateTime<FixedOffset>,
+) -> Result<MadePeriode> {
+    let key = periode.to_string();
+    let laporan = reg.record_period_report(&key, &rujukan_periode(periode), now)?;
+    let tz = ws.profil.tz();
+    let tanggal = laporan.dibuat.with_timezone(&tz).date_naive();
+    let angka = match reg.period_figures(&key)? {
+        Some(kept) => serde_json::from_str(&kept)
+            .map_err(|e| LaporanError::AngkaRusak(key.clone(), e.to_string()))?,
+        None => {
+            let f = compute_periode(ws, reg, periode, tanggal)?;
+            let json = serde_json::to_string(&f).expect("figures serialize");
+            reg.keep_period_figures(&key, &json, now)?;
+            f
+        }
+    };
+    let folder = ws.dir.join(format!("output/laporan/{key}"));
+    let stem = format!("laporan-{}-{key}", periode.jenis().kode());
+    let data = documents::periode_report(&ws.profil, &angka, &laporan.rujukan, tanggal);
+    let json = serde_json::to_vec(&data).expect("report data serializes");
+    let pdf = renderer.render(&Job {
+        template: "laporan/periode.typ",
+        data: &json,
+        qr_svg: None,
+        ident: &laporan.rujukan,
+        date: tanggal,
+    })?;
+    let mut berkas = Vec::new();
+    let path = folder.join(format!("{stem}.pdf"));
+    files::write_atomic(&path, &pdf)
+        .map_err(|e| LaporanError::Io(path.display().to_string(), e))?;
+    berkas.push(path);
+    let xlsx = crate::paper::workbook::periode_workbook(
+        &angka,
+        &ws.profil.kantor.kelurahan,
+        tanggal,
+        ws.profil.dokumen.kertas,
+    )?;
+    let path = folder.join(format!("{stem}.xlsx"));
+    files::write_atomic(&path, &xlsx)
+        .map_err(|e| LaporanError::Io(path.display().to_string(), e))?;
+    berkas.push(path);
+    Ok(MadePeriode {
+        periode: key,
+        nama: periode.nama(),
+        rujukan: laporan.rujukan,
+        folder,
+        berkas,
+        angka,
+    })
+}
+
+/// A period's figures from the register as it stands, open requests counted up to
+/// `per` (`figures::figures_periode`: each month's, and the whole period's at once).
+fn compute_periode(
+    ws: &Workspace,
+    reg: &Register,
+    periode: Periode,
+    per: chrono::NaiveDate,
+) -> Result<FiguresPeriode> {
+    let libur = ws.profil.holidays();
+    let mut requests = Vec::new();
+    let mut letters = Vec::new();
+    // Month by month, as the figures take them.
+    for m in periode.months() {
+        requests.extend(reg.list(&Filter {
+            bulan: Some(m),
+            ..Filter::default()
+        })?);
+        letters.extend(reg.letters_in(m)?);
+    }
+    let mut first = periode.last();
+    for _ in 0..11 {
+        first = first.prev();
+    }
+    let trend = reg.count_by_month(first, periode.last())?;
+    Ok(figures::figures_periode(&figures::InputPeriode {
+        periode,
+        requests: &requests,
+        letters: &letters,
+        trend: &trend,
+        katalog: &ws.katalog,
+        libur: &libur,
+        tz: ws.profil.tz(),
+        per,
+    }))
+}
+
+/// Queues a quarter's or a year's report in the outbox to the office, once per period.
+/// No NIK in subject or body.
+pub fn queue_mail_periode(
+    ws: &Workspace,
+    reg: &mut Register,
+    made: &MadePeriode,
+    now: DateTime<FixedOffset>,
+) -> std::result::Result<crate::domain::surel::Surel, MailError> {
+    let f = &made.angka;
+    let nama = format!("Kelurahan {}", ws.profil.kantor.nama);
+    let jenis = if f.jenis == JenisPeriode::Triwulan.kode() {
+        "Triwulan"
+    } else {
+        "Tahunan"
+    };
+    let subjek = format!("Laporan {jenis} Pelayanan {nama} — {}", f.nama);
+    let mut lampiran = Vec::new();
+    for b in &made.berkas {
+        lampiran.push(crate::services::outbox::attachment(ws, b)?);
+    }
+    let daftar: String = lampiran
+        .iter()
+        .map(|l| {
+            let what = if l.nama.ends_with(".pdf") {
+                "Laporan Sekretaris Lurah kepada Lurah"
+            } else {
+                "Buku kerja Excel: ringkasan, per bulan, per jenis surat"
+            };
+            format!("- {what} ({})\n", l.nama)
+        })
+        .collect();
+    let isi = format!(
+        "Yth. {jabatan},\n\n\
+         Terlampir laporan pelayanan surat pengantar {nama} {periode} ({rentang}):\n{daftar}\n\
+         Angka utama:\n\
+         - Permohonan diterima: {jumlah}\n\
+         - Surat terbit: {terbit}\n\
+         - Permohonan ditolak kantor: {tolak}\n\
+         - Permohonan dibatalkan pemohon: {batal}\n\
+         - Waktu layanan (median): {median} hari kerja\n\
+         - Selesai dalam standar layanan: {tepat}\n\n\
+         Surel ini dikirim otomatis oleh program kelurahan.\n",
+        jabatan = ws.profil.pejabat.lurah.jabatan,
+        periode = f.nama,
+        rentang = f.rentang,
+        jumlah = f.jumlah,
+        terbit = f.surat_terbit,
+        tolak = f.ditolak,
+        batal = f.dibatalkan,
+        median = angka(f.waktu_layanan.median),
+        tepat = f
+            .tepat_waktu_persen
+            .map_or("-".into(), |p| format!("{}%", angka(Some(p)))),
+    );
+    let rujukan = format!("laporan-{}", made.periode);
     let m = crate::domain::surel::SurelBaru {
         message_id: crate::services::outbox::new_message_id(ws, &rujukan)?,
         rujukan: Some(rujukan),

@@ -5,11 +5,13 @@ use chrono::TimeZone;
 use super::*;
 
 impl Register {
-    /// Months whose reports have been made, latest first (`2026-10`).
+    /// Months whose reports have been made, latest first (`2026-10`); quarters and years
+    /// (`2026-Q4`, `2026`, in the same column) are not months.
     pub fn report_months(&self) -> Result<Vec<String>> {
-        let mut st = self
-            .conn
-            .prepare("SELECT DISTINCT bulan FROM laporan ORDER BY bulan DESC")?;
+        let mut st = self.conn.prepare(
+            "SELECT DISTINCT bulan FROM laporan
+             WHERE bulan GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]' ORDER BY bulan DESC",
+        )?;
         let rows = st.query_map([], |r| r.get::<_, String>(0))?;
         Ok(rows.collect::<std::result::Result<Vec<_>, _>>()?)
     }
@@ -110,6 +112,68 @@ impl Register {
             ts(&t.fixed_offset())
         };
         (at(bulan.first_day()), at(bulan.next().first_day()))
+    }
+
+    /// Periods whose reports have been made, of any length (`2026-10`, `2026-Q4`, `2026`).
+    pub fn reported_periods(&self) -> Result<Vec<String>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT DISTINCT bulan FROM laporan ORDER BY bulan DESC")?;
+        let rows = st.query_map([], |r| r.get::<_, String>(0))?;
+        Ok(rows.collect::<std::result::Result<Vec<_>, _>>()?)
+    }
+
+    /// Records a quarter's or a year's report once (the Seklur's, known by the Lurah),
+    /// under `periode` (`2026-Q4`, `2026`) in the column that holds a month's. It moves no
+    /// request: the monthly reports do that. A second call returns the first record.
+    pub fn record_period_report(
+        &mut self,
+        periode: &str,
+        rujukan: &str,
+        at: DateTime<FixedOffset>,
+    ) -> Result<Laporan> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute(
+            "INSERT OR IGNORE INTO laporan (jenis, bulan, rujukan, dibuat) VALUES (?1, ?2, ?3, ?4)",
+            params![JenisLaporan::Rekap.kode(), periode, rujukan, ts(&at)],
+        )?;
+        let (rujukan, dibuat): (String, String) = tx.query_row(
+            "SELECT rujukan, dibuat FROM laporan WHERE jenis = ?1 AND bulan = ?2",
+            params![JenisLaporan::Rekap.kode(), periode],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        tx.commit()?;
+        let dibuat = parse_time(&dibuat, self.tz)
+            .map_err(|_| corrupt(0, format!("laporan.dibuat berisi `{dibuat}`")))?;
+        Ok(Laporan { rujukan, dibuat })
+    }
+
+    /// The figures kept for a quarter or a year (`2026-Q4`, `2026`), if any.
+    pub fn period_figures(&self, periode: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT angka FROM laporan_angka WHERE bulan = ?1",
+                params![periode],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Keeps a quarter's or a year's figures as first made; a second call leaves the first.
+    pub fn keep_period_figures(
+        &mut self,
+        periode: &str,
+        angka: &str,
+        at: DateTime<FixedOffset>,
+    ) -> Result<()> {
+        self.conn.execute(
+            "INSERT OR IGNORE INTO laporan_angka (bulan, angka, dibuat) VALUES (?1, ?2, ?3)",
+            params![periode, angka, ts(&at)],
+        )?;
+        Ok(())
     }
 
     /// How many requests a report moved: the history entries that carry its reference.

@@ -629,7 +629,7 @@ fn kolom_isian(
         html! {
             label for=(name) { (label) @if wajib { " *" } }
             input type=(kind) id=(name) name=(name) value=(value) required[wajib];
-            @for m in problems { p.galat { (m.pesan) } }
+            @for m in problems { p.galat { (layar(&m.pesan)) } }
         }
     };
     // A fixed list (religion, marital status, ...) is a dropdown of the list's words.
@@ -644,7 +644,7 @@ fn kolom_isian(
                     option value=(w) selected[w == value] { (w) }
                 }
             }
-            @for m in problems { p.galat { (m.pesan) } }
+            @for m in problems { p.galat { (layar(&m.pesan)) } }
         }
     };
     // People besides the applicant: one per line, `Nama; NIK; Hubungan`.
@@ -672,7 +672,7 @@ fn kolom_isian(
                     }
                 }
             }
-            @for m in problems { p.galat { (m.pesan) } }
+            @for m in problems { p.galat { (layar(&m.pesan)) } }
         }
     };
     let perlu = |k: &str| j.identitas_wajib.iter().any(|x| x == k);
@@ -712,7 +712,7 @@ fn kolom_isian(
                     button type="submit" name="aksi" value="cari" formnovalidate { "Cari" }
                 }
                 p.bantuan { "Penduduk yang pernah dilayani: tekan Cari, isian diambil dari datanya." }
-                @for m in masalah.iter().filter(|m| m.field == "nik") { p.galat { (m.pesan) } }
+                @for m in masalah.iter().filter(|m| m.field == "nik") { p.galat { (layar(&m.pesan)) } }
                 (field("Nama", "nama", &f.nama, true, "text"))
             }
             (field("No. KK", "kk", &f.kk, perlu("kk"), "text"))
@@ -738,6 +738,26 @@ fn kolom_isian(
 }
 
 /// The problems of a form, each with the field's label as the form shows it.
+/// A message written for the command line, as a page shows it: quoted values in
+/// quotation marks instead of backticks, command-line options left out.
+fn layar(pesan: &str) -> String {
+    let mut out = String::new();
+    let mut open = true;
+    for c in pesan.chars() {
+        if c == '`' {
+            out.push(if open { '“' } else { '”' });
+            open = !open;
+        } else {
+            out.push(c);
+        }
+    }
+    // "(mis. --isian agama=Islam)" and the like name a command-line option.
+    out.split(' ')
+        .filter(|w| !w.starts_with("--"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 fn daftar_masalah(j: &JenisSurat, judul: &str, masalah: &[Masalah]) -> Markup {
     let label = |field: &str| -> String {
         match field {
@@ -765,7 +785,7 @@ fn daftar_masalah(j: &JenisSurat, judul: &str, masalah: &[Masalah]) -> Markup {
         @if !masalah.is_empty() {
             div.galat role="alert" {
                 p { (judul) }
-                ul { @for m in masalah { li { (label(&m.field)) ": " (m.pesan) } } }
+                ul { @for m in masalah { li { (label(&m.field)) ": " (layar(&m.pesan)) } } }
             }
         }
     }

@@ -16,6 +16,7 @@ mod letters;
 mod mail;
 mod penduduk;
 mod pengguna;
+mod periode;
 mod reports;
 mod schedule;
 mod smtp_server;

@@ -126,7 +126,10 @@ async fn a_login_opens_a_session_with_safe_cookies() {
     assert_eq!(form.status, StatusCode::OK);
     assert!(form.body.contains("<html lang=\"id\">"));
     assert!(form.body.contains("Kata sandi"));
-    assert!(form.body.contains("KELURAHAN RAWASARI"), "the page names the office");
+    assert!(
+        form.body.contains("KELURAHAN RAWASARI"),
+        "the page names the office"
+    );
     let token = cookie_value(&form.cookies, COOKIE_MASUK)
         .unwrap()
         .to_string();
