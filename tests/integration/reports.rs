@@ -598,3 +598,84 @@ fn a_withdrawal_is_counted_apart_from_refusals_in_every_report() {
         "{cancelled:?}"
     );
 }
+
+/// A month long enough for the Koordinator's list to run over several pages: the
+/// list's heading row is at the top of every page it runs on to, the signature is never
+/// alone on a page (the last page also holds the list's last rows), and the recap's
+/// signatures stay with its closing lines.
+#[test]
+fn long_lists_repeat_their_heading_and_no_page_is_a_signature_alone() {
+    use kelurahan::domain::calendar::{self, WIB};
+    let ws = Ws::init();
+    let workspace = kelurahan::config::workspace::Workspace::open(&ws.dir).unwrap();
+    let mut reg = kelurahan::store::Register::open(&workspace.db_path(), WIB).unwrap();
+    for i in 0..130u32 {
+        let day = format!("2026-11-{:02}", 2 + i % 27);
+        let baru = kelurahan::domain::permohonan::periksa(
+            &kelurahan::domain::permohonan::Masukan {
+                jenis: "sk-domisili".into(),
+                nama: format!("Pemohon Nomor {i}"),
+                nik: crate::NIK_P.into(),
+                berkas: vec!["pengantar-rt".into(), "kk-ktp".into()],
+                tanggal: Some(day.clone()),
+                alamat: Some(crate::ALAMAT.into()),
+                rt: Some("9".into()),
+                rw: Some("3".into()),
+                isian: [
+                    ("tempat_lahir", "Jambi"),
+                    ("agama", "Islam"),
+                    ("pekerjaan", "Wiraswasta"),
+                    ("status_perkawinan", "Kawin"),
+                ]
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .to_vec(),
+                ..Default::default()
+            },
+            &workspace.katalog,
+            calendar::parse_tanggal(&day).unwrap(),
+        )
+        .unwrap();
+        let at = calendar::at(WIB, calendar::parse_tanggal(&day).unwrap(), 9, 0);
+        reg.create(&baru, "Operator", at).unwrap();
+    }
+    drop(reg);
+    crate::report_month_over();
+    let made = ws.json(&["laporan", "bulanan", "--bulan", crate::REPORT_MONTH]);
+    let files = files_of(&made);
+    let pages_of = |p: &std::path::Path| -> Vec<String> {
+        pdf_extract::extract_text_from_mem_by_pages(&std::fs::read(p).unwrap())
+            .unwrap()
+            .into_iter()
+            .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect()
+    };
+    let koordinator = pages_of(&files[0]);
+    let start = koordinator
+        .iter()
+        .position(|t| t.contains("G. Rincian permohonan"))
+        .expect("the list");
+    assert!(
+        koordinator.len() >= start + 3,
+        "the list runs over pages: {}",
+        koordinator.len()
+    );
+    for (n, t) in koordinator.iter().enumerate().skip(start + 1) {
+        assert!(
+            t.starts_with("No No. Register Tanggal Nama NIK Jenis Tahap Hari"),
+            "page {}: the heading row on top: {t}",
+            n + 1
+        );
+    }
+    let last = koordinator.last().unwrap();
+    assert!(last.contains("Koordinator"), "{last}");
+    assert!(
+        last.contains("/2026") && last.contains("Pemohon Nomor"),
+        "the last page holds rows with the signature: {last}"
+    );
+    let rekap = pages_of(&files[1]);
+    let last = rekap.last().unwrap();
+    assert!(
+        last.contains("Dengan rekap ini") && last.contains("Mengetahui"),
+        "the recap's closing lines stay with its signatures: {last}"
+    );
+}
