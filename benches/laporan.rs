@@ -103,6 +103,7 @@ fn dated(
                 isian: Default::default(),
                 tahap,
                 jenis_asal: None,
+                kode_lacak: None,
                 berkas: vec![Berkas {
                     kode: "pengantar-rt".into(),
                     nama: "Surat Pengantar dari RT".into(),

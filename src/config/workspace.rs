@@ -298,9 +298,20 @@ pub struct Dokumen {
     /// empty: the QR code holds the code, checked at the office.
     #[serde(default)]
     pub alamat_verifikasi: String,
+    /// The office's public status page, `{kode}` standing for a request's tracking code
+    /// (`https://rawasari.jambikota.go.id/lacak/{kode}`). Set: the receipt's QR code and
+    /// the WhatsApp messages carry it; empty: the receipt shows the code only.
+    #[serde(default)]
+    pub alamat_lacak: String,
 }
 
 impl Dokumen {
+    /// The status page of a request, when the office has a public address.
+    pub fn url_lacak(&self, kode: &str) -> Option<String> {
+        let a = self.alamat_lacak.trim();
+        (!a.is_empty()).then(|| a.replace("{kode}", kode))
+    }
+
     /// The address a letter's QR code opens, when the office has one.
     pub fn url_verifikasi(&self, kode: &str) -> Option<String> {
         let a = self.alamat_verifikasi.trim();

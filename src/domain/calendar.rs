@@ -246,6 +246,27 @@ pub fn working_days_between(
         .count() as i64
 }
 
+/// The working day `n` working days after `start` (the inverse of
+/// [`working_days_between`]): when a letter is due by its service standard.
+pub fn add_working_days(
+    start: NaiveDate,
+    n: u32,
+    libur: &std::collections::BTreeSet<NaiveDate>,
+) -> NaiveDate {
+    let mut d = start;
+    while !is_working_day(d, libur) {
+        d = d.succ_opt().expect("date in range");
+    }
+    let mut left = n;
+    while left > 0 {
+        d = d.succ_opt().expect("date in range");
+        if is_working_day(d, libur) {
+            left -= 1;
+        }
+    }
+    d
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("tanggal `{0}` tidak sah; tulis sebagai TAHUN-BULAN-HARI, misalnya 2026-11-29")]
 pub struct TanggalError(pub String);

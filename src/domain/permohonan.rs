@@ -98,6 +98,8 @@ pub struct Permohonan {
     pub tahap: Tahap,
     /// The type as an old register wrote it, when it was imported under another name.
     pub jenis_asal: Option<String>,
+    /// The code of the public status page (`/lacak/{kode}`), printed on the receipt.
+    pub kode_lacak: Option<String>,
     pub berkas: Vec<Berkas>,
     pub riwayat: Vec<Riwayat>,
 }

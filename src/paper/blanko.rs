@@ -41,11 +41,22 @@ fn render<T: Serialize>(
     ident: &str,
     date: NaiveDate,
 ) -> Result<Vec<u8>> {
+    render_qr(r, template, data, ident, date, None)
+}
+
+fn render_qr<T: Serialize>(
+    r: &Renderer,
+    template: &str,
+    data: &T,
+    ident: &str,
+    date: NaiveDate,
+    qr_svg: Option<&str>,
+) -> Result<Vec<u8>> {
     let json = serde_json::to_vec(data).expect("form data serializes");
     Ok(r.render(&Job {
         template,
         data: &json,
-        qr_svg: None,
+        qr_svg,
         ident,
         date,
     })?)
@@ -97,7 +108,20 @@ pub fn receipt(
             BLANK_DATE,
         ),
     };
-    let pdf = render(r, "blanko/tanda-terima.typ", &data, &ident, date)?;
+    // The status page's address in a QR code, when the office has a public address.
+    let qr = data
+        .permohonan
+        .as_ref()
+        .and_then(|p| p.alamat_lacak.as_deref())
+        .map(crate::paper::render::qr_svg);
+    let pdf = render_qr(
+        r,
+        "blanko/tanda-terima.typ",
+        &data,
+        &ident,
+        date,
+        qr.as_deref(),
+    )?;
     write(out, &name, &pdf)
 }
 

@@ -419,6 +419,9 @@ pub struct ReceiptRequest {
     pub standar_hari: u32,
     pub petugas: String,
     pub ditolak: Option<Penolakan>,
+    /// The tracking code of the status page, and its address when the office has one.
+    pub kode_lacak: Option<String>,
+    pub alamat_lacak: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -448,6 +451,11 @@ pub fn receipt(profil: &Profil, filled: Option<(&Permohonan, &JenisSurat)>) -> R
                 .map(|r| r.oleh.clone())
                 .unwrap_or_else(|| profil.pejabat.operator.nama.clone()),
             ditolak: Penolakan::of(p, profil.tz()),
+            kode_lacak: p.kode_lacak.clone(),
+            alamat_lacak: p
+                .kode_lacak
+                .as_deref()
+                .and_then(|k| profil.dokumen.url_lacak(k)),
         }),
     }
 }

@@ -6,6 +6,7 @@
 pub mod akses;
 pub mod arsip;
 pub mod jobs;
+pub mod lacak;
 pub mod laporan;
 pub mod outbox;
 pub mod pekerjaan;

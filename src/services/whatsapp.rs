@@ -38,11 +38,14 @@ pub fn wa_number(telepon: &str) -> Option<String> {
 /// The ready message for an applicant who asked over WhatsApp, fitting where the
 /// request stands, as a `wa.me` link the clerk opens on their own phone or computer.
 /// Nothing is sent by the program and nothing is stored outside the register.
+/// `lacak`: the request's public status page, when the office has one; the message
+/// then ends with it, so the applicant checks progress without calling.
 pub fn wa_link(
     p: &Permohonan,
     jenis_nama: &str,
     kelurahan: &str,
     surat: Option<&Surat>,
+    lacak: Option<&str>,
 ) -> Option<(String, &'static str)> {
     if p.kanal != Kanal::Whatsapp {
         return None;
@@ -85,6 +88,12 @@ pub fn wa_link(
             ),
             "Kabari: permohonan diterima",
         ),
+    };
+    let text = match lacak {
+        Some(url) if !p.tahap.tanpa_surat() => {
+            format!("{text} Keadaan permohonan dapat dilihat di {url}")
+        }
+        _ => text,
     };
     Some((
         format!("https://wa.me/{nomor}?text={}", url_encode(&text)),

@@ -63,6 +63,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0013_penduduk.sql"),
     include_str!("migrations/0014_jenis_asal.sql"),
     include_str!("migrations/0015_dibatalkan.sql"),
+    include_str!("migrations/0016_kode_lacak.sql"),
 ];
 
 /// The migration that brings residents in; after it, the residents are filled from the
@@ -437,7 +438,7 @@ const INSERT_PERMOHONAN: &str = "INSERT INTO permohonan (tahun, urut, nomor_regi
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
 
 const PERMOHONAN_COLUMNS: &str = "p.id, p.nomor_register, p.jenis, p.tanggal, p.kanal, p.nama, \
-    p.nik, p.kk, p.alamat, p.rt, p.rw, p.telepon, p.keperluan, p.isian, p.tahap, p.jenis_asal";
+    p.nik, p.kk, p.alamat, p.rt, p.rw, p.telepon, p.keperluan, p.isian, p.tahap, p.jenis_asal, p.kode_lacak";
 const BERKAS_COLUMNS: &str = "b.kode, b.nama, b.wajib, b.ada";
 const RIWAYAT_COLUMNS: &str = "r.dari, r.ke, r.peran, r.oleh, r.waktu, r.catatan";
 
@@ -502,6 +503,7 @@ fn permohonan_from_row(r: &Row) -> Result<Permohonan> {
         isian: serde_json::from_str(&isian).map_err(|_| corrupt(id, "kolom isian"))?,
         tahap: parse_col::<Tahap>(id, "tahap", &tahap)?,
         jenis_asal: r.get(15)?,
+        kode_lacak: r.get(16)?,
         berkas: Vec::new(),
         riwayat: Vec::new(),
     })

@@ -166,6 +166,16 @@ impl Register {
         Ok((out, total as usize))
     }
 
+    /// The request a tracking code (`kode lacak`) names, if any.
+    pub fn by_kode_lacak(&self, kode: &str) -> Result<Option<Permohonan>> {
+        let id: Option<i64> = self
+            .conn
+            .prepare_cached("SELECT id FROM permohonan WHERE kode_lacak = ?1")?
+            .query_row([kode], |r| r.get(0))
+            .optional()?;
+        id.map(|id| load(&self.conn, id, self.tz)).transpose()
+    }
+
     /// Requests matching `f`, oldest first, each with checklist and history.
     pub fn list(&self, f: &Filter) -> Result<Vec<Permohonan>> {
         let (filter, args) = where_of(f);

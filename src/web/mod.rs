@@ -62,7 +62,13 @@ pub struct App {
     dir: Arc<PathBuf>,
     /// Test hook: the clock, so that session expiry is tested without waiting.
     now: Arc<dyn Fn() -> DateTime<FixedOffset> + Send + Sync>,
+    /// Requests to the public pages per client address in the current minute.
+    publik: Arc<std::sync::Mutex<(std::time::Instant, std::collections::HashMap<String, u32>)>>,
 }
+
+/// How many requests one address may make to the public pages (`/lacak`, `/v`) in a
+/// minute: plenty for an applicant, too few to try codes.
+pub const BATAS_PUBLIK_PER_MENIT: u32 = 30;
 
 impl App {
     pub fn new(dir: PathBuf) -> App {
@@ -72,6 +78,10 @@ impl App {
         App {
             dir: Arc::new(dir),
             now: Arc::new(move || calendar::now(tz)),
+            publik: Arc::new(std::sync::Mutex::new((
+                std::time::Instant::now(),
+                std::collections::HashMap::new(),
+            ))),
         }
     }
 
@@ -83,6 +93,10 @@ impl App {
         App {
             dir: Arc::new(dir),
             now: Arc::new(now),
+            publik: Arc::new(std::sync::Mutex::new((
+                std::time::Instant::now(),
+                std::collections::HashMap::new(),
+            ))),
         }
     }
 
@@ -127,12 +141,66 @@ pub fn router(app: App) -> Router {
         .route("/laporan/buat", post(laporan_buat))
         .route("/laporan/{bulan}/{berkas}", get(laporan_berkas))
         .route("/blanko/{berkas}", get(blanko_pdf))
-        .route("/v/{kode}", get(verifikasi))
+        .route(
+            "/v/{kode}",
+            get(verifikasi).layer(middleware::from_fn_with_state(app.clone(), batas_publik)),
+        )
+        .route(
+            "/lacak/{kode}",
+            get(lacak).layer(middleware::from_fn_with_state(app.clone(), batas_publik)),
+        )
         .route("/gaya.css", get(gaya))
         .layer(middleware::from_fn_with_state(app.clone(), error_pages))
         .layer(middleware::from_fn(security_headers))
         .layer(middleware::from_fn(log_request))
         .with_state(app)
+}
+
+/// The public pages' limit per client address: past it, 429 and words to wait.
+async fn batas_publik(State(app): State<App>, req: Request, next: Next) -> Response {
+    let alamat = req
+        .extensions()
+        .get::<axum::extract::ConnectInfo<SocketAddr>>()
+        .map_or_else(|| "tanpa-alamat".to_string(), |c| c.0.ip().to_string());
+    let lewat = {
+        let mut guard = app.publik.lock().unwrap_or_else(|e| e.into_inner());
+        let (mulai, hitung) = &mut *guard;
+        if mulai.elapsed() >= std::time::Duration::from_secs(60) {
+            *mulai = std::time::Instant::now();
+            hitung.clear();
+        }
+        let n = hitung.entry(alamat).or_insert(0);
+        *n += 1;
+        *n > BATAS_PUBLIK_PER_MENIT
+    };
+    if lewat {
+        return gagal(
+            StatusCode::TOO_MANY_REQUESTS,
+            "Terlalu banyak permintaan dari alamat ini. Tunggu satu menit, lalu coba lagi.",
+        )
+        .into_response();
+    }
+    next.run(req).await
+}
+
+/// The applicant's status page: no login, only the stage and the dates.
+async fn lacak(
+    State(app): State<App>,
+    axum::extract::Path(kode): axum::extract::Path<String>,
+) -> Result<Response, Gagal> {
+    let page = blocking(move || {
+        let (ws, reg) = app.open().map_err(internal)?;
+        let status = crate::services::lacak::status(&ws, &reg, &kode).map_err(internal)?;
+        match status {
+            Some(s) => Ok(pages::lacak(&ws.profil.kantor.kelurahan, &s)),
+            None => Err(gagal(
+                StatusCode::NOT_FOUND,
+                "Kode lacak tidak dikenal. Periksa kode pada tanda terima Anda (10 huruf dan angka).",
+            )),
+        }
+    })
+    .await?;
+    Ok(page.into_response())
 }
 
 async fn gaya() -> Response {
@@ -229,12 +297,15 @@ pub fn serve(dir: PathBuf, alamat: SocketAddr) -> Result<(), WebError> {
                 let _ = tx.send(());
             }
         });
-        axum::serve(listener, router(App::new(dir)))
-            .with_graceful_shutdown(async {
-                let _ = rx.await;
-            })
-            .await
-            .map_err(WebError::Serve)
+        axum::serve(
+            listener,
+            router(App::new(dir)).into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async {
+            let _ = rx.await;
+        })
+        .await
+        .map_err(WebError::Serve)
     })
 }
 

@@ -158,6 +158,29 @@ pub fn verifikasi(kelurahan: &str, kode: &str, v: &crate::services::surat::Verdi
     )
 }
 
+/// The applicant's status page: what the tracking code may tell, nothing personal.
+pub fn lacak(kelurahan: &str, s: &crate::services::lacak::Lacak) -> Markup {
+    layout(
+        "Status permohonan",
+        None,
+        html! {
+            h1 { "Status permohonan surat" }
+            p { (kelurahan) }
+            p.pesan role="status" { (s.keadaan) "." }
+            dl {
+                dt { "Nomor register" } dd { (s.nomor_register) }
+                dt { "Jenis surat" } dd { (s.jenis) }
+                dt { "Diajukan" } dd { (calendar::tanggal(s.tanggal)) }
+                dt { "Langkah terakhir" } dd { (calendar::tanggal(s.langkah_terakhir)) }
+                @if let Some(d) = s.perkiraan_surat {
+                    dt { "Perkiraan surat selesai" } dd { (calendar::hari_tanggal(d)) }
+                }
+            }
+            p.bantuan { "Halaman ini tidak menampilkan nama atau NIK. Simpan tanda terima Anda; tunjukkan saat mengambil surat." }
+        },
+    )
+}
+
 /// An error page: the message as a sentence, the person's menu, and the way back to the
 /// request the step was about.
 pub fn galat(
@@ -376,7 +399,7 @@ pub fn permohonan(
                     a.tombol href={ "/permohonan/" (p.id) "/model-n5.pdf" } { "Model N5: izin orang tua" }
                 }
             }
-            @if let Some((href, what)) = crate::services::whatsapp::wa_link(p, jenis.map_or(p.jenis.as_str(), |j| j.nama.as_str()), &ws.profil.kantor.kelurahan, surat) {
+            @if let Some((href, what)) = crate::services::whatsapp::wa_link(p, jenis.map_or(p.jenis.as_str(), |j| j.nama.as_str()), &ws.profil.kantor.kelurahan, surat, p.kode_lacak.as_deref().and_then(|k| ws.profil.dokumen.url_lacak(k)).as_deref()) {
                 p { a href=(href) target="_blank" rel="noopener noreferrer" { (what) " lewat WhatsApp" } }
             }
             @if p.tahap == Tahap::Diajukan && mine == Some(crate::domain::workflow::Peran::Operator) && !kurang_berkas.is_empty() {

@@ -223,7 +223,7 @@ fn the_check_sees_an_upward_import() {
 
 /// Each shipped migration's SHA-256. A shipped migration is never edited (databases in
 /// offices have already applied it); a change of schema is a new file and a new line here.
-const MIGRATIONS: [(&str, &str); 15] = [
+const MIGRATIONS: [(&str, &str); 16] = [
     (
         "0001_permohonan.sql",
         "9ce5f5578411246c4aeaf935736383ed2f543d283c8d91ad1d11a92e569ed3df",
@@ -283,6 +283,10 @@ const MIGRATIONS: [(&str, &str); 15] = [
     (
         "0015_dibatalkan.sql",
         "49c991cfe48b36d3457847fb4ff21bf599763b612f60a31e4233156771fb4f41",
+    ),
+    (
+        "0016_kode_lacak.sql",
+        "dbe2876d5bf060a4598648c9aa59c61f1fdc1938ca51b94fc5d32b201c24a99c",
     ),
 ];
 

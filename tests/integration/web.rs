@@ -1844,3 +1844,59 @@ async fn uploads_keep_their_names_say_when_too_big_and_are_cleaned() {
     assert!(res.body.contains("Berkas terlalu besar"), "{}", res.body);
     assert!(res.body.contains("64 MB"), "{}", res.body);
 }
+
+/// The applicant's status page: the receipt's tracking code opens it without login; it
+/// shows the stage and dates and never the name or NIK; an unknown code is 404; too many
+/// requests from one address are refused.
+#[tokio::test]
+async fn an_applicant_checks_the_status_without_login_and_sees_nothing_personal() {
+    let ws = Ws::init();
+    let p = ws.baru("Siti Aminah");
+    let kode = p["kode_lacak"]
+        .as_str()
+        .expect("every request has a code")
+        .to_string();
+    assert_eq!(kode.len(), 10);
+    let app = App::new(ws.dir.clone());
+    let res = send(&app, get(&format!("/lacak/{kode}"), None)).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert!(res.body.contains("berkas sedang diperiksa"), "{}", res.body);
+    assert!(res.body.contains(p["nomor_register"].as_str().unwrap()));
+    assert!(res.body.contains("Perkiraan surat selesai"), "{}", res.body);
+    assert!(
+        !res.body.contains("Siti") && !res.body.contains(crate::NIK_P),
+        "{}",
+        res.body
+    );
+    assert!(!res.body.contains("1571"), "not even a masked NIK");
+    crate::letters::issue(&ws, "1", &[]);
+    let res = send(&app, get(&format!("/lacak/{}", kode.to_lowercase()), None)).await;
+    assert!(res.body.contains("Surat sudah selesai"), "{}", res.body);
+    assert!(!res.body.contains("Perkiraan surat selesai"));
+    for bad in ["0000000000", "../kelurahan", "ZZZZZZZZZZ"] {
+        let res = send(&app, get(&format!("/lacak/{bad}"), None)).await;
+        assert_eq!(res.status, StatusCode::NOT_FOUND, "{bad}");
+    }
+    // The receipt carries the code.
+    account(&ws, "Rina Marlina", "operator", "sandi-operator-1");
+    let op = login(&app, "Rina Marlina", "sandi-operator-1").await;
+    let pdf = router(app.clone())
+        .oneshot(get("/permohonan/1/tanda-terima.pdf", Some(&op)))
+        .await
+        .unwrap();
+    assert_eq!(pdf.status(), StatusCode::OK);
+    let bytes = axum::body::to_bytes(pdf.into_body(), 1 << 24)
+        .await
+        .unwrap();
+    let text = pdf_extract::extract_text_from_mem(&bytes).unwrap();
+    assert!(text.contains(&format!("Kode lacak: {kode}")), "{text}");
+    // One address may ask 30 times a minute; the 31st and later are refused.
+    let fresh = App::new(ws.dir.clone());
+    for _ in 0..kelurahan::web::BATAS_PUBLIK_PER_MENIT {
+        let res = send(&fresh, get(&format!("/lacak/{kode}"), None)).await;
+        assert_eq!(res.status, StatusCode::OK);
+    }
+    let res = send(&fresh, get(&format!("/lacak/{kode}"), None)).await;
+    assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(res.body.contains("Tunggu satu menit"), "{}", res.body);
+}
