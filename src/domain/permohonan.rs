@@ -213,6 +213,12 @@ fn clean(s: &Option<String>) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
+/// A request's tracking code as the receipt prints it and the status page takes it: its
+/// id and its random code, `42-9F3A1C0D5E7B2A64`.
+pub fn kode_lacak_cetak(id: i64, kode: &str) -> String {
+    format!("{id}-{kode}")
+}
+
 /// An RT or RW number as the register keeps it: `9` → `009`.
 pub fn nomor_rt(v: &str) -> Result<String, String> {
     let v = v.trim();

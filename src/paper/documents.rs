@@ -451,11 +451,15 @@ pub fn receipt(profil: &Profil, filled: Option<(&Permohonan, &JenisSurat)>) -> R
                 .map(|r| r.oleh.clone())
                 .unwrap_or_else(|| profil.pejabat.operator.nama.clone()),
             ditolak: Penolakan::of(p, profil.tz()),
-            kode_lacak: p.kode_lacak.clone(),
-            alamat_lacak: p
+            kode_lacak: p
                 .kode_lacak
                 .as_deref()
-                .and_then(|k| profil.dokumen.url_lacak(k)),
+                .map(|k| crate::domain::permohonan::kode_lacak_cetak(p.id, k)),
+            alamat_lacak: p.kode_lacak.as_deref().and_then(|k| {
+                profil
+                    .dokumen
+                    .url_lacak(&crate::domain::permohonan::kode_lacak_cetak(p.id, k))
+            }),
         }),
     }
 }

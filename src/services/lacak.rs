@@ -24,17 +24,20 @@ pub struct Lacak {
     pub perkiraan_surat: Option<NaiveDate>,
 }
 
-/// A tracking code as the page accepts it: 10 hexadecimal characters.
-pub fn kode_sah(kode: &str) -> bool {
-    kode.len() == 10 && kode.bytes().all(|b| b.is_ascii_hexdigit())
+/// A printed tracking code taken apart: `None` when it has not that form.
+fn urai(kode: &str) -> Option<(i64, String)> {
+    let (id, acak) = kode.trim().split_once('-')?;
+    let id: i64 = id.parse().ok().filter(|i| *i > 0)?;
+    (acak.len() == 16 && acak.bytes().all(|b| b.is_ascii_hexdigit()))
+        .then(|| (id, acak.to_ascii_uppercase()))
 }
 
 /// The status of the request with this tracking code; `None` when no request has it.
 pub fn status(ws: &Workspace, reg: &Register, kode: &str) -> Result<Option<Lacak>, RegisterError> {
-    if !kode_sah(kode) {
+    let Some((id, acak)) = urai(kode) else {
         return Ok(None);
-    }
-    let Some(p) = reg.by_kode_lacak(&kode.to_ascii_uppercase())? else {
+    };
+    let Some(p) = reg.by_kode_lacak(id, &acak)? else {
         return Ok(None);
     };
     let tz = ws.profil.tz();

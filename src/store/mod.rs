@@ -432,10 +432,12 @@ fn insert_riwayat(
 }
 
 /// A new request row, as both the counter (`create`) and the import write it.
+/// The tracking code is drawn in the same statement, so no row is written twice.
 const INSERT_PERMOHONAN: &str = "INSERT INTO permohonan (tahun, urut, nomor_register, jenis, \
     tanggal, kanal, nama, nik, kk, alamat, rt, rw, telepon, keperluan, isian, tahap, dibuat, \
-    jenis_asal) \
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
+    jenis_asal, kode_lacak) \
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, \
+    upper(hex(randomblob(8))))";
 
 const PERMOHONAN_COLUMNS: &str = "p.id, p.nomor_register, p.jenis, p.tanggal, p.kanal, p.nama, \
     p.nik, p.kk, p.alamat, p.rt, p.rw, p.telepon, p.keperluan, p.isian, p.tahap, p.jenis_asal, p.kode_lacak";

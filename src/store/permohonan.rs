@@ -166,14 +166,14 @@ impl Register {
         Ok((out, total as usize))
     }
 
-    /// The request a tracking code (`kode lacak`) names, if any.
-    pub fn by_kode_lacak(&self, kode: &str) -> Result<Option<Permohonan>> {
-        let id: Option<i64> = self
+    /// The request `id` if its tracking code (`kode lacak`) is `kode`.
+    pub fn by_kode_lacak(&self, id: i64, kode: &str) -> Result<Option<Permohonan>> {
+        let found: Option<i64> = self
             .conn
-            .prepare_cached("SELECT id FROM permohonan WHERE kode_lacak = ?1")?
-            .query_row([kode], |r| r.get(0))
+            .prepare_cached("SELECT id FROM permohonan WHERE id = ?1 AND kode_lacak = ?2")?
+            .query_row(params![id, kode], |r| r.get(0))
             .optional()?;
-        id.map(|id| load(&self.conn, id, self.tz)).transpose()
+        found.map(|id| load(&self.conn, id, self.tz)).transpose()
     }
 
     /// Requests matching `f`, oldest first, each with checklist and history.

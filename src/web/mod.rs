@@ -195,7 +195,7 @@ async fn lacak(
             Some(s) => Ok(pages::lacak(&ws.profil.kantor.kelurahan, &s)),
             None => Err(gagal(
                 StatusCode::NOT_FOUND,
-                "Kode lacak tidak dikenal. Periksa kode pada tanda terima Anda (10 huruf dan angka).",
+                "Kode lacak tidak dikenal. Periksa kode pada tanda terima Anda (angka, tanda hubung, lalu 16 huruf dan angka).",
             )),
         }
     })

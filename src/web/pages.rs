@@ -399,7 +399,7 @@ pub fn permohonan(
                     a.tombol href={ "/permohonan/" (p.id) "/model-n5.pdf" } { "Model N5: izin orang tua" }
                 }
             }
-            @if let Some((href, what)) = crate::services::whatsapp::wa_link(p, jenis.map_or(p.jenis.as_str(), |j| j.nama.as_str()), &ws.profil.kantor.kelurahan, surat, p.kode_lacak.as_deref().and_then(|k| ws.profil.dokumen.url_lacak(k)).as_deref()) {
+            @if let Some((href, what)) = crate::services::whatsapp::wa_link(p, jenis.map_or(p.jenis.as_str(), |j| j.nama.as_str()), &ws.profil.kantor.kelurahan, surat, p.kode_lacak.as_deref().and_then(|k| ws.profil.dokumen.url_lacak(&crate::domain::permohonan::kode_lacak_cetak(p.id, k))).as_deref()) {
                 p { a href=(href) target="_blank" rel="noopener noreferrer" { (what) " lewat WhatsApp" } }
             }
             @if p.tahap == Tahap::Diajukan && mine == Some(crate::domain::workflow::Peran::Operator) && !kurang_berkas.is_empty() {
@@ -1275,18 +1275,25 @@ pub fn impor_hasil(
     token: Option<&str>,
 ) -> Markup {
     let j = &r.jumlah;
+    // A dry run says what would happen, in its own words.
+    let diimpor = if r.uji { "Akan diimpor" } else { "Diimpor" };
+    let hasil = |status: &str| match (status, r.uji) {
+        ("ditolak", _) => "Ditolak utuh",
+        (_, true) => "Diperiksa",
+        _ => "Diimpor",
+    };
     layout(
         "Hasil impor",
         Some(sesi),
         html! {
             h1 { @if r.uji { "Hasil pemeriksaan (belum diimpor)" } @else { "Hasil impor" } }
             table {
-                thead { tr { th { "Berkas" } th { "Hasil" } th { "Dibaca" } th { "Diimpor" } th { "Ditandai" } th { "Ditolak" } th { "Ganda" } th { "Dilewati" } } }
+                thead { tr { th { "Berkas" } th { "Hasil" } th { "Dibaca" } th { (diimpor) } th { "Ditandai" } th { "Ditolak" } th { "Ganda" } th { "Dilewati" } } }
                 tbody {
                     @for b in &r.berkas {
                         tr {
                             td { (b.berkas) }
-                            td { (b.status) }
+                            td { (hasil(&b.status)) }
                             @if let Some(g) = &b.galat {
                                 td colspan="6" { (g) }
                             } @else {
@@ -1297,7 +1304,23 @@ pub fn impor_hasil(
                     }
                 }
             }
-            p { "Jumlah: " (j.dibaca) " baris dibaca = " (j.diimpor) " diimpor + " (j.ditolak) " ditolak + " (j.ganda) " ganda + " (j.dilewati) " dilewati." }
+            p { "Jumlah: " (j.dibaca) " baris dibaca = " (j.diimpor) @if r.uji { " akan diimpor + " } @else { " diimpor + " } (j.ditolak) " ditolak + " (j.ganda) " ganda + " (j.dilewati) " dilewati." }
+            @if !r.saran_peta.is_empty() {
+                h2 { "Jenis surat yang tidak dikenal" }
+                p { "Periksa jenis yang paling mirip; bila benar, pengelola menambahkan baris ini ke bagian [jenis] peta-impor.toml di folder kerja, lalu impor lagi." }
+                table {
+                    thead { tr { th { "Tertulis" } th { "Baris" } th { "Paling mirip" } th { "Baris untuk peta-impor.toml" } } }
+                    tbody {
+                        @for s in &r.saran_peta {
+                            tr {
+                                td { (s.tertulis) } td { (s.jumlah) }
+                                td { (s.nama.as_deref().unwrap_or("(tidak ada yang mirip)")) }
+                                td { code { (s.baris) } }
+                            }
+                        }
+                    }
+                }
+            }
             @for (title, map) in [("Ditolak", &j.ditolak_per_alasan), ("Ditandai (tetap diimpor)", &j.ditandai_per_alasan), ("Dilewati", &j.dilewati_per_alasan)] {
                 @if !map.is_empty() {
                     h2 { (title) }

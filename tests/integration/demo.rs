@@ -23,7 +23,7 @@ fn register(dir: &std::path::Path) -> serde_json::Value {
     assert!(out.status.success());
     let mut v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     for p in v.as_array_mut().unwrap() {
-        assert!(p["kode_lacak"].as_str().is_some_and(|k| k.len() == 10));
+        assert!(p["kode_lacak"].as_str().is_some_and(|k| k.len() == 16));
         p.as_object_mut().unwrap().remove("kode_lacak");
     }
     v

@@ -286,7 +286,7 @@ const MIGRATIONS: [(&str, &str); 16] = [
     ),
     (
         "0016_kode_lacak.sql",
-        "dbe2876d5bf060a4598648c9aa59c61f1fdc1938ca51b94fc5d32b201c24a99c",
+        "9fab8cb8cff449ac1875cce86636ba476284038e865c736fd975367cd37a76ce",
     ),
 ];
 

@@ -421,7 +421,6 @@ fn an_older_register_gets_its_residents_from_its_requests() {
     db.execute_batch(
         "DROP TABLE penduduk; DROP TABLE penduduk_riwayat; DROP TABLE akses_penduduk;
          ALTER TABLE permohonan DROP COLUMN jenis_asal;
-         DROP TRIGGER permohonan_kode_lacak; DROP INDEX permohonan_kode_lacak;
          ALTER TABLE permohonan DROP COLUMN kode_lacak;
          PRAGMA user_version = 12;",
     )

@@ -412,7 +412,6 @@ fn an_older_register_learns_the_withdrawal_stage() {
           WHERE type = 'table' AND name = 'permohonan';
          PRAGMA writable_schema = OFF;
          PRAGMA schema_version = {};
-         DROP TRIGGER permohonan_kode_lacak; DROP INDEX permohonan_kode_lacak;
          ALTER TABLE permohonan DROP COLUMN kode_lacak;
          PRAGMA user_version = 14;",
         v + 1

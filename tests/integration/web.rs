@@ -1073,11 +1073,18 @@ async fn an_upload_is_checked_first_then_imported_on_confirmation() {
     assert!(res.body.contains("Hasil pemeriksaan (belum diimpor)"));
     assert!(
         res.body
-            .contains("44 baris dibaca = 23 diimpor + 9 ditolak + 1 ganda + 11 dilewati"),
+            .contains("44 baris dibaca = 23 akan diimpor + 9 ditolak + 1 ganda + 11 dilewati"),
         "{}",
         res.body
     );
     assert!(res.body.contains("CSV"), "the refused file says why");
+    // A dry run's own words: nothing "diimpor" yet, a refused file "ditolak utuh".
+    assert!(res.body.contains("<th>Akan diimpor</th>") && res.body.contains("Diperiksa"));
+    assert!(
+        res.body.contains("Ditolak utuh") && !res.body.contains(">uji<"),
+        "{}",
+        res.body
+    );
     assert_eq!(
         ws.snapshot().as_array().unwrap().len(),
         0,
@@ -1852,11 +1859,12 @@ async fn uploads_keep_their_names_say_when_too_big_and_are_cleaned() {
 async fn an_applicant_checks_the_status_without_login_and_sees_nothing_personal() {
     let ws = Ws::init();
     let p = ws.baru("Siti Aminah");
-    let kode = p["kode_lacak"]
+    let acak = p["kode_lacak"]
         .as_str()
         .expect("every request has a code")
         .to_string();
-    assert_eq!(kode.len(), 10);
+    assert_eq!(acak.len(), 16);
+    let kode = format!("{}-{acak}", p["id"]);
     let app = App::new(ws.dir.clone());
     let res = send(&app, get(&format!("/lacak/{kode}"), None)).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
@@ -1873,7 +1881,14 @@ async fn an_applicant_checks_the_status_without_login_and_sees_nothing_personal(
     let res = send(&app, get(&format!("/lacak/{}", kode.to_lowercase()), None)).await;
     assert!(res.body.contains("Surat sudah selesai"), "{}", res.body);
     assert!(!res.body.contains("Perkiraan surat selesai"));
-    for bad in ["0000000000", "../kelurahan", "ZZZZZZZZZZ"] {
+    let other = format!("2-{acak}");
+    let wrong = format!("1-{}", "0".repeat(16));
+    for bad in [
+        other.as_str(),
+        wrong.as_str(),
+        "../kelurahan",
+        "1-ZZZZZZZZZZZZZZZZ",
+    ] {
         let res = send(&app, get(&format!("/lacak/{bad}"), None)).await;
         assert_eq!(res.status, StatusCode::NOT_FOUND, "{bad}");
     }
