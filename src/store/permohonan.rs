@@ -329,17 +329,7 @@ impl Register {
         alasan: &str,
         at: DateTime<FixedOffset>,
     ) -> Result<Permohonan> {
-        let oleh = text("oleh", oleh, crate::domain::teks::OLEH_MAKS)?;
-        let alasan = note("alasan", Some(alasan))?.unwrap_or_default();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let p = load(&tx, id, self.tz)?;
-        let ke = workflow::cancel(&state(&p, self.tz), peran, &alasan)?;
-        apply_move(&tx, &p, ke, peran, &oleh, Some(&alasan), &at)?;
-        let p = load(&tx, id, self.tz)?;
-        tx.commit()?;
-        Ok(p)
+        self.end(id, peran, oleh, alasan, at, workflow::cancel)
     }
 
     /// Refuses a request (`ditolak`) with a reason, if the SOP still allows it.
@@ -351,6 +341,19 @@ impl Register {
         alasan: &str,
         at: DateTime<FixedOffset>,
     ) -> Result<Permohonan> {
+        self.end(id, peran, oleh, alasan, at, workflow::reject)
+    }
+
+    /// Ends a request without a letter, with a reason, by the SOP's `rule` for that end.
+    fn end(
+        &mut self,
+        id: i64,
+        peran: Peran,
+        oleh: &str,
+        alasan: &str,
+        at: DateTime<FixedOffset>,
+        rule: fn(&workflow::State, Peran, &str) -> std::result::Result<Tahap, workflow::MoveError>,
+    ) -> Result<Permohonan> {
         let oleh = text("oleh", oleh, crate::domain::teks::OLEH_MAKS)?;
         // An empty reason is the SOP's refusal, in its words; a reason typed is checked.
         let alasan = note("alasan", Some(alasan))?.unwrap_or_default();
@@ -358,7 +361,7 @@ impl Register {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let p = load(&tx, id, self.tz)?;
-        let ke = workflow::reject(&state(&p, self.tz), peran, &alasan)?;
+        let ke = rule(&state(&p, self.tz), peran, &alasan)?;
         apply_move(&tx, &p, ke, peran, &oleh, Some(&alasan), &at)?;
         let p = load(&tx, id, self.tz)?;
         tx.commit()?;

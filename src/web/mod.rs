@@ -609,32 +609,39 @@ struct TolakForm {
     alasan: String,
 }
 
+/// How a request ends without a letter from the page: refused by the office, or
+/// withdrawn by the applicant (recorded by the Operator).
+#[derive(Clone, Copy)]
+enum Akhir {
+    Tolak,
+    Batal,
+}
+
 async fn tolak(
-    State(app): State<App>,
-    SesiAktif(sesi): SesiAktif,
-    axum::extract::Path(id): axum::extract::Path<i64>,
+    state: State<App>,
+    sesi: SesiAktif,
+    id: axum::extract::Path<i64>,
     form: Result<Form<TolakForm>, axum::extract::rejection::FormRejection>,
 ) -> Result<Response, Gagal> {
-    let form = form.map(|f| f.0).ok();
-    check_csrf(&sesi, form.as_ref().map_or("", |f| f.csrf.as_str()))?;
-    let peran = sop_role(&sesi)?;
-    let alasan = form.map(|f| f.alasan).unwrap_or_default();
-    let now = (app.now)();
-    blocking(move || {
-        let (_, mut reg) = app.open().map_err(internal)?;
-        reg.reject(id, peran, &sesi.pengguna.nama, &alasan, now)
-            .map_err(|e| refused(e.into()))
-    })
-    .await?;
-    Ok(Redirect::to(&format!("/permohonan/{id}")).into_response())
+    akhiri(state, sesi, id, form, Akhir::Tolak).await
 }
 
 /// The applicant withdrew: recorded by the Operator with their reason.
 async fn batalkan(
+    state: State<App>,
+    sesi: SesiAktif,
+    id: axum::extract::Path<i64>,
+    form: Result<Form<TolakForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, Gagal> {
+    akhiri(state, sesi, id, form, Akhir::Batal).await
+}
+
+async fn akhiri(
     State(app): State<App>,
     SesiAktif(sesi): SesiAktif,
     axum::extract::Path(id): axum::extract::Path<i64>,
     form: Result<Form<TolakForm>, axum::extract::rejection::FormRejection>,
+    akhir: Akhir,
 ) -> Result<Response, Gagal> {
     let form = form.map(|f| f.0).ok();
     check_csrf(&sesi, form.as_ref().map_or("", |f| f.csrf.as_str()))?;
@@ -643,8 +650,12 @@ async fn batalkan(
     let now = (app.now)();
     blocking(move || {
         let (_, mut reg) = app.open().map_err(internal)?;
-        reg.cancel(id, peran, &sesi.pengguna.nama, &alasan, now)
-            .map_err(|e| refused(e.into()))
+        let oleh = &sesi.pengguna.nama;
+        match akhir {
+            Akhir::Tolak => reg.reject(id, peran, oleh, &alasan, now),
+            Akhir::Batal => reg.cancel(id, peran, oleh, &alasan, now),
+        }
+        .map_err(|e| refused(e.into()))
     })
     .await?;
     Ok(Redirect::to(&format!("/permohonan/{id}")).into_response())
