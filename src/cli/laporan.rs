@@ -48,11 +48,12 @@ pub(super) fn bulanan(out: &mut Out, dir: &Path, a: BulananArgs) -> Result<()> {
     let f = &made.angka.ringkas;
     writeln!(
         out,
-        "Laporan bulan {}: {} permohonan, {} surat terbit, {} ditolak.",
+        "Laporan bulan {}: {} permohonan, {} surat terbit, {} ditolak kantor, {} dibatalkan pemohon.",
         bulan.nama(),
         f.jumlah,
         f.surat_terbit,
-        f.ditolak
+        f.ditolak,
+        f.dibatalkan
     )?;
     if made.sementara {
         writeln!(
@@ -66,20 +67,7 @@ pub(super) fn bulanan(out: &mut Out, dir: &Path, a: BulananArgs) -> Result<()> {
             made.ke_seklur, made.ke_lurah
         )?;
     }
-    for b in &made.berkas {
-        writeln!(out, "{}", b.display())?;
-    }
-    if let Some(d) = sent {
-        writeln!(
-            out,
-            "Surel {} ({}) diantrekan ke {}.",
-            d.surel.id,
-            d.surel.subjek,
-            d.surel.kepada.join(", ")
-        )?;
-        out.text(&show::pengiriman(&d.kirim))?;
-    }
-    Ok(())
+    files_and_mail(out, &made.berkas, sent.as_ref())
 }
 
 /// `laporan triwulan [--triwulan 2026-Q4]` and `laporan tahunan [--tahun 2026]`.
@@ -124,7 +112,16 @@ pub(super) fn periodik(
         f.nama, f.rentang, f.jumlah, f.surat_terbit, f.ditolak, f.dibatalkan
     )?;
     writeln!(out, "Rujukan {}.", made.rujukan)?;
-    for b in &made.berkas {
+    files_and_mail(out, &made.berkas, sent.as_ref())
+}
+
+/// The files a report wrote, and its mail when one was queued.
+fn files_and_mail(
+    out: &mut Out,
+    berkas: &[std::path::PathBuf],
+    sent: Option<&laporan::Dikirim>,
+) -> Result<()> {
+    for b in berkas {
         writeln!(out, "{}", b.display())?;
     }
     if let Some(d) = sent {

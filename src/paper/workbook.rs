@@ -456,21 +456,7 @@ fn summary_sheet(
     ws.write_string(row, 0, "Di antaranya suratnya dibatalkan")?;
     ws.write_number(row, 1, f.surat_batal as f64)?;
     row += 2;
-    header(
-        ws,
-        row,
-        &["Langkah SOP (hari kerja)", "n", "Median", "Persentil 90"],
-        s,
-    )?;
-    row += 1;
-    for w in &f.waktu_tahap {
-        ws.write_string(row, 0, &w.label)?;
-        write_stat(ws, row, 1, &w.waktu, s)?;
-        row += 1;
-    }
-    ws.write_string(row, 0, "Permohonan sampai surat terbit")?;
-    write_stat(ws, row, 1, &f.waktu_layanan, s)?;
-    row += 2;
+    row = write_steps(ws, row, &f.waktu_tahap, &f.waktu_layanan, s)?;
     header(ws, row, &["Kanal", "Jumlah"], s)?;
     row += 1;
     for (k, n) in &f.per_kanal {
@@ -486,12 +472,56 @@ fn summary_sheet(
         ws.write_number(row, 1, t.jumlah as f64)?;
         row += 1;
     }
+    row = write_reasons(ws, row, &f.alasan_tolak, &f.alasan_batal, s)?;
+    ws.set_column_width_pixels(0, SUMMARY_LABEL_PX)?;
+    ws.set_column_width(1, 18)?;
+    ws.set_column_width(2, 18)?;
+    ws.set_column_width(3, 14)?;
+    // The title is the row repeated: the sheet's small tables each have their own header.
+    page.apply(ws, (row - 1, 3), title, "Ringkasan")
+}
+
+/// The time per SOP step and from request to letter, under their header; returns the
+/// row after a blank one.
+fn write_steps(
+    ws: &mut Worksheet,
+    mut row: u32,
+    waktu_tahap: &[crate::paper::figures::WaktuTahap],
+    waktu_layanan: &Stat,
+    s: &Styles,
+) -> Result<u32> {
+    header(
+        ws,
+        row,
+        &["Langkah SOP (hari kerja)", "n", "Median", "Persentil 90"],
+        s,
+    )?;
+    row += 1;
+    for w in waktu_tahap {
+        ws.write_string(row, 0, &w.label)?;
+        write_stat(ws, row, 1, &w.waktu, s)?;
+        row += 1;
+    }
+    ws.write_string(row, 0, "Permohonan sampai surat terbit")?;
+    write_stat(ws, row, 1, waktu_layanan, s)?;
+    Ok(row + 2)
+}
+
+/// The office's refusal reasons and the applicants' withdrawal reasons, each under its
+/// own header when there are any; returns the row after them.
+fn write_reasons(
+    ws: &mut Worksheet,
+    mut row: u32,
+    tolak: &[(String, usize)],
+    batal: &[(String, usize)],
+    s: &Styles,
+) -> Result<u32> {
     // A reason is the clerk's own words: wrapped in its column, never cut.
     let top = Format::new().set_align(FormatAlign::Top);
     let wrap = top.clone().set_text_wrap();
     for (judul, alasan) in [
-        ("Alasan penolakan oleh kantor", &f.alasan_tolak),
-        ("Alasan pembatalan oleh pemohon", &f.alasan_batal),
+        ("Alasan penolakan oleh kantor", tolak),
+        ("Alasan pembatalan oleh pemohon", batal),
     ] {
         if alasan.is_empty() {
             continue;
@@ -506,12 +536,7 @@ fn summary_sheet(
             row += 1;
         }
     }
-    ws.set_column_width_pixels(0, SUMMARY_LABEL_PX)?;
-    ws.set_column_width(1, 18)?;
-    ws.set_column_width(2, 18)?;
-    ws.set_column_width(3, 14)?;
-    // The title is the row repeated: the sheet's small tables each have their own header.
-    page.apply(ws, (row - 1, 3), title, "Ringkasan")
+    Ok(row)
 }
 
 /// "Rincian": one row per request, fourteen columns: landscape, long texts wrapped in
@@ -995,21 +1020,7 @@ fn periode_summary_sheet(
     ws.write_string(row, 0, "Di antaranya suratnya dibatalkan")?;
     ws.write_number(row, 1, f.surat_batal as f64)?;
     row += 2;
-    header(
-        ws,
-        row,
-        &["Langkah SOP (hari kerja)", "n", "Median", "Persentil 90"],
-        s,
-    )?;
-    row += 1;
-    for w in &f.waktu_tahap {
-        ws.write_string(row, 0, &w.label)?;
-        write_stat(ws, row, 1, &w.waktu, s)?;
-        row += 1;
-    }
-    ws.write_string(row, 0, "Permohonan sampai surat terbit")?;
-    write_stat(ws, row, 1, &f.waktu_layanan, s)?;
-    row += 2;
+    row = write_steps(ws, row, &f.waktu_tahap, &f.waktu_layanan, s)?;
     header(ws, row, &["Kanal", "Jumlah"], s)?;
     row += 1;
     for (k, n) in &f.per_kanal {
@@ -1017,25 +1028,7 @@ fn periode_summary_sheet(
         ws.write_number(row, 1, *n as f64)?;
         row += 1;
     }
-    let top = Format::new().set_align(FormatAlign::Top);
-    let wrap = top.clone().set_text_wrap();
-    for (judul, alasan) in [
-        ("Alasan penolakan oleh kantor", &f.alasan_tolak),
-        ("Alasan pembatalan oleh pemohon", &f.alasan_batal),
-    ] {
-        if alasan.is_empty() {
-            continue;
-        }
-        row += 1;
-        header(ws, row, &[judul, "Jumlah"], s)?;
-        row += 1;
-        for (a, n) in alasan {
-            ws.write_string_with_format(row, 0, a, &wrap)?;
-            ws.write_number_with_format(row, 1, *n as f64, &top)?;
-            set_lines(ws, row, wrapped_lines(a, SUMMARY_LABEL_PX, WIDER))?;
-            row += 1;
-        }
-    }
+    row = write_reasons(ws, row, &f.alasan_tolak, &f.alasan_batal, s)?;
     ws.set_column_width_pixels(0, SUMMARY_LABEL_PX)?;
     ws.set_column_width(1, 18)?;
     ws.set_column_width(2, 14)?;

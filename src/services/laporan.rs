@@ -420,8 +420,9 @@ pub fn queue_mail(
          Terlampir laporan pelayanan surat pengantar {nama} bulan {bulan}:\n{daftar}\n\
          Angka utama:\n\
          - Permohonan diterima: {jumlah} (bulan lalu {lalu})\n\
-         - Surat terbit: {terbit}\n\
-         - Permohonan ditolak: {tolak}\n\
+         - Surat terbit untuk permohonan bulan itu: {terbit}\n\
+         - Permohonan ditolak kantor: {tolak}\n\
+         - Permohonan dibatalkan pemohon: {batal}\n\
          - Waktu layanan (median): {median} hari kerja\n\
          - Selesai dalam standar layanan: {tepat}\n\n\
          Surel ini dikirim otomatis oleh program kelurahan. NIK dalam laporan disamarkan.\n",
@@ -431,12 +432,26 @@ pub fn queue_mail(
         lalu = f.bulan_lalu.jumlah,
         terbit = r.surat_terbit,
         tolak = r.ditolak,
+        batal = r.dibatalkan,
         median = angka(r.waktu_median),
         tepat = r
             .tepat_waktu_persen
             .map_or("-".into(), |p| format!("{}%", angka(Some(p)))),
     );
     let rujukan = format!("laporan-{}", made.bulan);
+    queue_report(ws, reg, rujukan, subjek, isi, lampiran, now)
+}
+
+/// A report's mail to the office, queued in the outbox under its reference (once).
+fn queue_report(
+    ws: &Workspace,
+    reg: &mut Register,
+    rujukan: String,
+    subjek: String,
+    isi: String,
+    lampiran: Vec<crate::domain::surel::Lampiran>,
+    now: DateTime<FixedOffset>,
+) -> std::result::Result<crate::domain::surel::Surel, MailError> {
     let m = crate::domain::surel::SurelBaru {
         message_id: crate::services::outbox::new_message_id(ws, &rujukan)?,
         rujukan: Some(rujukan),
@@ -655,13 +670,5 @@ pub fn queue_mail_periode(
             .map_or("-".into(), |p| format!("{}%", angka(Some(p)))),
     );
     let rujukan = format!("laporan-{}", made.periode);
-    let m = crate::domain::surel::SurelBaru {
-        message_id: crate::services::outbox::new_message_id(ws, &rujukan)?,
-        rujukan: Some(rujukan),
-        kepada: crate::services::outbox::recipients(ws),
-        subjek,
-        isi,
-        lampiran,
-    };
-    crate::services::outbox::queue(ws, reg, &m, now)
+    queue_report(ws, reg, rujukan, subjek, isi, lampiran, now)
 }

@@ -39,6 +39,44 @@ pub const NIK_L: &str = "1571091203850021";
 /// The identity every letter prints and cannot be issued without: address, RT and RW, and
 /// the common fields (citizenship defaults to WNI).
 pub const ALAMAT: &str = "Jl. Kapten Pattimura No. 12";
+
+/// Writes `n` complete domicile requests straight through the store (a long register in
+/// a second, where the command line would take minutes): "Pemohon Nomor {i}", each
+/// received on `day(i)` at 09:00 WIB.
+pub fn many_requests(ws: &Ws, n: u32, day: impl Fn(u32) -> chrono::NaiveDate) {
+    use kelurahan::domain::calendar::{self, WIB};
+    let workspace = kelurahan::config::workspace::Workspace::open(&ws.dir).unwrap();
+    let mut reg = kelurahan::store::Register::open(&workspace.db_path(), WIB).unwrap();
+    for i in 0..n {
+        let d = day(i);
+        let baru = kelurahan::domain::permohonan::periksa(
+            &kelurahan::domain::permohonan::Masukan {
+                jenis: "sk-domisili".into(),
+                nama: format!("Pemohon Nomor {i}"),
+                nik: NIK_P.into(),
+                berkas: vec!["pengantar-rt".into(), "kk-ktp".into()],
+                tanggal: Some(d.to_string()),
+                alamat: Some(ALAMAT.into()),
+                rt: Some("9".into()),
+                rw: Some("3".into()),
+                isian: [
+                    ("tempat_lahir", "Jambi"),
+                    ("agama", "Islam"),
+                    ("pekerjaan", "Wiraswasta"),
+                    ("status_perkawinan", "Kawin"),
+                ]
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .to_vec(),
+                ..Default::default()
+            },
+            &workspace.katalog,
+            d,
+        )
+        .unwrap();
+        reg.create(&baru, "Operator", calendar::at(WIB, d, 9, 0))
+            .unwrap();
+    }
+}
 pub const IDENTITAS: [&str; 11] = [
     "--alamat",
     ALAMAT,

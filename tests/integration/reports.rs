@@ -605,40 +605,11 @@ fn a_withdrawal_is_counted_apart_from_refusals_in_every_report() {
 /// signatures stay with its closing lines.
 #[test]
 fn long_lists_repeat_their_heading_and_no_page_is_a_signature_alone() {
-    use kelurahan::domain::calendar::{self, WIB};
+    use kelurahan::domain::calendar;
     let ws = Ws::init();
-    let workspace = kelurahan::config::workspace::Workspace::open(&ws.dir).unwrap();
-    let mut reg = kelurahan::store::Register::open(&workspace.db_path(), WIB).unwrap();
-    for i in 0..130u32 {
-        let day = format!("2026-11-{:02}", 2 + i % 27);
-        let baru = kelurahan::domain::permohonan::periksa(
-            &kelurahan::domain::permohonan::Masukan {
-                jenis: "sk-domisili".into(),
-                nama: format!("Pemohon Nomor {i}"),
-                nik: crate::NIK_P.into(),
-                berkas: vec!["pengantar-rt".into(), "kk-ktp".into()],
-                tanggal: Some(day.clone()),
-                alamat: Some(crate::ALAMAT.into()),
-                rt: Some("9".into()),
-                rw: Some("3".into()),
-                isian: [
-                    ("tempat_lahir", "Jambi"),
-                    ("agama", "Islam"),
-                    ("pekerjaan", "Wiraswasta"),
-                    ("status_perkawinan", "Kawin"),
-                ]
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .to_vec(),
-                ..Default::default()
-            },
-            &workspace.katalog,
-            calendar::parse_tanggal(&day).unwrap(),
-        )
-        .unwrap();
-        let at = calendar::at(WIB, calendar::parse_tanggal(&day).unwrap(), 9, 0);
-        reg.create(&baru, "Operator", at).unwrap();
-    }
-    drop(reg);
+    crate::many_requests(&ws, 130, |i| {
+        calendar::parse_tanggal(&format!("2026-11-{:02}", 2 + i % 27)).unwrap()
+    });
     crate::report_month_over();
     let made = ws.json(&["laporan", "bulanan", "--bulan", crate::REPORT_MONTH]);
     let files = files_of(&made);

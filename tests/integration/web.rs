@@ -759,44 +759,8 @@ async fn the_register_is_searched_by_name_number_and_only_a_whole_nik() {
 #[tokio::test]
 async fn the_register_pages_through_a_long_register() {
     let ws = Ws::init();
-    let mut reg = kelurahan::store::Register::open(
-        &ws.dir.join("kelurahan.db"),
-        kelurahan::domain::calendar::WIB,
-    )
-    .unwrap();
-    let workspace = kelurahan::config::workspace::Workspace::open(&ws.dir).unwrap();
     let today = kelurahan::domain::calendar::now(kelurahan::domain::calendar::WIB).date_naive();
-    for i in 0..120 {
-        let baru = kelurahan::domain::permohonan::periksa(
-            &kelurahan::domain::permohonan::Masukan {
-                jenis: "sk-domisili".into(),
-                nama: format!("Pemohon Nomor {i}"),
-                nik: crate::NIK_P.into(),
-                berkas: vec!["pengantar-rt".into(), "kk-ktp".into()],
-                alamat: Some(crate::ALAMAT.into()),
-                rt: Some("9".into()),
-                rw: Some("3".into()),
-                isian: [
-                    ("tempat_lahir", "Jambi"),
-                    ("agama", "Islam"),
-                    ("pekerjaan", "Wiraswasta"),
-                    ("status_perkawinan", "Kawin"),
-                ]
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .to_vec(),
-                ..Default::default()
-            },
-            &workspace.katalog,
-            today,
-        )
-        .unwrap();
-        reg.create(
-            &baru,
-            "Operator",
-            kelurahan::domain::calendar::now(kelurahan::domain::calendar::WIB),
-        )
-        .unwrap();
-    }
+    crate::many_requests(&ws, 120, |_| today);
     account(&ws, "Bambang Kasi", "kasi", "sandi-kasi-0001");
     let app = App::new(ws.dir.clone());
     let kasi = login(&app, "Bambang Kasi", "sandi-kasi-0001").await;
