@@ -19,48 +19,53 @@ impl Register {
         simpan: bool,
         progress: &mut dyn FnMut(usize),
     ) -> Result<Vec<HasilImpor>> {
+        self.import_with(oleh, at, penomoran, simpan, |imp| {
+            for (i, row) in rows.iter().enumerate() {
+                imp.row(row.clone())?;
+                if (i + 1).is_multiple_of(1024) {
+                    progress(i + 1);
+                }
+            }
+            imp.finish()
+        })
+    }
+
+    /// Opens the import's transaction and hands `isi` an [`ImporRegister`] to enter
+    /// rows into as they are checked; commits when `isi` succeeds and `simpan` is set,
+    /// and otherwise rolls everything back.
+    pub fn import_with<T, E: From<RegisterError>>(
+        &mut self,
+        oleh: &str,
+        at: DateTime<FixedOffset>,
+        penomoran: Penomoran<'_>,
+        simpan: bool,
+        isi: impl FnOnce(&mut ImporRegister<'_>) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
         // A year of registers touches every index at random places: with SQLite's
         // default 2 MB page cache the transaction spills and re-reads pages.
-        self.conn.pragma_update(None, "cache_size", -65_536)?;
-        self.conn.pragma_update(None, "mmap_size", 268_435_456)?;
+        self.conn
+            .pragma_update(None, "cache_size", -65_536)
+            .map_err(RegisterError::from)?;
+        self.conn
+            .pragma_update(None, "mmap_size", 268_435_456)
+            .map_err(RegisterError::from)?;
         let tx = self
             .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut out: Vec<Option<HasilImpor>> = vec![None; rows.len()];
-        let mut done = 0;
-        let mut tick = |done: &mut usize| {
-            *done += 1;
-            if done.is_multiple_of(1024) {
-                progress(*done);
-            }
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(RegisterError::from)?;
+        let mut imp = ImporRegister {
+            tx: &tx,
+            oleh,
+            at,
+            penomoran,
+            out: Vec::new(),
+            later: Vec::new(),
         };
-        // Rows with their own number first, so a row without one (or whose number is
-        // taken) never takes a number that a later row of the file holds.
-        let mut later = Vec::new();
-        for (i, row) in rows.iter().enumerate() {
-            if row.nomor_register.is_none() {
-                later.push(i);
-                continue;
-            }
-            match import_one(&tx, row, oleh, &at, penomoran, false)? {
-                Some(h) => {
-                    out[i] = Some(h);
-                    tick(&mut done);
-                }
-                None => later.push(i),
-            }
-        }
-        for i in later {
-            out[i] = import_one(&tx, &rows[i], oleh, &at, penomoran, true)?;
-            tick(&mut done);
-        }
+        let out = isi(&mut imp)?;
         if simpan {
-            tx.commit()?;
+            tx.commit().map_err(RegisterError::from)?;
         }
-        Ok(out
-            .into_iter()
-            .map(|h| h.expect("every row handled"))
-            .collect())
+        Ok(out)
     }
 
     /// The letter a request got before the program, from the old register.
@@ -107,6 +112,49 @@ impl Register {
             );
         }
         Ok(out)
+    }
+}
+
+/// An old register being imported, inside its transaction: rows go in as they come,
+/// in the file's order.
+pub struct ImporRegister<'a> {
+    tx: &'a Connection,
+    oleh: &'a str,
+    at: DateTime<FixedOffset>,
+    penomoran: Penomoran<'a>,
+    out: Vec<Option<HasilImpor>>,
+    /// Rows without a number of their own, or whose number another request holds.
+    later: Vec<(usize, PermohonanImpor)>,
+}
+
+impl ImporRegister<'_> {
+    /// Enters one row under its own register number. A row without one, or whose
+    /// number is taken, waits for [`ImporRegister::finish`]: it must not take a number
+    /// that a later row of the file holds.
+    pub fn row(&mut self, row: PermohonanImpor) -> Result<()> {
+        let i = self.out.len();
+        let done = if row.nomor_register.is_some() {
+            import_one(self.tx, &row, self.oleh, &self.at, self.penomoran, false)?
+        } else {
+            None
+        };
+        if done.is_none() {
+            self.later.push((i, row));
+        }
+        self.out.push(done);
+        Ok(())
+    }
+
+    /// Places the rows that waited at the next free numbers, and says what became of
+    /// every row since the last call, in the order they came.
+    pub fn finish(&mut self) -> Result<Vec<HasilImpor>> {
+        for (i, row) in std::mem::take(&mut self.later) {
+            self.out[i] = import_one(self.tx, &row, self.oleh, &self.at, self.penomoran, true)?;
+        }
+        Ok(std::mem::take(&mut self.out)
+            .into_iter()
+            .map(|h| h.expect("every row handled"))
+            .collect())
     }
 }
 

@@ -13,6 +13,7 @@ mod perubahan;
 mod surat;
 mod surel;
 
+pub use impor::ImporRegister;
 pub use penduduk::{Akses, HasilBarisPenduduk, ImporPenduduk, RiwayatPenduduk};
 pub use permohonan::{Filter, TahapCount};
 pub use perubahan::PerubahanTercatat;

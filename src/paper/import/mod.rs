@@ -24,7 +24,7 @@ pub use read::Nilai;
 use crate::domain::katalog::Katalog;
 use crate::domain::permohonan::PermohonanImpor;
 use crate::domain::surat::{HasilImpor, Penomoran};
-use crate::store::{Register, RegisterError};
+use crate::store::{ImporRegister, Register, RegisterError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
@@ -267,7 +267,6 @@ struct Dibaca {
     path: PathBuf,
     digest: [u8; 32],
     lembar: Vec<InfoLembar>,
-    calon: Vec<PermohonanImpor>,
     calon_asal: Vec<Asal>,
     tolak: Vec<Tolak>,
     jumlah: Jumlah,
@@ -343,20 +342,31 @@ fn open_whole(path: &Path) -> Result<(read::Buku, [u8; 32]), String> {
     Ok((read::read(bytes).map_err(|e| e.to_string())?, digest))
 }
 
-fn read_file(path: &Path, opsi: &Opsi) -> Result<Dibaca, String> {
-    let berkas = file_name(path);
+/// Reads a file whole (its rows are checked later, while the register takes them).
+fn open_file(path: &Path) -> Result<(Dibaca, read::Buku), String> {
     let (buku, digest) = open_whole(path)?;
-    let mut d = Dibaca {
-        berkas: berkas.clone(),
+    let d = Dibaca {
+        berkas: file_name(path),
         path: path.to_path_buf(),
         digest,
         lembar: Vec::new(),
-        calon: Vec::new(),
         calon_asal: Vec::new(),
         tolak: Vec::new(),
         jumlah: Jumlah::default(),
         jenis_asing: BTreeMap::new(),
     };
+    Ok((d, buku))
+}
+
+/// Checks every row of the workbook: counts and notes go into `d`, and each row fit
+/// for the register is handed to `emit`, in the file's order.
+fn check_file(
+    buku: &read::Buku,
+    d: &mut Dibaca,
+    opsi: &Opsi,
+    emit: &mut dyn FnMut(PermohonanImpor),
+) {
+    let berkas = d.berkas.clone();
     let ctx = sheet::Ctx {
         peta: opsi.peta,
         katalog: opsi.katalog,
@@ -413,7 +423,7 @@ fn read_file(path: &Path, opsi: &Opsi) -> Result<Dibaca, String> {
                     });
                 }
                 sheet::Hasil::Calon { p, tanda } => {
-                    d.calon.push(*p);
+                    emit(*p);
                     let asli = if tanda.is_empty() {
                         Vec::new()
                     } else {
@@ -433,7 +443,6 @@ fn read_file(path: &Path, opsi: &Opsi) -> Result<Dibaca, String> {
     if let Some(b) = progress {
         b.finish_and_clear();
     }
-    Ok(d)
 }
 
 /// Runs `produce` on another core and hands what it yields to `consume` here, in order
@@ -469,58 +478,58 @@ pub(crate) fn pipelined<T: Send>(
     });
 }
 
-/// Hands rows to the register, with a progress bar on big files.
-fn write(
-    reg: &mut Register,
-    rows: &[PermohonanImpor],
+/// Checks one file's rows on another core while the register takes the ones before
+/// them here, inside `imp`'s transaction; says what became of each row fit for it.
+fn feed(
+    imp: &mut ImporRegister<'_>,
+    buku: &read::Buku,
+    d: &mut Dibaca,
     opsi: &Opsi,
-    simpan: bool,
 ) -> Result<Vec<HasilImpor>, ImportError> {
-    let progress = bar(rows.len() as u64, "menulis ke register".into());
-    let out = reg.import(
-        rows,
-        opsi.oleh,
-        opsi.at,
-        opsi.penomoran,
-        simpan,
-        &mut |done| {
-            if let Some(b) = &progress {
-                b.set_position(done as u64);
+    let mut failed: Option<RegisterError> = None;
+    pipelined(
+        |emit: &mut dyn FnMut(PermohonanImpor)| check_file(buku, d, opsi, emit),
+        |p| {
+            if failed.is_none()
+                && let Err(e) = imp.row(p)
+            {
+                failed = Some(e);
             }
         },
-    )?;
-    if let Some(b) = progress {
-        b.finish_and_clear();
+    );
+    if let Some(e) = failed {
+        return Err(e.into());
     }
-    Ok(out)
+    Ok(imp.finish()?)
 }
 
-/// Imports the files (or, with `uji`, checks them and writes nothing): every file is
-/// read whole first; a file that cannot be is refused and writes no row.
+/// Imports the files (or, with `uji`, checks them and writes nothing). A file is read
+/// whole before any of its rows is written; one that cannot be is refused and writes
+/// no row.
 pub fn run(reg: &mut Register, files: &[PathBuf], opsi: &Opsi) -> Result<Ringkasan, ImportError> {
     let mut read_files: Vec<Result<Dibaca, (String, String)>> = Vec::new();
-    for f in files {
-        read_files.push(read_file(f, opsi).map_err(|e| (file_name(f), e)));
-    }
-
+    let mut results: Vec<Vec<HasilImpor>> = Vec::new();
+    // Each file's workbook is dropped once its rows are in: a dozen yearly registers
+    // are never held at once.
+    let mut each = |imp: &mut ImporRegister<'_>, f: &PathBuf| -> Result<(), ImportError> {
+        match open_file(f) {
+            Err(e) => read_files.push(Err((file_name(f), e))),
+            Ok((mut d, buku)) => {
+                results.push(feed(imp, &buku, &mut d, opsi)?);
+                read_files.push(Ok(d));
+            }
+        }
+        Ok(())
+    };
     // A dry run checks all files in one rolled-back transaction, so duplicates across
     // files are found as a real run would find them; a real run commits file by file.
-    let mut results: Vec<Vec<HasilImpor>> = Vec::new();
     if opsi.uji {
-        let mut all: Vec<PermohonanImpor> = Vec::new();
-        let mut sizes = Vec::new();
-        for d in read_files.iter_mut().filter_map(|r| r.as_mut().ok()) {
-            sizes.push(d.calon.len());
-            all.append(&mut d.calon);
-        }
-        let mut out = write(reg, &all, opsi, false)?.into_iter();
-        for n in sizes {
-            results.push(out.by_ref().take(n).collect());
-        }
+        reg.import_with(opsi.oleh, opsi.at, opsi.penomoran, false, |imp| {
+            files.iter().try_for_each(|f| each(imp, f))
+        })?;
     } else {
-        for d in read_files.iter_mut().filter_map(|r| r.as_mut().ok()) {
-            let calon = std::mem::take(&mut d.calon);
-            results.push(write(reg, &calon, opsi, true)?);
+        for f in files {
+            reg.import_with(opsi.oleh, opsi.at, opsi.penomoran, true, |imp| each(imp, f))?;
         }
     }
 
