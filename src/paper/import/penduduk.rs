@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 
-use super::read::{Lembar, Nilai};
+use super::read::{self, Lembar, Nilai};
 use super::{
     CatatanBaris, HasilBerkas, ImportError, InfoLembar, Jumlah, Ringkasan, alasan_label, peta,
     sheet, value,
@@ -290,15 +290,16 @@ fn data_row(l: &Lembar, h: &Header, cells: &[Nilai], c0: u32, opsi: &Opsi) -> Ba
     })
 }
 
-fn rows(l: &Lembar, h: &Header, opsi: &Opsi, mut each: impl FnMut(u32, Baris)) {
+/// Checks the rows a sheet (or a block of it) answers for under its header; `signed`
+/// carries over from block to block: rows under the signature are not data.
+fn rows(l: &Lembar, h: &Header, opsi: &Opsi, signed: &mut bool, mut each: impl FnMut(u32, Baris)) {
     let Some(((_, c0), (r1, c1))) = l.bounds() else {
         return;
     };
     let nik_col = h.columns.iter().find(|(_, k)| *k == "nik").map(|(c, _)| *c);
-    let mut signed = false;
-    for row in h.row + 1..=r1 {
+    for row in (h.row + 1).max(l.mulai())..=r1 {
         let cells: Vec<Nilai> = (c0..=c1).map(|c| l.isi(row, c)).collect();
-        if signed {
+        if *signed {
             each(row, Baris::Lewati("tanda_tangan"));
             continue;
         }
@@ -315,7 +316,7 @@ fn rows(l: &Lembar, h: &Header, opsi: &Opsi, mut each: impl FnMut(u32, Baris)) {
             })
         };
         if !nik_like && texts().any(sheet::signature_line) {
-            signed = true;
+            *signed = true;
             each(row, Baris::Lewati("tanda_tangan"));
             continue;
         }
@@ -345,106 +346,156 @@ struct Dibaca {
     jumlah: Jumlah,
 }
 
-/// Reads one file whole (refused whole when it cannot be: `Err(Ok(words))`), then hands
-/// each good row to the register inside the file's transaction as it is read, so no list
-/// of rows is held beside the workbook.
+/// What the reading core hands the register's core, in the file's order.
+enum Langkah {
+    /// A sheet begins: read under its header, or passed over.
+    Lembar(InfoLembar),
+    /// A row, with its cells when a note must show them.
+    Baris(u32, Baris, super::Asli),
+    /// A NIK already met earlier in the same file.
+    Ganda(u32, super::Asli),
+}
+
+/// Why a file's transaction was rolled back.
+enum Henti {
+    /// The file cannot be read whole: refused, nothing of it kept.
+    Ditolak(String),
+    Galat(ImportError),
+}
+
+impl From<crate::store::RegisterError> for Henti {
+    fn from(e: crate::store::RegisterError) -> Self {
+        Henti::Galat(e.into())
+    }
+}
+
+/// Reads one file and hands each good row to the register inside the file's
+/// transaction while calamine is still parsing the rows after it (`read::stream`): one
+/// core reads and checks, the other writes. A file that turns out unreadable halfway is
+/// refused whole (`Err(Ok(words))`) and its transaction rolled back.
 fn import_file(
     reg: &mut Register,
     path: &Path,
     opsi: &Opsi,
 ) -> Result<Dibaca, Result<String, ImportError>> {
     let berkas = super::file_name(path);
-    let (buku, _) = super::open_whole(path).map_err(Ok)?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| Ok(read::Refusal::Unreadable(e.to_string()).to_string()))?;
     let mut d = Dibaca {
         berkas: berkas.clone(),
         lembar: Vec::new(),
         catatan: Vec::new(),
         jumlah: Jumlah::default(),
     };
-    let mut seen: HashSet<String> = HashSet::new();
-    reg.impor_penduduk(opsi.oleh, opsi.at, !opsi.uji, |imp| {
+    let done = reg.impor_penduduk(opsi.oleh, opsi.at, !opsi.uji, |imp| {
+        let mut refused: Option<read::Refusal> = None;
         let mut failed: Option<ImportError> = None;
-        for l in &buku.lembar {
-            if let Some(kode) = super::lembar_tanpa_isi(l) {
-                d.lembar.push(InfoLembar::dilewati(l, kode));
-                continue;
+        let read_and_check = |emit: &mut dyn FnMut(Langkah)| {
+            let mut header: Option<Header> = None;
+            let mut signed = false;
+            let mut seen: HashSet<String> = HashSet::new();
+            let r = read::stream(bytes, &mut |l, first| {
+                if first {
+                    header = None;
+                    signed = false;
+                    let skip = super::lembar_tanpa_isi(&l).or_else(|| {
+                        header = find_header(&l);
+                        header.is_none().then_some("bukan_daftar_penduduk")
+                    });
+                    emit(Langkah::Lembar(match (skip, &header) {
+                        (Some(kode), _) => InfoLembar::dilewati(&l, kode),
+                        (None, Some(h)) => InfoLembar::dibaca(&l, h.row),
+                        (None, None) => unreachable!("no header means skipped"),
+                    }));
+                }
+                let Some(h) = &header else { return };
+                rows(&l, h, opsi, &mut signed, |row, b| {
+                    emit(match b {
+                        Baris::Data(p) if !seen.insert(p.nik.clone()) => {
+                            Langkah::Ganda(row, super::originals(&l, row))
+                        }
+                        Baris::Tolak(..) => Langkah::Baris(row, b, super::originals(&l, row)),
+                        b => Langkah::Baris(row, b, Vec::new()),
+                    })
+                });
+            });
+            refused = r.err();
+        };
+        let mut info: Option<InfoLembar> = None;
+        let j = &mut d.jumlah;
+        let catatan = &mut d.catatan;
+        let lembar = &mut d.lembar;
+        super::pipelined(read_and_check, |langkah| {
+            if failed.is_some() {
+                return;
             }
-            let Some(h) = find_header(l) else {
-                d.lembar
-                    .push(InfoLembar::dilewati(l, "bukan_daftar_penduduk"));
-                continue;
-            };
-            let mut info = InfoLembar::dibaca(l, h.row);
-            let note = |row: u32, hasil: &str, kode: &str, asli: bool| CatatanBaris {
+            let note = |info: &InfoLembar, row: u32, hasil: &str, kode: &str, asli| CatatanBaris {
                 berkas: berkas.clone(),
-                lembar: l.nama.clone(),
+                lembar: info.nama.clone(),
                 baris: row + 1,
                 hasil: hasil.into(),
                 kode: kode.into(),
                 alasan: alasan_label(kode).into(),
                 nomor_register: None,
-                asli: if asli {
-                    super::originals(l, row)
-                } else {
-                    Vec::new()
-                },
+                asli,
             };
-            let j = &mut d.jumlah;
-            let catatan = &mut d.catatan;
-            // The rows are checked on one core while the register takes the ones
-            // before them on the other.
-            let check = |emit: &mut dyn FnMut((u32, Baris))| {
-                rows(l, &h, opsi, |row, b| emit((row, b)));
-            };
-            super::pipelined(check, |(row, b)| {
-                if failed.is_some() {
+            let (row, b, asli) = match langkah {
+                Langkah::Lembar(l) => {
+                    lembar.extend(info.replace(l));
                     return;
                 }
-                info.dibaca += 1;
-                j.dibaca += 1;
-                match b {
-                    Baris::Lewati(kode) => {
-                        j.dilewati += 1;
-                        *j.dilewati_per_alasan.entry(kode.into()).or_default() += 1;
-                    }
-                    Baris::Tolak(kode, pesan) => {
-                        j.ditolak += 1;
-                        *j.ditolak_per_alasan.entry(kode.into()).or_default() += 1;
-                        catatan.push(CatatanBaris {
-                            alasan: pesan,
-                            ..note(row, "ditolak", kode, true)
-                        });
-                    }
-                    Baris::Data(p) if !seen.insert(p.nik.clone()) => {
-                        j.ganda += 1;
-                        catatan.push(note(row, "ganda", "ganda_dalam_berkas", true));
-                    }
-                    Baris::Data(p) => {
-                        let sumber = format!(
-                            "impor daftar penduduk: {berkas}, lembar {}, baris {}",
-                            l.nama,
-                            row + 1
-                        );
-                        match imp.gabung(&p, &sumber) {
-                            Ok(HasilBarisPenduduk::Sama) => {
-                                j.ganda += 1;
-                                catatan.push(note(row, "ganda", "sudah_tercatat", false));
-                            }
-                            Ok(_) => j.diimpor += 1,
-                            Err(e) => failed = Some(e.into()),
+                Langkah::Ganda(row, asli) => (row, None, asli),
+                Langkah::Baris(row, b, asli) => (row, Some(b), asli),
+            };
+            let Some(info) = info.as_mut() else { return };
+            info.dibaca += 1;
+            j.dibaca += 1;
+            match b {
+                None => {
+                    j.ganda += 1;
+                    catatan.push(note(info, row, "ganda", "ganda_dalam_berkas", asli));
+                }
+                Some(Baris::Lewati(kode)) => {
+                    j.dilewati += 1;
+                    *j.dilewati_per_alasan.entry(kode.into()).or_default() += 1;
+                }
+                Some(Baris::Tolak(kode, pesan)) => {
+                    j.ditolak += 1;
+                    *j.ditolak_per_alasan.entry(kode.into()).or_default() += 1;
+                    catatan.push(CatatanBaris {
+                        alasan: pesan,
+                        ..note(info, row, "ditolak", kode, asli)
+                    });
+                }
+                Some(Baris::Data(p)) => {
+                    let sumber = format!(
+                        "impor daftar penduduk: {berkas}, lembar {}, baris {}",
+                        info.nama,
+                        row + 1
+                    );
+                    match imp.gabung(&p, &sumber) {
+                        Ok(HasilBarisPenduduk::Sama) => {
+                            j.ganda += 1;
+                            catatan.push(note(info, row, "ganda", "sudah_tercatat", Vec::new()));
                         }
+                        Ok(_) => j.diimpor += 1,
+                        Err(e) => failed = Some(e.into()),
                     }
                 }
-            });
-            d.lembar.push(info);
+            }
+        });
+        lembar.extend(info);
+        match (refused, failed) {
+            (Some(r), _) => Err(Henti::Ditolak(r.to_string())),
+            (None, Some(e)) => Err(Henti::Galat(e)),
+            (None, None) => Ok(()),
         }
-        match failed {
-            Some(e) => Err(e),
-            None => Ok(()),
-        }
-    })
-    .map_err(Err)?;
-    Ok(d)
+    });
+    match done {
+        Ok(()) => Ok(d),
+        Err(Henti::Ditolak(words)) => Err(Ok(words)),
+        Err(Henti::Galat(e)) => Err(Err(e)),
+    }
 }
 
 /// Imports the resident lists (or, with `uji`, checks them and writes nothing); a file

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::io::Cursor;
+use std::sync::Arc;
 
 use calamine::{Data, Range, Reader, SheetVisible, Sheets};
 use chrono::{NaiveDate, NaiveDateTime};
@@ -117,26 +118,65 @@ impl Nilai {
 
 /// One sheet, with merged areas resolved: a cell covered by a merge reads as the
 /// merge's top-left value.
+///
+/// A big xlsx sheet may come in blocks of rows (see [`stream`]): a block holds its own
+/// rows from [`Lembar::mulai`], the columns of the sheet so far, and the top-left values
+/// of merges begun in an earlier block.
 pub struct Lembar {
     pub nama: String,
     pub tersembunyi: bool,
     range: Range<Data>,
-    merged: HashMap<(u32, u32), (u32, u32)>,
+    merged: Arc<HashMap<(u32, u32), (u32, u32)>>,
     /// The workbook counts days from 1904 (old Mac Excel): matters for bare serials.
     pub epoch_1904: bool,
+    /// First row this block answers for (0 for a whole sheet).
+    mulai: u32,
+    /// Columns used by the sheet's earlier blocks.
+    kolom: Option<(u32, u32)>,
+    /// Merge top-left cells from earlier blocks whose merge reaches into this one.
+    origins: HashMap<(u32, u32), Data>,
 }
 
 impl Lembar {
+    fn whole(
+        nama: String,
+        tersembunyi: bool,
+        range: Range<Data>,
+        merged: HashMap<(u32, u32), (u32, u32)>,
+        epoch_1904: bool,
+    ) -> Lembar {
+        Lembar {
+            nama,
+            tersembunyi,
+            range,
+            merged: Arc::new(merged),
+            epoch_1904,
+            mulai: 0,
+            kolom: None,
+            origins: HashMap::new(),
+        }
+    }
+
     /// First and last used row and column (0-based, absolute), if any cell is used.
+    /// For a block, the columns are the sheet's so far.
     pub fn bounds(&self) -> Option<((u32, u32), (u32, u32))> {
-        Some((self.range.start()?, self.range.end()?))
+        let ((r0, c0), (r1, c1)) = (self.range.start()?, self.range.end()?);
+        Some(match self.kolom {
+            Some((k0, k1)) => ((r0, c0.min(k0)), (r1, c1.max(k1))),
+            None => ((r0, c0), (r1, c1)),
+        })
+    }
+
+    /// First row this block answers for: rows above it were in an earlier block.
+    pub fn mulai(&self) -> u32 {
+        self.mulai
     }
 
     /// The cell as it shows: a cell covered by a merge reads as the merge's top-left
     /// value (a header "Tanggal" merged over "Masuk" and "Selesai" names both).
     pub fn get(&self, row: u32, col: u32) -> Nilai {
         let pos = self.merged.get(&(row, col)).copied().unwrap_or((row, col));
-        match self.range.get_value(pos) {
+        match self.range.get_value(pos).or_else(|| self.origins.get(&pos)) {
             None => Nilai::Kosong,
             Some(d) => convert(d),
         }
@@ -252,14 +292,15 @@ const HUGE_NODE: usize = 1 << 20;
 /// declared dimension and of its cells. Streaming: a megabyte at a time. On the way it
 /// gathers each xlsx sheet's merged areas, by sheet name, so that calamine need not
 /// parse every sheet a second time to find them.
-fn guard_zip(bytes: &[u8]) -> Result<HashMap<String, Vec<calamine::Dimensions>>, Refusal> {
+fn guard_zip(bytes: &[u8]) -> Result<Scan, Refusal> {
     use std::io::Read;
     let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
         // Not a zip after all: the readers below give the cause.
-        return Ok(HashMap::new());
+        return Ok(Scan::default());
     };
     let mut total = 0u64;
     let mut merges: HashMap<String, Vec<calamine::Dimensions>> = HashMap::new();
+    let mut unordered_parts: Vec<String> = Vec::new();
     // Sheet name -> relationship id, and relationship id -> part.
     let mut sheet_ids: Vec<(String, String)> = Vec::new();
     let mut targets: HashMap<String, String> = HashMap::new();
@@ -313,17 +354,35 @@ fn guard_zip(bytes: &[u8]) -> Result<HashMap<String, Vec<calamine::Dimensions>>,
             return Err(Refusal::TooWide { bagian, sel });
         }
         if span.sheet {
+            if span.unordered {
+                unordered_parts.push(name.clone());
+            }
             merges.insert(name, span.merges);
         }
     }
-    // By sheet name; a sheet whose part was not found is left to calamine.
-    Ok(sheet_ids
-        .into_iter()
-        .filter_map(|(sheet, id)| {
-            let part = targets.get(&id)?;
-            Some((sheet, merges.remove(part)?))
-        })
-        .collect())
+    // By sheet name; a sheet whose part was not found is left to calamine (and read
+    // whole).
+    let mut scan = Scan::default();
+    for (sheet, id) in sheet_ids {
+        let Some(part) = targets.get(&id) else {
+            continue;
+        };
+        if let Some(m) = merges.remove(part) {
+            if !unordered_parts.contains(part) {
+                scan.in_order.insert(sheet.clone());
+            }
+            scan.merges.insert(sheet, m);
+        }
+    }
+    Ok(scan)
+}
+
+/// What the guard learnt of an xlsx's sheets, by sheet name.
+#[derive(Default)]
+struct Scan {
+    merges: HashMap<String, Vec<calamine::Dimensions>>,
+    /// Sheets whose cells come row after row, which can be read in blocks.
+    in_order: std::collections::HashSet<String>,
 }
 
 /// Sizes an `.xls` before calamine reads all its sheets into grids (see `xls`).
@@ -350,6 +409,11 @@ struct Span {
     far: Option<(u64, u64)>,
     far_ref: String,
     merges: Vec<calamine::Dimensions>,
+    /// Row of the last cell seen, and whether a cell ever came above an earlier one
+    /// (no spreadsheet program writes that, but the format allows it): such a sheet
+    /// cannot be read in blocks of rows.
+    last_row: u64,
+    unordered: bool,
 }
 
 /// Reads XML through, handing every tag (its bytes between `<` and `>`) to `tag`;
@@ -454,15 +518,19 @@ impl Span {
         match name {
             b"c" => {
                 if let Some(r) = attribute_raw(rest, b"r").and_then(|r| std::str::from_utf8(r).ok())
+                    && let Some(row) = self.note(r)
                 {
-                    self.note(r);
+                    self.unordered |= row < self.last_row;
+                    self.last_row = row;
                 }
             }
             b"dimension" => {
                 if let Some(r) =
                     attribute_raw(rest, b"ref").and_then(|r| std::str::from_utf8(r).ok())
                 {
-                    r.split(':').for_each(|part| self.note(part));
+                    r.split(':').for_each(|part| {
+                        self.note(part);
+                    });
                 }
             }
             b"mergeCell" => {
@@ -477,15 +545,14 @@ impl Span {
         }
     }
 
-    fn note(&mut self, cell: &str) {
+    /// Notes how far a cell reference reaches; its 1-based row.
+    fn note(&mut self, cell: &str) -> Option<u64> {
         let letters: String = cell
             .chars()
             .take_while(|c| c.is_ascii_alphabetic())
             .collect();
         let digits = &cell[letters.len()..];
-        let Ok(row) = digits.parse::<u64>() else {
-            return;
-        };
+        let row = digits.parse::<u64>().ok()?;
         let col = letters.bytes().fold(0u64, |n, b| {
             n * 26 + u64::from(b.to_ascii_uppercase() - b'A' + 1)
         });
@@ -494,6 +561,7 @@ impl Span {
             self.far_ref = cell.to_string();
         }
         self.far = Some((r.max(row), c.max(col)));
+        Some(row)
     }
 
     fn too_wide(&self) -> Option<String> {
@@ -516,20 +584,33 @@ fn next_attribute(s: &[u8]) -> Option<(&[u8], &[u8], &[u8])> {
     Some((key, &after_eq[1..1 + end], &after_eq[end + 2..]))
 }
 
-/// Reads the whole workbook, every sheet, or refuses it.
-pub fn read(bytes: Vec<u8>) -> Result<Buku, Refusal> {
+/// A workbook opened by calamine, with what is known of its sheets before reading one.
+struct Opened {
+    sheets: Sheets<Cursor<Vec<u8>>>,
+    /// Merged areas by sheet: an xlsx's from the guard's scan, an ods's read from its
+    /// content (calamine gives none for ods).
+    merges: HashMap<String, Vec<calamine::Dimensions>>,
+    /// The xlsx sheets that may be read in blocks of rows.
+    in_order: std::collections::HashSet<String>,
+    /// An xlsx's bytes again, for a second reader on the other core.
+    xlsx_bytes: Option<Vec<u8>>,
+    epoch_1904: bool,
+    /// Worksheets in order: name, hidden.
+    meta: Vec<(String, bool)>,
+}
+
+/// Tells the format from the bytes, guards the sizes, and opens the workbook.
+fn open(bytes: Vec<u8>) -> Result<Opened, Refusal> {
     let kind = sniff(&bytes)?;
-    // Merged areas known before calamine reads a sheet: an xlsx's from the guard's scan,
-    // an ods's read from its content (calamine gives none for ods).
-    let mut merges = match kind {
+    let mut scan = match kind {
         Kind::Zip => guard_zip(&bytes)?,
         Kind::Ole => {
             guard_xls(&bytes)?;
-            HashMap::new()
+            Scan::default()
         }
     };
     let mut xlsx_bytes: Option<Vec<u8>> = None;
-    let mut sheets: Sheets<Cursor<Vec<u8>>> = match kind {
+    let sheets: Sheets<Cursor<Vec<u8>>> = match kind {
         Kind::Ole => {
             match calamine::open_workbook_from_rs::<calamine::Xls<_>, _>(Cursor::new(bytes)) {
                 Ok(x) => Sheets::Xls(x),
@@ -552,10 +633,11 @@ pub fn read(bytes: Vec<u8>) -> Result<Buku, Refusal> {
                 Err(xlsx_err) => {
                     if let Ok(o) = calamine::open_workbook_from_rs::<calamine::Ods<_>, _>(c.clone())
                     {
-                        merges = ods_merged_areas(c.get_ref()).map_err(|e| Refusal::Broken {
-                            lembar: None,
-                            sebab: e,
-                        })?;
+                        scan.merges =
+                            ods_merged_areas(c.get_ref()).map_err(|e| Refusal::Broken {
+                                lembar: None,
+                                sebab: e,
+                            })?;
                         Sheets::Ods(o)
                     } else if let Ok(b) = calamine::open_workbook_from_rs::<calamine::Xlsb<_>, _>(c)
                     {
@@ -581,6 +663,26 @@ pub fn read(bytes: Vec<u8>) -> Result<Buku, Refusal> {
         .filter(|s| s.typ == calamine::SheetType::WorkSheet)
         .map(|s| (s.name.clone(), s.visible != SheetVisible::Visible))
         .collect();
+    Ok(Opened {
+        sheets,
+        merges: scan.merges,
+        in_order: scan.in_order,
+        xlsx_bytes,
+        epoch_1904,
+        meta,
+    })
+}
+
+/// Reads the whole workbook, every sheet, or refuses it.
+pub fn read(bytes: Vec<u8>) -> Result<Buku, Refusal> {
+    let Opened {
+        mut sheets,
+        mut merges,
+        xlsx_bytes,
+        epoch_1904,
+        meta,
+        ..
+    } = open(bytes)?;
     // A register keeps a sheet per month: an xlsx's sheets are read on two cores, the
     // second half by a reader of its own over the same bytes.
     let lembar = match xlsx_bytes {
@@ -609,6 +711,144 @@ pub fn read(bytes: Vec<u8>) -> Result<Buku, Refusal> {
         _ => read_sheets(&mut sheets, &meta, &mut merges, epoch_1904)?,
     };
     Ok(Buku { lembar })
+}
+
+/// Rows of a sheet handed on at a time by [`stream`].
+pub const BLOK: u32 = 4096;
+
+/// Reads the workbook sheet by sheet, handing each on to `each` as it is parsed, with
+/// whether it starts a sheet: an xlsx sheet in blocks of [`BLOK`] rows, so the rows read
+/// first are checked and written while calamine parses the rest; other formats (and an
+/// xlsx sheet whose rows are out of order) a whole sheet at a time. A file refused
+/// halfway has had some blocks handed on: the caller rolls back what it did with them.
+pub fn stream(bytes: Vec<u8>, each: &mut dyn FnMut(Lembar, bool)) -> Result<(), Refusal> {
+    let Opened {
+        mut sheets,
+        mut merges,
+        in_order,
+        epoch_1904,
+        meta,
+        ..
+    } = open(bytes)?;
+    for (nama, tersembunyi) in &meta {
+        match &mut sheets {
+            Sheets::Xlsx(x) if in_order.contains(nama) && !tersembunyi => {
+                let m = merges.remove(nama).unwrap_or_default();
+                stream_sheet(x, nama, m, epoch_1904, each)?;
+            }
+            _ => {
+                let one = [(nama.clone(), *tersembunyi)];
+                for l in read_sheets(&mut sheets, &one, &mut merges, epoch_1904)? {
+                    each(l, true);
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// One xlsx sheet in blocks of rows (see [`stream`]).
+fn stream_sheet(
+    x: &mut calamine::Xlsx<Cursor<Vec<u8>>>,
+    nama: &str,
+    merges: Vec<calamine::Dimensions>,
+    epoch_1904: bool,
+    each: &mut dyn FnMut(Lembar, bool),
+) -> Result<(), Refusal> {
+    let broken = |e: calamine::XlsxError| Refusal::Broken {
+        lembar: Some(nama.to_string()),
+        sebab: e.to_string(),
+    };
+    // Merge top-left cell -> the merge's last row.
+    let reach: HashMap<(u32, u32), u32> = merges.iter().map(|m| (m.start, m.end.0)).collect();
+    let merged = Arc::new(merged_cells(merges));
+    let mut reader = x.worksheet_cells_reader(nama).map_err(broken)?;
+    let mut cells: Vec<calamine::Cell<Data>> = Vec::new();
+    let mut origins: HashMap<(u32, u32), Data> = HashMap::new();
+    let mut kolom: Option<(u32, u32)> = None;
+    let mut mulai = 0u32;
+    // Rows up to (not including) this one belong to the block being filled.
+    let mut end: Option<u32> = None;
+    let mut first = true;
+    loop {
+        let next = reader.next_cell().map_err(broken)?;
+        let cut = match &next {
+            None => true,
+            Some(c) => end.is_some_and(|e| c.get_position().0 >= e),
+        };
+        if cut && (!cells.is_empty() || (first && next.is_none())) {
+            let range = Range::from_sparse(std::mem::take(&mut cells));
+            let last = range.end().map_or(mulai, |(r, _)| r);
+            // What later blocks need of this one: merge top-left values reaching past it.
+            let carried: HashMap<(u32, u32), Data> = origins
+                .iter()
+                .filter(|(pos, _)| reach.get(pos).is_some_and(|&r| r > last))
+                .map(|(p, d)| (*p, d.clone()))
+                .chain(
+                    reach
+                        .iter()
+                        .filter(|(_, r)| **r > last)
+                        .filter_map(|(pos, _)| Some((*pos, range.get_value(*pos)?.clone()))),
+                )
+                .collect();
+            let block_kolom = match (kolom, range.start(), range.end()) {
+                (k, Some((_, c0)), Some((_, c1))) => {
+                    Some(k.map_or((c0, c1), |(k0, k1)| (k0.min(c0), k1.max(c1))))
+                }
+                (k, _, _) => k,
+            };
+            let l = Lembar {
+                nama: nama.to_string(),
+                tersembunyi: false,
+                range,
+                merged: Arc::clone(&merged),
+                epoch_1904,
+                mulai,
+                kolom,
+                origins: std::mem::replace(&mut origins, carried),
+            };
+            kolom = block_kolom;
+            mulai = last + 1;
+            each(l, first);
+            first = false;
+            end = None;
+        }
+        let Some(c) = next else { break };
+        if matches!(c.get_value(), calamine::DataRef::Empty) {
+            continue;
+        }
+        let pos = c.get_position();
+        let end = *end.get_or_insert(pos.0.max(mulai) + BLOK);
+        if pos.0 < mulai || pos.0 >= end {
+            // The guard saw these rows in order; calamine must not disagree.
+            return Err(Refusal::Broken {
+                lembar: Some(nama.to_string()),
+                sebab: format!("baris {} tidak berurutan", pos.0 + 1),
+            });
+        }
+        cells.push(calamine::Cell::new(pos, c.get_value().clone().into()));
+    }
+    Ok(())
+}
+
+/// Each cell a merge covers, mapped to the merge's top-left cell.
+fn merged_cells(merges: Vec<calamine::Dimensions>) -> HashMap<(u32, u32), (u32, u32)> {
+    let mut merged = HashMap::new();
+    for m in merges {
+        // Large accidental merges (a whole column) would only cost memory.
+        let area = (m.end.0 - m.start.0 + 1) as u64 * (m.end.1 - m.start.1 + 1) as u64;
+        if area > 100_000 {
+            continue;
+        }
+        for r in m.start.0..=m.end.0 {
+            for c in m.start.1..=m.end.1 {
+                if (r, c) != m.start {
+                    merged.insert((r, c), m.start);
+                }
+            }
+        }
+    }
+    merged
 }
 
 /// Reads the named sheets into grids with their merged areas (`known`, or else as
@@ -641,28 +881,13 @@ fn read_sheets(
             // calamine does not give xlsb merges: covered cells read empty.
             Sheets::Xlsb(_) => Vec::new(),
         };
-        let mut merged = HashMap::new();
-        for m in merges {
-            // Large accidental merges (a whole column) would only cost memory.
-            let area = (m.end.0 - m.start.0 + 1) as u64 * (m.end.1 - m.start.1 + 1) as u64;
-            if area > 100_000 {
-                continue;
-            }
-            for r in m.start.0..=m.end.0 {
-                for c in m.start.1..=m.end.1 {
-                    if (r, c) != m.start {
-                        merged.insert((r, c), m.start);
-                    }
-                }
-            }
-        }
-        lembar.push(Lembar {
+        lembar.push(Lembar::whole(
             nama,
             tersembunyi,
             range,
-            merged,
+            merged_cells(merges),
             epoch_1904,
-        });
+        ));
     }
     Ok(lembar)
 }
@@ -760,5 +985,61 @@ fn zip_cause(e: &str) -> String {
         format!("arsip ZIP tidak utuh: {e}")
     } else {
         e.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A sheet of two and a half blocks with what makes blocks hard: a value merged
+    /// down across a block's edge, a label merged across a row, empty rows at an edge,
+    /// and a column used only after the first block.
+    fn workbook() -> Vec<u8> {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.write(0, 0, "DAFTAR").unwrap();
+        for r in 1..(2 * BLOK + BLOK / 2) {
+            if (BLOK - 3..BLOK + 5).contains(&r) {
+                continue;
+            }
+            ws.write(r, 0, format!("baris {r}")).unwrap();
+            ws.write(r, 1, f64::from(r)).unwrap();
+        }
+        let fmt = rust_xlsxwriter::Format::new();
+        ws.merge_range(BLOK + 10, 2, 2 * BLOK + 20, 2, "SKTM", &fmt)
+            .unwrap();
+        ws.merge_range(2 * BLOK + 30, 0, 2 * BLOK + 30, 1, "JUMLAH", &fmt)
+            .unwrap();
+        ws.write(2 * BLOK + 40, 6, "jauh di kanan").unwrap();
+        wb.save_to_buffer().unwrap()
+    }
+
+    #[test]
+    fn a_sheet_streamed_in_blocks_reads_as_the_whole_sheet() {
+        let bytes = workbook();
+        let whole = read(bytes.clone()).unwrap();
+        let l = &whole.lembar[0];
+        let ((r0, c0), (r1, c1)) = l.bounds().unwrap();
+        let mut blocks = Vec::new();
+        stream(bytes, &mut |b, first| blocks.push((b, first))).unwrap();
+        assert!(blocks.len() >= 3, "{} blok", blocks.len());
+        assert!(blocks[0].1 && blocks[1..].iter().all(|(_, first)| !first));
+        // Every row is answered for by exactly one block, in order, and reads the same.
+        let mut next = r0;
+        for (b, _) in &blocks {
+            let ((_, _), (b1, bc1)) = b.bounds().unwrap();
+            assert_eq!(b.mulai().max(r0), next);
+            for row in next..=b1 {
+                for c in c0..=c1.max(bc1) {
+                    assert_eq!(b.isi(row, c), l.isi(row, c), "baris {row} kolom {c}");
+                    assert_eq!(b.get(row, c), l.get(row, c), "baris {row} kolom {c}");
+                }
+            }
+            next = b1 + 1;
+        }
+        assert_eq!(next, r1 + 1);
+        // The merged value reaches the rows of the next block.
+        assert_eq!(l.get(2 * BLOK + 20, 2), Nilai::Teks("SKTM".into()));
     }
 }
