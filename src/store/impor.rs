@@ -145,6 +145,28 @@ impl ImporRegister<'_> {
         Ok(())
     }
 
+    /// Marks where a file's rows begin, so that a file found unreadable halfway can be
+    /// taken out whole while the files before it stay.
+    pub fn savepoint(&mut self) -> Result<()> {
+        self.tx.execute_batch("SAVEPOINT berkas")?;
+        Ok(())
+    }
+
+    /// Takes out every row since [`ImporRegister::savepoint`].
+    pub fn rollback_to_savepoint(&mut self) -> Result<()> {
+        self.tx
+            .execute_batch("ROLLBACK TO berkas; RELEASE berkas")?;
+        self.out.clear();
+        self.later.clear();
+        Ok(())
+    }
+
+    /// Keeps the file's rows (they are saved with the transaction).
+    pub fn release_savepoint(&mut self) -> Result<()> {
+        self.tx.execute_batch("RELEASE berkas")?;
+        Ok(())
+    }
+
     /// Places the rows that waited at the next free numbers, and says what became of
     /// every row since the last call, in the order they came.
     pub fn finish(&mut self) -> Result<Vec<HasilImpor>> {

@@ -1007,3 +1007,98 @@ fn sheet_rows_with(path: &str, kode: &str) -> Vec<String> {
         .map(|r| r[5].clone())
         .collect()
 }
+
+/// A register of 6,000 rows whose sheet XML breaks at row 5,000: calamine has handed
+/// the rows before it on (the import reads in blocks while it writes) when it finds the
+/// break, and the file is still refused whole, beside a good file that stays imported.
+#[test]
+fn a_file_broken_after_thousands_of_rows_is_taken_out_whole() {
+    use std::io::{Read, Write};
+    let tmp = tempfile::TempDir::new().unwrap();
+    let valid = tmp.path().join("sah.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let sheet = wb.add_worksheet();
+    sheet.set_name("Register").unwrap();
+    let header = [
+        "No",
+        "Tgl Masuk",
+        "Nama Pemohon",
+        "NIK",
+        "Alamat",
+        "Jenis Surat",
+    ];
+    for (c, h) in header.iter().enumerate() {
+        sheet.write(0, c as u16, *h).unwrap();
+    }
+    for r in 1..=6000u32 {
+        sheet.write(r, 0, f64::from(r)).unwrap();
+        sheet.write(r, 1, "05-01-2025").unwrap();
+        sheet.write(r, 2, format!("Pemohon {r}")).unwrap();
+        sheet
+            .write(r, 3, format!("1571091203880{:03}", r % 1000))
+            .unwrap();
+        sheet.write(r, 4, format!("Jl. Sumatera No. {r}")).unwrap();
+        sheet
+            .write(r, 5, if r % 2 == 0 { "SKTM" } else { "Domisili" })
+            .unwrap();
+    }
+    wb.save(&valid).unwrap();
+    let broken = tmp.path().join("rusak-di-tengah.xlsx");
+    {
+        let mut src = zip::ZipArchive::new(std::fs::File::open(&valid).unwrap()).unwrap();
+        let mut dst = zip::ZipWriter::new(std::fs::File::create(&broken).unwrap());
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        for i in 0..src.len() {
+            let mut e = src.by_index(i).unwrap();
+            let name = e.name().unwrap().into_owned();
+            if name == "xl/worksheets/sheet1.xml" {
+                let mut xml = String::new();
+                e.read_to_string(&mut xml).unwrap();
+                let at = xml.find("<row r=\"5001\"").expect("row 5001");
+                xml.insert_str(at, "<row r=\"5000\"><c r=\"A5000\"><v>1</x></c></row>");
+                drop(e);
+                dst.start_file(name.as_str(), opts).unwrap();
+                dst.write_all(xml.as_bytes()).unwrap();
+            } else {
+                dst.raw_copy_file(e).unwrap();
+            }
+        }
+        dst.finish().unwrap();
+    }
+    let ws = Ws::init();
+    let good = fixture("register-2024.ods");
+    let out = ws.run(&[
+        "impor",
+        "--uji",
+        "--format",
+        "json",
+        &good,
+        broken.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let dry: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(dry["berkas"][1]["status"], "ditolak", "{dry}");
+    assert_eq!(dry["berkas"][0]["jumlah"]["diimpor"], 6, "{dry}");
+    assert_eq!(count(&ws), 0, "a dry run writes nothing");
+
+    let out = ws.run(&["impor", &good, broken.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("rusak-di-tengah.xlsx: DITOLAK UTUH")
+            && stdout.contains("tidak dapat dibaca utuh"),
+        "{stdout}"
+    );
+    assert_eq!(count(&ws), 6, "only the good file's rows");
+    // Nothing of the broken file reached the residents either.
+    let residents: i64 = ws
+        .db()
+        .query_row(
+            "SELECT COUNT(*) FROM penduduk WHERE nik LIKE '1571091203880%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(residents, 0);
+}

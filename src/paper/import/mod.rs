@@ -342,30 +342,34 @@ fn open_whole(path: &Path) -> Result<(read::Buku, [u8; 32]), String> {
     Ok((read::read(bytes).map_err(|e| e.to_string())?, digest))
 }
 
-/// Reads a file whole (its rows are checked later, while the register takes them).
-fn open_file(path: &Path) -> Result<(Dibaca, read::Buku), String> {
-    let (buku, digest) = open_whole(path)?;
+/// A file's bytes and the digest they are known by (rows flagged later are read from
+/// it again only if it has not changed).
+fn open_file(path: &Path) -> Result<(Dibaca, Vec<u8>), String> {
+    use sha2::Digest;
+    let bytes =
+        std::fs::read(path).map_err(|e| read::Refusal::Unreadable(e.to_string()).to_string())?;
     let d = Dibaca {
         berkas: file_name(path),
         path: path.to_path_buf(),
-        digest,
+        digest: sha2::Sha256::digest(&bytes).into(),
         lembar: Vec::new(),
         calon_asal: Vec::new(),
         tolak: Vec::new(),
         jumlah: Jumlah::default(),
         jenis_asing: BTreeMap::new(),
     };
-    Ok((d, buku))
+    Ok((d, bytes))
 }
 
-/// Checks every row of the workbook: counts and notes go into `d`, and each row fit
-/// for the register is handed to `emit`, in the file's order.
+/// Reads the workbook as calamine parses it (`read::stream`) and checks every row:
+/// counts and notes go into `d`, and each row fit for the register is handed to
+/// `emit`, in the file's order.
 fn check_file(
-    buku: &read::Buku,
+    bytes: Vec<u8>,
     d: &mut Dibaca,
     opsi: &Opsi,
     emit: &mut dyn FnMut(PermohonanImpor),
-) {
+) -> Result<(), read::Refusal> {
     let berkas = d.berkas.clone();
     let ctx = sheet::Ctx {
         peta: opsi.peta,
@@ -373,24 +377,28 @@ fn check_file(
         today: opsi.at.date_naive(),
         berkas: &berkas,
     };
-    let total_rows: u64 = buku
-        .lembar
-        .iter()
-        .filter_map(|l| l.bounds())
-        .map(|((r0, _), (r1, _))| (r1 - r0 + 1) as u64)
-        .sum();
-    let progress = bar(total_rows, format!("memeriksa {berkas}"));
-    for (i, l) in buku.lembar.iter().enumerate() {
-        if let Some(kode) = lembar_tanpa_isi(l) {
-            d.lembar.push(InfoLembar::dilewati(l, kode));
-            continue;
+    let progress = bar(bytes.len() as u64 / 40, format!("memeriksa {berkas}"));
+    let mut header: Option<sheet::Header> = None;
+    let mut signed = false;
+    let r = read::stream(bytes, &mut |l, first| {
+        if first {
+            header = None;
+            signed = false;
+            if let Some(kode) = lembar_tanpa_isi(&l) {
+                d.lembar.push(InfoLembar::dilewati(&l, kode));
+                return;
+            }
+            let Some(h) = sheet::find_header(&l, opsi.peta) else {
+                d.lembar.push(InfoLembar::dilewati(&l, "bukan_register"));
+                return;
+            };
+            d.lembar.push(InfoLembar::dibaca(&l, h.last_row));
+            header = Some(h);
         }
-        let Some(h) = sheet::find_header(l, opsi.peta) else {
-            d.lembar.push(InfoLembar::dilewati(l, "bukan_register"));
-            continue;
-        };
-        let mut info = InfoLembar::dibaca(l, h.last_row);
-        sheet::rows(l, &h, &ctx, |row, hasil| {
+        let Some(h) = &header else { return };
+        let i = d.lembar.len() - 1;
+        let info = &mut d.lembar[i];
+        sheet::rows(&l, h, &ctx, &mut signed, |row, hasil| {
             info.dibaca += 1;
             d.jumlah.dibaca += 1;
             if let Some(b) = &progress
@@ -419,7 +427,7 @@ fn check_file(
                         row,
                         kode,
                         pesan,
-                        asli: originals(l, row),
+                        asli: originals(&l, row),
                     });
                 }
                 sheet::Hasil::Calon { p, tanda } => {
@@ -427,7 +435,7 @@ fn check_file(
                     let asli = if tanda.is_empty() {
                         Vec::new()
                     } else {
-                        originals(l, row)
+                        originals(&l, row)
                     };
                     d.calon_asal.push(Asal {
                         lembar: i,
@@ -438,11 +446,11 @@ fn check_file(
                 }
             }
         });
-        d.lembar.push(info);
-    }
+    });
     if let Some(b) = progress {
         b.finish_and_clear();
     }
+    r
 }
 
 /// Runs `produce` on another core and hands what it yields to `consume` here, in order
@@ -478,17 +486,21 @@ pub(crate) fn pipelined<T: Send>(
     });
 }
 
-/// Checks one file's rows on another core while the register takes the ones before
-/// them here, inside `imp`'s transaction; says what became of each row fit for it.
+/// Reads and checks one file's rows on another core while the register takes the ones
+/// before them here, inside `imp`'s transaction; says what became of each row fit for
+/// it. A file found unreadable halfway (`Ok(Err(words))`) is refused whole: what it
+/// had written is rolled back.
 fn feed(
     imp: &mut ImporRegister<'_>,
-    buku: &read::Buku,
+    bytes: Vec<u8>,
     d: &mut Dibaca,
     opsi: &Opsi,
-) -> Result<Vec<HasilImpor>, ImportError> {
+) -> Result<Result<Vec<HasilImpor>, String>, ImportError> {
     let mut failed: Option<RegisterError> = None;
+    let mut refused: Option<read::Refusal> = None;
+    imp.savepoint()?;
     pipelined(
-        |emit: &mut dyn FnMut(PermohonanImpor)| check_file(buku, d, opsi, emit),
+        |emit: &mut dyn FnMut(PermohonanImpor)| refused = check_file(bytes, d, opsi, emit).err(),
         |p| {
             if failed.is_none()
                 && let Err(e) = imp.row(p)
@@ -500,24 +512,34 @@ fn feed(
     if let Some(e) = failed {
         return Err(e.into());
     }
-    Ok(imp.finish()?)
+    if let Some(r) = refused {
+        imp.rollback_to_savepoint()?;
+        return Ok(Err(r.to_string()));
+    }
+    let out = imp.finish()?;
+    imp.release_savepoint()?;
+    Ok(Ok(out))
 }
 
-/// Imports the files (or, with `uji`, checks them and writes nothing). A file is read
-/// whole before any of its rows is written; one that cannot be is refused and writes
-/// no row.
+/// Imports the files (or, with `uji`, checks them and writes nothing). A file that
+/// cannot be read whole is refused and writes no row.
 pub fn run(reg: &mut Register, files: &[PathBuf], opsi: &Opsi) -> Result<Ringkasan, ImportError> {
     let mut read_files: Vec<Result<Dibaca, (String, String)>> = Vec::new();
     let mut results: Vec<Vec<HasilImpor>> = Vec::new();
-    // Each file's workbook is dropped once its rows are in: a dozen yearly registers
-    // are never held at once.
     let mut each = |imp: &mut ImporRegister<'_>, f: &PathBuf| -> Result<(), ImportError> {
-        match open_file(f) {
-            Err(e) => read_files.push(Err((file_name(f), e))),
-            Ok((mut d, buku)) => {
-                results.push(feed(imp, &buku, &mut d, opsi)?);
-                read_files.push(Ok(d));
-            }
+        let refused = match open_file(f) {
+            Err(e) => Some(e),
+            Ok((mut d, bytes)) => match feed(imp, bytes, &mut d, opsi)? {
+                Ok(r) => {
+                    results.push(r);
+                    read_files.push(Ok(d));
+                    None
+                }
+                Err(e) => Some(e),
+            },
+        };
+        if let Some(e) = refused {
+            read_files.push(Err((file_name(f), e)));
         }
         Ok(())
     };

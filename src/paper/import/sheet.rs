@@ -210,12 +210,19 @@ pub(super) fn column_numbers(cells: &[Nilai]) -> bool {
     nums.len() >= 3 && nums.iter().enumerate().all(|(i, n)| *n == (i + 1) as f64)
 }
 
-/// Classifies and reads every row under the header, in order.
-pub fn rows(l: &Lembar, h: &Header, ctx: &Ctx, mut each: impl FnMut(u32, Hasil)) {
+/// Classifies and reads every row under the header that the sheet (or a block of it,
+/// see `read::stream`) answers for, in order; `signed` carries from block to block:
+/// rows under the signature are not data.
+pub fn rows(
+    l: &Lembar,
+    h: &Header,
+    ctx: &Ctx,
+    signed: &mut bool,
+    mut each: impl FnMut(u32, Hasil),
+) {
     let Some(((_, c0), (r1, c1))) = l.bounds() else {
         return;
     };
-    let mut signed = false;
     let used: Vec<u32> = h
         .columns
         .iter()
@@ -224,10 +231,10 @@ pub fn rows(l: &Lembar, h: &Header, ctx: &Ctx, mut each: impl FnMut(u32, Hasil))
         .collect();
     let nama_col = h.col(&Kolom::Nama);
     let nik_col = h.col(&Kolom::Nik);
-    for row in h.last_row + 1..=r1 {
+    for row in (h.last_row + 1).max(l.mulai())..=r1 {
         let cells: Vec<Nilai> = (c0..=c1).map(|c| l.isi(row, c)).collect();
         let at = |c: Option<u32>| c.map(|c| &cells[(c - c0) as usize]);
-        if signed {
+        if *signed {
             each(row, Hasil::Lewati("tanda_tangan"));
             continue;
         }
@@ -244,7 +251,7 @@ pub fn rows(l: &Lembar, h: &Header, ctx: &Ctx, mut each: impl FnMut(u32, Hasil))
             })
         };
         if !nik_like && texts().any(signature_line) {
-            signed = true;
+            *signed = true;
             each(row, Hasil::Lewati("tanda_tangan"));
             continue;
         }
