@@ -281,6 +281,23 @@ fn restore_identities(reg: &Register, bulan: Bulan, f: &mut Figures) -> Result<(
     Ok(())
 }
 
+/// The files of a month's report, by name: the Koordinator's PDF, the Seklur's rekap
+/// and the workbook (a draft's names say `sementara`).
+pub fn report_file_names(bulan: Bulan, sementara: bool) -> [String; 3] {
+    let suffix = if sementara { "-sementara" } else { "" };
+    [
+        format!("laporan-koordinator-{bulan}{suffix}.pdf"),
+        format!("rekap-seklur-{bulan}{suffix}.pdf"),
+        format!("laporan-{bulan}{suffix}.xlsx"),
+    ]
+}
+
+/// The files of a quarter's or a year's report, by name: the PDF and the workbook.
+pub fn period_file_names(periode: Periode) -> [String; 2] {
+    let stem = format!("laporan-{}-{periode}", periode.jenis().kode());
+    [format!("{stem}.pdf"), format!("{stem}.xlsx")]
+}
+
 /// Both PDFs and the workbook, each written whole or not at all.
 fn write_reports(
     ws: &Workspace,
@@ -290,22 +307,11 @@ fn write_reports(
     [(koor, koor_date), (rekap, rekap_date)]: [(&String, chrono::NaiveDate); 2],
     sementara: bool,
 ) -> Result<Vec<PathBuf>> {
-    let bulan = angka.bulan;
-    let suffix = if sementara { "-sementara" } else { "" };
+    let [koor_name, rekap_name, xlsx_name] = report_file_names(angka.bulan, sementara);
     let mut berkas = Vec::new();
     for (template, rujukan, date, name) in [
-        (
-            "laporan/koordinator.typ",
-            koor,
-            koor_date,
-            format!("laporan-koordinator-{bulan}{suffix}.pdf"),
-        ),
-        (
-            "laporan/rekap.typ",
-            rekap,
-            rekap_date,
-            format!("rekap-seklur-{bulan}{suffix}.pdf"),
-        ),
+        ("laporan/koordinator.typ", koor, koor_date, koor_name),
+        ("laporan/rekap.typ", rekap, rekap_date, rekap_name),
     ] {
         let data = documents::report(&ws.profil, angka, rujukan, date, sementara);
         let json = serde_json::to_vec(&data).expect("report data serializes");
@@ -329,7 +335,7 @@ fn write_reports(
         sementara,
         ws.profil.dokumen.kertas,
     )?;
-    let path = folder.join(format!("laporan-{bulan}{suffix}.xlsx"));
+    let path = folder.join(xlsx_name);
     files::write_atomic(&path, &xlsx)
         .map_err(|e| LaporanError::Io(path.display().to_string(), e))?;
     berkas.push(path);
@@ -544,7 +550,7 @@ pub fn periodic(
         }
     };
     let folder = ws.dir.join(format!("output/laporan/{key}"));
-    let stem = format!("laporan-{}-{key}", periode.jenis().kode());
+    let [pdf_name, xlsx_name] = period_file_names(periode);
     let data = documents::periode_report(&ws.profil, &angka, &laporan.rujukan, tanggal);
     let json = serde_json::to_vec(&data).expect("report data serializes");
     let pdf = renderer.render(&Job {
@@ -555,7 +561,7 @@ pub fn periodic(
         date: tanggal,
     })?;
     let mut berkas = Vec::new();
-    let path = folder.join(format!("{stem}.pdf"));
+    let path = folder.join(pdf_name);
     files::write_atomic(&path, &pdf)
         .map_err(|e| LaporanError::Io(path.display().to_string(), e))?;
     berkas.push(path);
@@ -565,7 +571,7 @@ pub fn periodic(
         tanggal,
         ws.profil.dokumen.kertas,
     )?;
-    let path = folder.join(format!("{stem}.xlsx"));
+    let path = folder.join(xlsx_name);
     files::write_atomic(&path, &xlsx)
         .map_err(|e| LaporanError::Io(path.display().to_string(), e))?;
     berkas.push(path);

@@ -34,7 +34,12 @@ pub(super) async fn error_pages(State(app): State<App>, req: Request, next: Next
     let token = sesi::cookie(req.headers(), COOKIE_SESI);
     let path = req.uri().path().to_string();
     let res = next.run(req).await;
-    let Some(GalatPesan(status, pesan)) = res.extensions().get::<GalatPesan>().cloned() else {
+    let Some(GalatPesan(status, pesan)) = res
+        .extensions()
+        .get::<GalatPesan>()
+        .cloned()
+        .or_else(|| refused_by_the_framework(&res))
+    else {
         return res;
     };
     let now = (app.now)();
@@ -59,6 +64,33 @@ pub(super) async fn error_pages(State(app): State<App>, req: Request, next: Next
         pages::galat(status, &pesan, sesi.as_ref(), kembali.as_deref()),
     )
         .into_response()
+}
+
+/// Words for what the router refused before any handler ran (an address it does not
+/// know, a form's address opened as a page, a number that is not one): its plain-text
+/// answer is English and names Rust types, so the page says it in its own words.
+fn refused_by_the_framework(res: &Response) -> Option<GalatPesan> {
+    let status = res.status();
+    let html = res
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if html || !status.is_client_error() {
+        return None;
+    }
+    let pesan = match status {
+        StatusCode::NOT_FOUND => "Halaman ini tidak ada. Periksa alamatnya.",
+        StatusCode::METHOD_NOT_ALLOWED => {
+            "Alamat ini adalah tombol sebuah formulir, bukan halaman. Buka halamannya, lalu tekan tombolnya lagi bila masih perlu."
+        }
+        StatusCode::PAYLOAD_TOO_LARGE => "Isian yang dikirim terlalu besar.",
+        StatusCode::TOO_MANY_REQUESTS | StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => {
+            return None;
+        }
+        _ => "Alamat atau isian formulir ini tidak terbaca. Muat ulang halaman, lalu coba lagi.",
+    };
+    Some(GalatPesan(status, pesan.to_string()))
 }
 
 pub(super) fn gagal(status: StatusCode, pesan: &str) -> Gagal {

@@ -28,6 +28,7 @@ use serde::Deserialize;
 use crate::config::workspace::{Workspace, WorkspaceError};
 use crate::domain::calendar;
 use crate::domain::pengguna::Sesi;
+use crate::domain::periode::Periode;
 use crate::services::akses::{self, Tindakan};
 use crate::services::pengguna::{self, PenggunaError};
 use crate::store::{Register, RegisterError};
@@ -139,6 +140,7 @@ pub fn router(app: App) -> Router {
         .route("/jadwal", get(jadwal_page))
         .route("/laporan", get(laporan_page))
         .route("/laporan/buat", post(laporan_buat))
+        .route("/laporan/periode", post(laporan_periode))
         .route("/laporan/{bulan}/{berkas}", get(laporan_berkas))
         .route("/blanko/{berkas}", get(blanko_pdf))
         .route(
@@ -150,6 +152,7 @@ pub fn router(app: App) -> Router {
             get(lacak).layer(middleware::from_fn_with_state(app.clone(), batas_publik)),
         )
         .route("/gaya.css", get(gaya))
+        .fallback(tidak_ada)
         .layer(middleware::from_fn_with_state(app.clone(), error_pages))
         .layer(middleware::from_fn(security_headers))
         .layer(middleware::from_fn(log_request))
@@ -203,6 +206,15 @@ async fn lacak(
     Ok(page.into_response())
 }
 
+/// An address the page does not have: the error page (with the menu), not the
+/// browser's own.
+async fn tidak_ada() -> Gagal {
+    gagal(
+        StatusCode::NOT_FOUND,
+        "Halaman ini tidak ada. Periksa alamatnya.",
+    )
+}
+
 async fn gaya() -> Response {
     (
         [(axum::http::header::CONTENT_TYPE, "text/css; charset=utf-8")],
@@ -212,8 +224,8 @@ async fn gaya() -> Response {
 }
 
 /// What every response tells the browser: run no script and load nothing from
-/// elsewhere (the pages have no script; their style is one `<style>` element, allowed
-/// by its hash), never be framed, never guess a type, send no referrer, and keep
+/// elsewhere (the pages have no script; their style is the one style sheet `/gaya.css`,
+/// no inline style), never be framed, never guess a type, send no referrer, and keep
 /// nothing in the cache — a page or file may hold a NIK, and after "Keluar" the Back
 /// button must not show it again.
 async fn security_headers(req: Request, next: Next) -> Response {
@@ -401,7 +413,7 @@ fn tahap_asal(dari: &str) -> Result<crate::domain::workflow::Tahap, Gagal> {
     dari.parse().map_err(|_| {
         gagal(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "Tahap asal tidak dikenal.",
+            "Formulir ini tidak menyebut tahap permohonan yang ditampilkan. Muat ulang halaman permohonan lalu coba lagi.",
         )
     })
 }
@@ -536,7 +548,7 @@ fn jenis_of<'a>(
     ws.katalog.jenis(&p.jenis).ok_or_else(|| {
         gagal(
             StatusCode::CONFLICT,
-            &format!("Jenis surat `{}` tidak ada di katalog.", p.jenis),
+            &format!("Jenis surat “{}” tidak ada di katalog.", p.jenis),
         )
     })
 }
@@ -979,44 +991,77 @@ fn model_nikah(name: &str) -> Option<crate::paper::blanko::ModelNikah> {
     }
 }
 
-/// The files of a month's reports, by name; nothing else is served from there.
-fn report_files(bulan: &str) -> [String; 3] {
-    [
-        format!("laporan-koordinator-{bulan}.pdf"),
-        format!("rekap-seklur-{bulan}.pdf"),
-        format!("laporan-{bulan}.xlsx"),
-    ]
-}
+/// How many months, quarters and years back the reports page offers.
+const BULAN_PILIHAN: usize = 36;
+const TRIWULAN_PILIHAN: usize = 12;
+const TAHUN_PILIHAN: usize = 3;
 
 #[derive(Deserialize)]
 struct LaporanQuery {
     dibuat: Option<String>,
 }
 
+/// The reports: the forms to make a month's, a quarter's or a year's (periods that are
+/// over, chosen from a list), and the files of those made.
 async fn laporan_page(
     State(app): State<App>,
     SesiAktif(sesi): SesiAktif,
     axum::extract::Query(q): axum::extract::Query<LaporanQuery>,
 ) -> Result<Response, Gagal> {
+    use crate::domain::periode::JenisPeriode;
     let now = (app.now)();
     let page = blocking(move || {
         let (ws, reg) = app.open().map_err(internal)?;
-        let months = reg.report_months().map_err(internal)?;
-        let default = crate::services::laporan::default_month(
-            &now.with_timezone(&ws.profil.tz()).fixed_offset(),
-        );
-        let list: Vec<(String, [String; 3])> = months
+        let now = now.with_timezone(&ws.profil.tz()).fixed_offset();
+        let made = reg.reported_periods().map_err(internal)?;
+        let is_made = |key: String| made.contains(&key);
+        let mut bulan = Vec::new();
+        let mut b = crate::services::laporan::default_month(&now);
+        for _ in 0..BULAN_PILIHAN {
+            bulan.push((b, is_made(b.to_string())));
+            b = b.prev();
+        }
+        let back = |jenis: JenisPeriode, n: usize| {
+            let mut out = Vec::new();
+            let mut p = crate::services::laporan::default_periode(jenis, &now);
+            for _ in 0..n {
+                out.push((p, is_made(p.to_string())));
+                p = p.prev();
+            }
+            out
+        };
+        let dibuat_bulan = reg
+            .report_months()
+            .map_err(internal)?
             .into_iter()
-            .map(|b| {
-                let f = report_files(&b);
-                (b, f)
-            })
+            .filter_map(|m| m.parse::<calendar::Bulan>().ok())
+            .map(|m| (m, crate::services::laporan::report_file_names(m, false)))
             .collect();
+        let dibuat_periode = made
+            .iter()
+            .filter_map(|k| k.parse::<Periode>().ok())
+            .map(|p| (p, crate::services::laporan::period_file_names(p)))
+            .collect();
+        // What was just made, in words; anything else in the address is not repeated.
+        let pesan = q.dibuat.as_deref().and_then(|d| {
+            if let Ok(b) = d.parse::<calendar::Bulan>() {
+                Some(format!("Laporan bulan {} sudah dibuat.", b.nama()))
+            } else {
+                d.parse::<Periode>()
+                    .ok()
+                    .map(|p| format!("Laporan {} sudah dibuat.", p.nama()))
+            }
+        });
         Ok(pages::laporan(
             &sesi,
-            &default.to_string(),
-            &list,
-            q.dibuat.as_deref(),
+            &pages::HalamanLaporan {
+                bulan,
+                triwulan: back(JenisPeriode::Triwulan, TRIWULAN_PILIHAN),
+                tahun: back(JenisPeriode::Tahunan, TAHUN_PILIHAN),
+                dibuat_bulan,
+                dibuat_periode,
+                pesan,
+            },
         ))
     })
     .await?;
@@ -1026,6 +1071,7 @@ async fn laporan_page(
 #[derive(Deserialize)]
 struct BuatForm {
     csrf: String,
+    #[serde(default)]
     bulan: String,
     #[serde(default)]
     kirim: Option<String>,
@@ -1044,10 +1090,12 @@ async fn laporan_buat(
     allowed(&sesi, Tindakan::BuatLaporan)?;
     let form = form.expect("checked by the CSRF step");
     let now = (app.now)();
-    let bulan: calendar::Bulan = form
-        .bulan
-        .parse()
-        .map_err(|e| gagal(StatusCode::UNPROCESSABLE_ENTITY, &format!("Bulan: {e}")))?;
+    let bulan: calendar::Bulan = form.bulan.trim().parse().map_err(|_| {
+        gagal(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Bulan laporan tidak dikenal. Pilih bulan dari daftar di halaman laporan.",
+        )
+    })?;
     let kirim = form.kirim.is_some();
     blocking(move || {
         let (ws, mut reg) = app.open().map_err(internal)?;
@@ -1074,24 +1122,90 @@ async fn laporan_buat(
     Ok(Redirect::to(&format!("/laporan?dibuat={bulan}")).into_response())
 }
 
+#[derive(Deserialize)]
+struct PeriodeForm {
+    csrf: String,
+    /// `2026-Q4` or `2026`, chosen from the page's list.
+    #[serde(default)]
+    periode: String,
+    #[serde(default)]
+    kirim: Option<String>,
+}
+
+/// Makes a quarter's or a year's report through the same service as `laporan triwulan`
+/// and `laporan tahunan`, by the same hands as the monthly reports; optionally queues
+/// the mail to the office and sends what is due.
+async fn laporan_periode(
+    State(app): State<App>,
+    SesiAktif(sesi): SesiAktif,
+    form: Result<Form<PeriodeForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, Gagal> {
+    use crate::services::laporan::LaporanError;
+    let form = form.map(|f| f.0).ok();
+    check_csrf(&sesi, form.as_ref().map_or("", |f| f.csrf.as_str()))?;
+    allowed(&sesi, Tindakan::BuatLaporan)?;
+    let form = form.expect("checked by the CSRF step");
+    let periode: Periode = form.periode.trim().parse().map_err(|_| {
+        gagal(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Periode laporan tidak dikenal. Pilih triwulan atau tahun dari daftar di halaman laporan.",
+        )
+    })?;
+    let kirim = form.kirim.is_some();
+    let now = (app.now)();
+    blocking(move || {
+        let (ws, mut reg) = app.open().map_err(internal)?;
+        let r = crate::paper::render::for_workspace(&ws).map_err(internal)?;
+        crate::services::laporan::make_and_send_periode(&ws, &mut reg, &r, periode, now, kirim)
+            .map_err(|e| match e {
+                LaporanError::PeriodeBelumTerjadi(n) => gagal(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    &format!("{n} belum terjadi."),
+                ),
+                LaporanError::PeriodeBelumSelesai(n) => {
+                    let (jenis, itu) = match periode.jenis() {
+                        crate::domain::periode::JenisPeriode::Triwulan => ("triwulan", "triwulan"),
+                        crate::domain::periode::JenisPeriode::Tahunan => ("tahunan", "tahun"),
+                    };
+                    gagal(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        &format!(
+                            "{n} belum selesai. Laporan {jenis} dibuat sesudah {itu} itu \
+                             berakhir, agar semua bulannya termasuk."
+                        ),
+                    )
+                }
+                e => internal(e),
+            })?;
+        Ok(())
+    })
+    .await?;
+    Ok(Redirect::to(&format!("/laporan?dibuat={periode}")).into_response())
+}
+
+/// A report's file: a month's (`/laporan/2026-10/rekap-seklur-2026-10.pdf`) or a
+/// quarter's or a year's (`/laporan/2026-Q4/laporan-triwulan-2026-Q4.pdf`), by its own
+/// name only.
 async fn laporan_berkas(
     State(app): State<App>,
     SesiAktif(_): SesiAktif,
     axum::extract::Path((bulan, berkas)): axum::extract::Path<(String, String)>,
 ) -> Result<Response, Gagal> {
     let not_found = || gagal(StatusCode::NOT_FOUND, "Berkas laporan ini tidak ada.");
-    let b: calendar::Bulan = bulan.parse().map_err(|_| not_found())?;
-    if !report_files(&b.to_string()).contains(&berkas) {
+    let (key, names): (String, Vec<String>) = if let Ok(b) = bulan.parse::<calendar::Bulan>() {
+        (b.to_string(), crate::services::laporan::report_file_names(b, false).to_vec())
+    } else if let Ok(p) = bulan.parse::<Periode>() {
+        (p.to_string(), crate::services::laporan::period_file_names(p).to_vec())
+    } else {
+        return Err(not_found());
+    };
+    if key != bulan || !names.contains(&berkas) {
         return Err(not_found());
     }
     let name = berkas.clone();
     let bytes = blocking(move || {
         let (ws, _) = app.open().map_err(internal)?;
-        let path = ws
-            .dir
-            .join("output/laporan")
-            .join(b.to_string())
-            .join(&name);
+        let path = ws.dir.join("output/laporan").join(&key).join(&name);
         std::fs::read(&path).map_err(|_| not_found())
     })
     .await?;
@@ -1132,17 +1246,14 @@ async fn jadwal_page(
     let now = (app.now)();
     let page = blocking(move || {
         let (ws, reg) = app.open().map_err(internal)?;
-        let rows: Vec<[String; 4]> = crate::services::jobs::overview(&ws, &reg, now)
+        let rows: Vec<pages::JadwalBaris> = crate::services::jobs::overview(&ws, &reg, now)
             .map_err(internal)?
             .into_iter()
-            .map(|j| {
-                let last = j.terakhir_teks();
-                [
-                    j.nama,
-                    if j.aktif { "aktif" } else { "mati" }.to_string(),
-                    j.berikutnya.join("; "),
-                    last,
-                ]
+            .map(|j| pages::JadwalBaris {
+                terakhir: j.terakhir_teks(),
+                nama: j.nama,
+                aktif: j.aktif,
+                berikutnya: j.berikutnya,
             })
             .collect();
         Ok(pages::jadwal(&sesi, &rows))

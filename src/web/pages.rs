@@ -10,37 +10,91 @@ use crate::domain::daftar::Daftar;
 use crate::domain::katalog::{JenisSurat, TipeIsian};
 use crate::domain::pengguna::PeranPengguna;
 use crate::domain::pengguna::Sesi;
+use crate::domain::periode::Periode;
 use crate::domain::permohonan::{Masalah, Masukan, Permohonan};
 use crate::domain::surat::{Surat, SuratLama};
 use crate::domain::workflow::Tahap;
 use crate::services::akses;
 
+/// One style sheet for every page (no inline style: the policy forbids it). Phone first
+/// where it matters: a list table becomes one card per row under 40rem, each cell with
+/// its column's name (`data-label`); a table of label and value stays a table; any other
+/// wide table scrolls inside its own box, never the page.
 const CSS: &str = "
-body{font-family:system-ui,sans-serif;margin:0;color:#1d2330;background:#f6f7f9}
-header{background:#17456b;color:#fff;padding:.6rem 1rem;display:flex;flex-wrap:wrap;gap:.5rem 1.5rem;align-items:center}
-header a{color:#fff}header form{margin:0 0 0 auto}
+*,*::before,*::after{box-sizing:border-box}
+html{-webkit-text-size-adjust:100%;text-size-adjust:100%}
+body{font-family:system-ui,sans-serif;font-size:1rem;line-height:1.45;margin:0;color:#1d2330;background:#f6f7f9;overflow-wrap:break-word}
+a{color:#0b4f8a}
+header{background:#17456b;color:#fff;padding:.3rem 1rem;display:flex;flex-wrap:wrap;gap:0 1rem;align-items:center}
+header a{color:#fff}
+header .judul{font-weight:700;padding:.45rem 0}
+header nav{display:flex;flex-wrap:wrap;gap:0 .2rem}
+header nav a{display:inline-block;padding:.45rem .45rem}
+header .akun{margin-left:auto;display:flex;flex-wrap:wrap;justify-content:flex-end;align-items:center;gap:.25rem .75rem;padding:.2rem 0}
+header .akun form{margin:0}
+header .akun button{min-height:2.25rem;padding:.3rem .8rem;background:#fff;color:#17456b;border-color:#fff}
 main{max-width:60rem;margin:0 auto;padding:1rem}
+h1{font-size:1.75rem;line-height:1.2;margin:.6rem 0 1rem}
+h2{font-size:1.3rem;line-height:1.25;margin:1.6rem 0 .6rem}
+h3{font-size:1.1rem;margin:1.2rem 0 .4rem}
 table{border-collapse:collapse;width:100%;background:#fff}
-th,td{border:1px solid #c9ced6;padding:.35rem .5rem;text-align:left;vertical-align:top}
+th,td{border:1px solid #c9ced6;padding:.4rem .5rem;text-align:left;vertical-align:top}
 th{background:#e4e9f0}
+table.data th{width:14rem}
+.gulir{overflow-x:auto;max-width:100%}
 .lewat{color:#a31515;font-weight:600}
-.pesan{background:#fff3cd;border:1px solid #e0c36a;padding:.5rem .75rem}
-.galat{background:#fde2e2;border:1px solid #d88;padding:.5rem .75rem}
-label{display:block;margin:.6rem 0 .2rem}
-input[type=text],input[type=password],select,textarea{width:100%;max-width:22rem;padding:.4rem;font-size:1rem;box-sizing:border-box}
-textarea{max-width:36rem;font-family:inherit}
+.pesan{background:#fff3cd;border:1px solid #e0c36a;padding:.5rem .75rem;border-radius:4px}
+.pesan.berhasil{background:#e3f1e6;border-color:#8cc49a}
+.galat{background:#fde2e2;border:1px solid #d88;padding:.5rem .75rem;border-radius:4px}
+.keadaan{background:#e7eef6;border-left:6px solid #17456b;padding:.5rem .75rem;margin:0 0 1rem}
+.keadaan p{margin:.2rem 0}
+.keadaan.berhenti{background:#fde2e2;border-left-color:#8a1c1c}
+.keadaan.selesai{background:#e3f1e6;border-left-color:#1c6b3a}
+.ada{color:#1c6b3a;font-weight:600}.belum{color:#a31515;font-weight:600}
+ul.berkas{list-style:none;padding:0}ul.berkas li{padding:.15rem 0}
+label{display:block;margin:.7rem 0 .25rem}
+label.centang{display:flex;gap:.6rem;align-items:flex-start;margin:.15rem 0;padding:.35rem 0;cursor:pointer}
+input[type=checkbox],input[type=radio]{width:1.25rem;height:1.25rem;margin:.1rem 0 0;flex:none}
+input[type=text],input[type=password],input[type=date],input[type=search],select,textarea{width:100%;max-width:22rem;min-height:2.75rem;padding:.4rem .55rem;font-size:1rem;font-family:inherit;color:inherit;background:#fff;border:1px solid #8a94a6;border-radius:4px}
+input[type=file]{max-width:100%;font-size:1rem}
+textarea{max-width:36rem}
+fieldset{border:1px solid #c9ced6;border-radius:4px;margin:0 0 1rem;padding:.4rem 1rem 1rem;min-width:0}
+legend{font-weight:600;padding:0 .3rem}
 .bantuan{margin:.1rem 0 .3rem;font-size:.9rem;color:#4a5261}
-button{padding:.45rem 1rem;font-size:1rem}
+button{min-height:2.75rem;padding:.5rem 1rem;font-size:1rem;font-family:inherit;line-height:1.2;color:#1d2330;background:#fff;border:1px solid #6b7586;border-radius:4px;cursor:pointer}
+button.utama{background:#1c6b3a;border-color:#1c6b3a;color:#fff;font-weight:600}
+button.bahaya{background:#fff;color:#8a1c1c;border:2px solid #8a1c1c;font-weight:600}
 .baris{display:flex;gap:.5rem;max-width:22rem}.baris input{flex:1;min-width:0}
 fieldset.anggota{max-width:36rem}
-a.tombol{display:inline-block;padding:.45rem 1rem;background:#17456b;color:#fff;text-decoration:none;border-radius:3px}
-.tombol-baris a.tombol{margin:0 .4rem .4rem 0}
+a.tombol{display:inline-block;padding:.6rem 1rem;background:#17456b;color:#fff;text-decoration:none;border:1px solid #17456b;border-radius:4px;line-height:1.2}
+a.tombol.kedua{background:#fff;color:#17456b}
+.tombol-baris{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center}
 form.saring{display:grid;grid-template-columns:repeat(auto-fill,minmax(14rem,1fr));gap:.2rem 1rem;align-items:end;max-width:60rem}
-form.saring select,form.saring input{font-size:1rem;min-height:2.2rem}
-details.akhiri{margin-top:1.2rem;border-top:1px solid #c9ced6;padding-top:.6rem}
-details.akhiri summary{cursor:pointer;color:#8a1c1c}
-button.bahaya{background:#fff;color:#8a1c1c;border:2px solid #8a1c1c}
-@media (max-width:40rem){table{display:block;overflow-x:auto}}
+form.saring select,form.saring input{font-size:1rem;min-height:2.75rem}
+.buat-laporan{display:grid;grid-template-columns:repeat(auto-fit,minmax(17rem,1fr));gap:1rem;margin:0 0 1rem}
+form.laporan{background:#fff;border:1px solid #c9ced6;border-radius:4px;padding:.2rem 1rem .6rem}
+form.laporan h2{font-size:1.15rem;margin:.7rem 0 .2rem}
+form.laporan select{max-width:none}
+details.akhiri{margin-top:1.2rem;border-top:1px solid #c9ced6;padding-top:.3rem}
+details.akhiri summary{cursor:pointer;color:#8a1c1c;padding:.5rem 0}
+dl.ringkas dt{font-weight:600;margin-top:.4rem}dl.ringkas dd{margin:0}
+ul.pilihan{list-style:none;padding:0;max-width:36rem}ul.pilihan li a{display:block;padding:.55rem .75rem;margin:0 0 .3rem;background:#fff;border:1px solid #c9ced6;border-radius:4px;text-decoration:none}
+@media (max-width:40rem){
+main{padding:.75rem}
+h1{font-size:1.45rem}
+header{padding:.2rem .75rem}
+header .judul{flex-basis:100%;padding-bottom:0}
+header nav{margin-left:-.45rem}
+table.data th{width:40%}
+table.daftar,table.daftar tbody,table.daftar tr,table.daftar td{display:block;width:100%}
+table.daftar{background:none}
+table.daftar thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+table.daftar tr{background:#fff;border:1px solid #c9ced6;border-radius:4px;margin:0 0 .6rem;padding:.35rem .6rem}
+table.daftar td{display:flow-root;border:0;padding:.2rem 0 .2rem 8.5rem}
+table.daftar td::before{content:attr(data-label);float:left;width:8rem;margin-left:-8.5rem;font-weight:600;color:#4a5261}
+table:not(.daftar):not(.data):not(.tetap){display:block;overflow-x:auto}
+input[type=text],input[type=password],input[type=date],input[type=search],select,textarea,.baris{max-width:none}
+}
 ";
 
 /// The pages' one style sheet, served as `/gaya.css`.
@@ -68,26 +122,30 @@ fn layout(judul: &str, sesi: Option<&Sesi>, body: Markup) -> Markup {
             }
             body {
                 header {
-                    strong { a href="/" { "Pelayanan Surat Kelurahan" } }
+                    a.judul href="/" { "Pelayanan Surat Kelurahan" }
                     @if let Some(s) = sesi {
-                        a href="/register" { "Register" }
-                        a href="/blanko" { "Blanko" }
-                        a href="/laporan" { "Laporan" }
-                        @if s.pengguna.peran == PeranPengguna::Admin {
-                            a href="/impor" { "Impor" }
-                            a href="/surel" { "Kotak keluar" }
-                            a href="/jadwal" { "Jadwal" }
+                        nav aria-label="Menu" {
+                            a href="/register" { "Register" }
+                            @if s.pengguna.peran == PeranPengguna::Operator {
+                                a href="/permohonan/baru" { "Permohonan baru" }
+                            }
+                            @if akses::boleh(s.pengguna.peran, akses::Tindakan::LihatPenduduk).is_ok() {
+                                a href="/penduduk" { "Penduduk" }
+                            }
+                            a href="/blanko" { "Blanko" }
+                            a href="/laporan" { "Laporan" }
+                            @if s.pengguna.peran == PeranPengguna::Admin {
+                                a href="/impor" { "Impor" }
+                                a href="/surel" { "Kotak keluar" }
+                                a href="/jadwal" { "Jadwal" }
+                            }
                         }
-                        @if s.pengguna.peran == PeranPengguna::Operator {
-                            a href="/permohonan/baru" { "Permohonan baru" }
-                        }
-                        @if akses::boleh(s.pengguna.peran, akses::Tindakan::LihatPenduduk).is_ok() {
-                            a href="/penduduk" { "Penduduk" }
-                        }
-                        span { (s.pengguna.nama) " (" (peran_label(s.pengguna.peran)) ")" }
-                        form method="post" action="/keluar" {
-                            input type="hidden" name="csrf" value=(s.csrf);
-                            button type="submit" { "Keluar" }
+                        div.akun {
+                            span { (s.pengguna.nama) " (" (peran_label(s.pengguna.peran)) ")" }
+                            form method="post" action="/keluar" {
+                                input type="hidden" name="csrf" value=(s.csrf);
+                                button type="submit" { "Keluar" }
+                            }
                         }
                     }
                 }
@@ -120,7 +178,7 @@ pub fn masuk(csrf: &str, pesan: Option<&str>, nama: Option<&str>, kantor: Option
                     value=(nama.unwrap_or_default());
                 label for="sandi" { "Kata sandi" }
                 input type="password" id="sandi" name="sandi" autocomplete="current-password" required;
-                p { button type="submit" { "Masuk" } }
+                p { button.utama type="submit" { "Masuk" } }
             }
         },
     )
@@ -189,23 +247,36 @@ pub fn galat(
     sesi: Option<&Sesi>,
     kembali: Option<&str>,
 ) -> Markup {
-    let mut kalimat = pesan.trim().to_string();
+    // One sentence in the page's words: capital first, a full stop last, no backticks or
+    // command-line options from a message the command line shares.
+    let mut kalimat = layar(pesan.trim());
     if let Some(first) = kalimat.chars().next() {
         kalimat.replace_range(..first.len_utf8(), &first.to_uppercase().to_string());
     }
+    if !kalimat.ends_with(['.', '!', '?']) {
+        kalimat.push('.');
+    }
+    let judul = if status == StatusCode::NOT_FOUND {
+        "Tidak ditemukan"
+    } else {
+        "Tidak dapat dilanjutkan"
+    };
     layout(
-        "Tidak dapat dilanjutkan",
+        judul,
         sesi,
         html! {
-            h1 { "Tidak dapat dilanjutkan" }
+            h1 { (judul) }
             p.galat role="alert" { (kalimat) }
-            p {
+            p.tombol-baris {
                 @if let Some(href) = kembali {
-                    a.tombol href=(href) { "Kembali ke permohonan" } " "
+                    a.tombol href=(href) { "Kembali ke permohonan" }
                 }
-                a href="/" { "Halaman utama" }
+                @if sesi.is_some() {
+                    a.tombol.kedua href="/" { "Pekerjaan hari ini" }
+                } @else {
+                    a.tombol.kedua href="/" { "Halaman utama" }
+                }
             }
-            p.bantuan { "Kode: " (status.as_u16()) "." }
         },
     )
 }
@@ -226,7 +297,7 @@ pub fn beranda(ws: &Workspace, sesi: &Sesi, w: &crate::services::pekerjaan::Peke
             @if w.tahap.is_empty() {
                 // Roles that oversee: what stands where, and the month's reports.
                 h2 { "Kedudukan permohonan" }
-                table {
+                table.tetap {
                     thead { tr { th { "Tahap" } th { "Jumlah" } } }
                     tbody {
                         @for c in &w.per_tahap {
@@ -235,7 +306,7 @@ pub fn beranda(ws: &Workspace, sesi: &Sesi, w: &crate::services::pekerjaan::Peke
                     }
                 }
                 p.tombol-baris {
-                    a.tombol href="/laporan" { "Laporan bulanan" }
+                    a.tombol href="/laporan" { "Laporan" }
                     a.tombol href="/register" { "Buku register" }
                     @if sesi.pengguna.peran == PeranPengguna::Admin {
                         a.tombol href="/impor" { "Impor register lama" }
@@ -250,7 +321,7 @@ pub fn beranda(ws: &Workspace, sesi: &Sesi, w: &crate::services::pekerjaan::Peke
                     (w.tahap.iter().map(|t| t.label()).collect::<Vec<_>>().join(", ")) ")"
                     @if lewat > 0 { "; " strong.lewat { (lewat) " sudah lewat standar layanan dan belum bersurat" } }
                     "." }
-                table {
+                table.daftar {
                     thead { tr {
                         th { "No. Register" } th { "Pemohon" } th { "Jenis surat" }
                         th { "Tahap" } th { "Menunggu" } th { "Sejak masuk" }
@@ -258,12 +329,12 @@ pub fn beranda(ws: &Workspace, sesi: &Sesi, w: &crate::services::pekerjaan::Peke
                     tbody {
                         @for m in &w.daftar {
                             tr {
-                                td { a href={ "/permohonan/" (m.p.id) } { (m.p.nomor_register) } }
-                                td { (m.p.nama) }
-                                td { (m.jenis_nama) }
-                                td { (m.p.tahap.label()) }
-                                td { (m.hari_di_tahap) " hari kerja" }
-                                td class=[m.lewat_standar.then_some("lewat")] {
+                                td data-label="No. Register" { a href={ "/permohonan/" (m.p.id) } { (m.p.nomor_register) } }
+                                td data-label="Pemohon" { (m.p.nama) }
+                                td data-label="Jenis surat" { (m.jenis_nama) }
+                                td data-label="Tahap" { (m.p.tahap.label()) }
+                                td data-label="Menunggu" { (m.hari_di_tahap) " hari kerja" }
+                                td data-label="Sejak masuk" class=[m.lewat_standar.then_some("lewat")] {
                                     (m.hari_sejak_masuk) " dari " (m.standar_hari) " hari kerja"
                                     @if m.lewat_standar { " (lewat standar)" }
                                 }
@@ -312,13 +383,46 @@ pub fn permohonan(
         && sesi.pengguna.peran.sop() == Some(crate::domain::workflow::Peran::Operator);
     let bisa_lengkapi = p.tahap.isian_dapat_diubah()
         && akses::boleh(sesi.pengguna.peran, akses::Tindakan::LengkapiPermohonan).is_ok();
+    let kurang_isi = p.tahap == Tahap::Diajukan
+        && mine == Some(crate::domain::workflow::Peran::Operator)
+        && !kurang_berkas.is_empty();
+    let ada_langkah = next.is_some() || can_refuse || can_cancel || kurang_isi;
+    // How it ended, when it ended without a letter: the history's last entry, its note
+    // the reason (refused by the office, or withdrawn by the applicant).
+    let akhir = p
+        .riwayat
+        .iter()
+        .rev()
+        .find(|r| r.ke == p.tahap)
+        .filter(|_| p.tahap.tanpa_surat());
     let dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
     layout(
         &format!("Permohonan {}", p.nomor_register),
         Some(sesi),
         html! {
             h1 { "Permohonan " (p.nomor_register) }
-            table {
+            // Where it stands, first: a refusal or a withdrawal with its reason, in full,
+            // for the clerk the applicant asks why.
+            @if let Some(r) = akhir {
+                div.keadaan.berhenti role="status" {
+                    p { strong { (p.tahap.label()) } ", dicatat oleh " (r.oleh) " (" (r.peran.label()) "), "
+                        (calendar::waktu(&r.waktu, tz)) "." }
+                    @if let Some(c) = &r.catatan {
+                        p { @if p.tahap == Tahap::Ditolak { "Alasan penolakan: " } @else { "Alasan pemohon: " } strong { (c) } }
+                    }
+                }
+            } @else if let Some((_, by)) = p.tahap.next() {
+                div.keadaan role="status" {
+                    p { "Tahap: " strong { (p.tahap.label()) } ". "
+                        @if Some(by) == mine { "Menunggu langkah Anda. " a href="#langkah" { "Ke langkah Anda" } }
+                        @else { "Menunggu " (by.label()) "." } }
+                }
+            } @else {
+                div.keadaan.selesai role="status" {
+                    p { "Tahap: " strong { (p.tahap.label()) } "." }
+                }
+            }
+            table.data {
                 tr { th { "Jenis surat" } td { (jenis.map_or(p.jenis.as_str(), |j| j.nama.as_str())) } }
                 @if let Some(a) = &p.jenis_asal {
                     tr { th { "Tertulis di buku lama" } td { (a) } }
@@ -365,17 +469,20 @@ pub fn permohonan(
                 form method="post" action={ "/permohonan/" (p.id) "/berkas" } {
                     input type="hidden" name="csrf" value=(sesi.csrf);
                     @for b in &p.berkas {
-                        label {
+                        label.centang {
                             input type="checkbox" name="berkas" value=(b.kode) checked[b.ada];
-                            " " (b.nama) @if !b.wajib { " (bila berlaku)" }
+                            span { (b.nama) @if !b.wajib { " (bila berlaku)" } }
                         }
                     }
                     p { button type="submit" { "Simpan berkas" } }
                 }
             } @else {
-                ul {
+                ul.berkas {
                     @for b in &p.berkas {
-                        li { (if b.ada { "[ada] " } else { "[belum] " }) (b.nama) @if !b.wajib { " (bersyarat)" } }
+                        li {
+                            @if b.ada { span.ada { "✓ Ada:" } } @else { span.belum { "✗ Belum ada:" } }
+                            " " (b.nama) @if !b.wajib { " (bila berlaku)" }
+                        }
                     }
                 }
             }
@@ -391,30 +498,31 @@ pub fn permohonan(
             }
             h2 { "Cetak" }
             p.tombol-baris {
-                a.tombol href={ "/permohonan/" (p.id) "/tanda-terima.pdf" } { "Tanda terima berkas" }
-                a.tombol href={ "/permohonan/" (p.id) "/lembar-kendali.pdf" } { "Lembar kendali" }
+                a.tombol.kedua href={ "/permohonan/" (p.id) "/tanda-terima.pdf" } { "Tanda terima berkas" }
+                a.tombol.kedua href={ "/permohonan/" (p.id) "/lembar-kendali.pdf" } { "Lembar kendali" }
                 @if p.jenis == "pengantar-nikah" {
-                    a.tombol href={ "/permohonan/" (p.id) "/model-n2.pdf" } { "Model N2: kehendak nikah" }
-                    a.tombol href={ "/permohonan/" (p.id) "/model-n4.pdf" } { "Model N4: persetujuan" }
-                    a.tombol href={ "/permohonan/" (p.id) "/model-n5.pdf" } { "Model N5: izin orang tua" }
+                    a.tombol.kedua href={ "/permohonan/" (p.id) "/model-n2.pdf" } { "Model N2: kehendak nikah" }
+                    a.tombol.kedua href={ "/permohonan/" (p.id) "/model-n4.pdf" } { "Model N4: persetujuan" }
+                    a.tombol.kedua href={ "/permohonan/" (p.id) "/model-n5.pdf" } { "Model N5: izin orang tua" }
                 }
             }
             @if let Some((href, what)) = crate::services::whatsapp::wa_link(p, jenis.map_or(p.jenis.as_str(), |j| j.nama.as_str()), &ws.profil.kantor.kelurahan, surat, p.kode_lacak.as_deref().and_then(|k| ws.profil.dokumen.url_lacak(&crate::domain::permohonan::kode_lacak_cetak(p.id, k))).as_deref()) {
                 p { a href=(href) target="_blank" rel="noopener noreferrer" { (what) " lewat WhatsApp" } }
             }
-            @if p.tahap == Tahap::Diajukan && mine == Some(crate::domain::workflow::Peran::Operator) && !kurang_berkas.is_empty() {
-                h2 { "Langkah Anda" }
+            @if ada_langkah {
+                h2 id="langkah" { "Langkah Anda" }
+            }
+            @if kurang_isi {
                 p.pesan { "Permohonan diterima setelah semua berkas wajib ada. Belum ada: "
                     (kurang_berkas.join("; ")) ". Centang berkas yang dibawa pemohon di atas, atau tolak bila pemohon tidak melengkapinya." }
             }
             @if let Some((ke, _)) = next {
-                h2 { "Langkah Anda" }
                 form method="post" action={ "/permohonan/" (p.id) "/lanjut" } {
                     input type="hidden" name="csrf" value=(sesi.csrf);
                     input type="hidden" name="dari" value=(p.tahap.kode());
                     label for="catatan" { "Catatan (boleh kosong)" }
                     input type="text" id="catatan" name="catatan";
-                    p { button type="submit" { (tombol(ke)) } }
+                    p { button.utama type="submit" { (tombol(ke)) } }
                 }
             }
             // Ending a request is a second, deliberate step: folded away, its own look,
@@ -426,7 +534,7 @@ pub fn permohonan(
                         input type="hidden" name="csrf" value=(sesi.csrf);
                         label for="alasan" { "Alasan penolakan (dibaca pemohon)" }
                         input type="text" id="alasan" name="alasan" required;
-                        label { input type="checkbox" name="yakin" value="ya" required; " Ya, tolak permohonan ini" }
+                        label.centang { input type="checkbox" name="yakin" value="ya" required; span { "Ya, tolak permohonan ini" } }
                         p { button.bahaya type="submit" { "Tolak permohonan" } }
                     }
                 }
@@ -438,38 +546,38 @@ pub fn permohonan(
                         input type="hidden" name="csrf" value=(sesi.csrf);
                         label for="alasan-batal" { "Alasan pemohon membatalkan" }
                         input type="text" id="alasan-batal" name="alasan" required;
-                        label { input type="checkbox" name="yakin" value="ya" required; " Ya, pemohon membatalkan permohonan ini" }
+                        label.centang { input type="checkbox" name="yakin" value="ya" required; span { "Ya, pemohon membatalkan permohonan ini" } }
                         p { button.bahaya type="submit" { "Catat pembatalan oleh pemohon" } }
                     }
                 }
             }
             @if !perubahan.is_empty() {
                 h2 { "Isian yang diubah" }
-                table {
+                table.daftar {
                     thead { tr { th { "Waktu" } th { "Oleh" } th { "Isian" } th { "Semula" } th { "Menjadi" } } }
                     tbody {
                         @for c in perubahan {
                             tr {
-                                td { (calendar::waktu(&c.waktu, tz)) }
-                                td { (c.oleh) }
-                                td { (c.perubahan.kolom) }
-                                td { (c.perubahan.lama.as_deref().unwrap_or("(kosong)")) }
-                                td { (c.perubahan.baru.as_deref().unwrap_or("(kosong)")) }
+                                td data-label="Waktu" { (calendar::waktu(&c.waktu, tz)) }
+                                td data-label="Oleh" { (c.oleh) }
+                                td data-label="Isian" { (label_isian(jenis, &c.perubahan.kolom)) }
+                                td data-label="Semula" { (c.perubahan.lama.as_deref().unwrap_or("(kosong)")) }
+                                td data-label="Menjadi" { (c.perubahan.baru.as_deref().unwrap_or("(kosong)")) }
                             }
                         }
                     }
                 }
             }
             h2 { "Riwayat" }
-            table {
+            table.daftar {
                 thead { tr { th { "Waktu" } th { "Tahap" } th { "Oleh" } th { "Catatan" } } }
                 tbody {
                     @for r in &p.riwayat {
                         tr {
-                            td { (calendar::waktu(&r.waktu, tz)) }
-                            td { (r.ke.label()) }
-                            td { (r.oleh) " (" (r.peran.label()) ")" }
-                            td { (r.catatan.clone().unwrap_or_default()) }
+                            td data-label="Waktu" { (calendar::waktu(&r.waktu, tz)) }
+                            td data-label="Tahap" { (r.ke.label()) }
+                            td data-label="Oleh" { (r.oleh) " (" (r.peran.label()) ")" }
+                            td data-label="Catatan" { (r.catatan.clone().unwrap_or_else(|| "-".into())) }
                         }
                     }
                 }
@@ -626,7 +734,7 @@ pub fn pilih_jenis(ws: &Workspace, sesi: &Sesi, nik: Option<&str>) -> Markup {
         html! {
             h1 { "Permohonan baru" }
             p { "Pilih jenis surat:" }
-            ul {
+            ul.pilihan {
                 @for j in &ws.katalog.jenis {
                     li { a href={ "/permohonan/baru?jenis=" (j.kode) @if let Some(n) = nik { "&nik=" (n) } } { (j.nama) } }
                 }
@@ -651,7 +759,7 @@ fn kolom_isian(
         let problems: Vec<&Masalah> = masalah.iter().filter(|m| m.field == key).collect();
         html! {
             label for=(name) { (label) @if wajib { " *" } }
-            input type=(kind) id=(name) name=(name) value=(value) required[wajib];
+            input type=(kind) id=(name) name=(name) value=(value) required[wajib] inputmode=[papan(name)];
             @for m in problems { p.galat { (layar(&m.pesan)) } }
         }
     };
@@ -687,9 +795,9 @@ fn kolom_isian(
                     legend { "Ambil dari anggota KK" }
                     @for a in &bantuan.anggota {
                         @if !value.contains(a.nik.as_str()) {
-                            label {
+                            label.centang {
                                 input type="checkbox" name={ "anggota:" (kunci) } value=(a.nik);
-                                " " (a.nama()) " (" (a.get("shdk").unwrap_or("anggota keluarga")) ")"
+                                span { (a.nama()) " (" (a.get("shdk").unwrap_or("anggota keluarga")) ")" }
                             }
                         }
                     }
@@ -760,7 +868,16 @@ fn kolom_isian(
     }
 }
 
-/// The problems of a form, each with the field's label as the form shows it.
+/// The keyboard a phone offers for a field of numbers: digits for the KK, RT and RW, a
+/// phone pad for the telephone.
+fn papan(name: &str) -> Option<&'static str> {
+    match name {
+        "kk" | "rt" | "rw" => Some("numeric"),
+        "telepon" => Some("tel"),
+        _ => None,
+    }
+}
+
 /// A message written for the command line, as a page shows it: quoted values in
 /// quotation marks instead of backticks, command-line options left out.
 fn layar(pesan: &str) -> String {
@@ -781,29 +898,35 @@ fn layar(pesan: &str) -> String {
         .join(" ")
 }
 
+/// A field's name as the forms show it, from the name the intake and the record of
+/// changes use (`kk`, `alamat`, `isian agama`).
+fn label_isian(j: Option<&JenisSurat>, field: &str) -> String {
+    match field {
+        "kk" => "No. KK".into(),
+        "nik" => "NIK".into(),
+        "rt" => "RT".into(),
+        "rw" => "RW".into(),
+        "telepon" => "Telepon / WhatsApp".into(),
+        other => match other.strip_prefix("isian ") {
+            Some(k) => j
+                .and_then(|j| j.isian.iter().find(|i| i.kunci == k))
+                .map_or_else(|| sentence_case(&k.replace('_', " ")), |i| i.label.clone()),
+            None => sentence_case(other),
+        },
+    }
+}
+
+/// `alamat` → `Alamat`.
+fn sentence_case(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+/// The problems of a form, each with the field's label as the form shows it.
 fn daftar_masalah(j: &JenisSurat, judul: &str, masalah: &[Masalah]) -> Markup {
-    let label = |field: &str| -> String {
-        match field {
-            "kk" => "No. KK".into(),
-            "nik" => "NIK".into(),
-            "rt" => "RT".into(),
-            "rw" => "RW".into(),
-            "telepon" => "Telepon / WhatsApp".into(),
-            other => match other.strip_prefix("isian ") {
-                Some(k) => j
-                    .isian
-                    .iter()
-                    .find(|i| i.kunci == k)
-                    .map_or_else(|| k.to_string(), |i| i.label.clone()),
-                None => {
-                    let mut c = other.chars();
-                    c.next()
-                        .map(|f| f.to_uppercase().chain(c).collect())
-                        .unwrap_or_default()
-                }
-            },
-        }
-    };
+    let label = |field: &str| label_isian(Some(j), field);
     html! {
         @if !masalah.is_empty() {
             div.galat role="alert" {
@@ -841,29 +964,30 @@ pub fn baru(
                 None => {},
             }
             (daftar_masalah(j, "Permohonan belum dicatat. Perbaiki isian berikut:", masalah))
+            p.bantuan { "Isian bertanda * wajib diisi." }
             form method="post" action="/permohonan/baru" {
                 input type="hidden" name="csrf" value=(sesi.csrf);
                 input type="hidden" name="jenis" value=(j.kode);
                 fieldset {
                     legend { "Diajukan" }
-                    label { input type="radio" name="kanal" value="langsung" checked[f.kanal != "whatsapp"]; " Datang langsung" }
-                    label { input type="radio" name="kanal" value="whatsapp" checked[f.kanal == "whatsapp"]; " WhatsApp" }
+                    label.centang { input type="radio" name="kanal" value="langsung" checked[f.kanal != "whatsapp"]; span { "Datang langsung" } }
+                    label.centang { input type="radio" name="kanal" value="whatsapp" checked[f.kanal == "whatsapp"]; span { "WhatsApp" } }
                     label for="tanggal" { "Tanggal *" }
                     input type="date" id="tanggal" name="tanggal" value=(f.tanggal) required;
-                    @for m in masalah.iter().filter(|m| m.field == "tanggal") { p.galat { (m.pesan) } }
+                    @for m in masalah.iter().filter(|m| m.field == "tanggal") { p.galat { (layar(&m.pesan)) } }
                 }
                 (kolom_isian(j, f, masalah, false, bantuan))
                 fieldset {
                     legend { "Berkas persyaratan yang dibawa" }
                     @for b in &j.berkas {
-                        label {
+                        label.centang {
                             input type="checkbox" name="berkas" value=(b.kode) checked[f.berkas.contains(&b.kode)];
-                            " " (b.nama) @if !b.wajib { " (bila berlaku)" }
+                            span { (b.nama) @if !b.wajib { " (bila berlaku)" } }
                         }
                     }
-                    @for m in masalah.iter().filter(|m| m.field == "berkas") { p.galat { (m.pesan) } }
+                    @for m in masalah.iter().filter(|m| m.field == "berkas") { p.galat { (layar(&m.pesan)) } }
                 }
-                p { button type="submit" { "Catat permohonan" } }
+                p { button.utama type="submit" { "Catat permohonan" } }
             }
         },
     )
@@ -885,13 +1009,13 @@ pub fn lengkapi(
             h1 { "Lengkapi permohonan " (p.nomor_register) }
             p { (j.nama) ". Setiap perubahan dicatat di riwayat permohonan (siapa, kapan, dari apa menjadi apa)." }
             (daftar_masalah(j, "Isian belum disimpan. Perbaiki isian berikut:", masalah))
+            p.bantuan { "Isian bertanda * wajib diisi." }
             form method="post" action={ "/permohonan/" (p.id) "/lengkapi" } {
                 input type="hidden" name="csrf" value=(sesi.csrf);
                 input type="hidden" name="dari" value=(p.tahap.kode());
                 (kolom_isian(j, f, masalah, true, &Bantuan::default()))
-                p {
-                    button type="submit" { "Simpan isian" }
-                    " "
+                p.tombol-baris {
+                    button.utama type="submit" { "Simpan isian" }
                     a href={ "/permohonan/" (p.id) } { "Kembali tanpa menyimpan" }
                 }
             }
@@ -924,14 +1048,14 @@ pub fn penduduk_cari(
                 @if found.is_empty() {
                     p { "Tidak ada penduduk yang cocok." }
                 } @else {
-                    table {
+                    table.daftar {
                         thead { tr { th { "Nama" } th { "NIK" } th { "Alamat" } } }
                         tbody {
                             @for r in found {
                                 tr {
-                                    td { a href={ "/penduduk?nik=" (r.nik) } { (r.nama()) } }
-                                    td { (crate::domain::identity::mask(&r.nik)) }
-                                    td { (r.get("alamat").unwrap_or("-"))
+                                    td data-label="Nama" { a href={ "/penduduk?nik=" (r.nik) } { (r.nama()) } }
+                                    td data-label="NIK" { (crate::domain::identity::mask(&r.nik)) }
+                                    td data-label="Alamat" { (r.get("alamat").unwrap_or("-"))
                                         @if let (Some(rt), Some(rw)) = (r.get("rt"), r.get("rw")) { " RT " (rt) "/RW " (rw) } }
                                 }
                             }
@@ -970,7 +1094,7 @@ pub fn penduduk(ws: &Workspace, sesi: &Sesi, r: &crate::services::penduduk::Rinc
         Some(sesi),
         html! {
             h1 { (p.nama()) }
-            table {
+            table.data {
                 tr { th { "NIK" } td { (p.nik) } }
                 @if let (Some(jk), Some(lahir)) = (r.jenis_kelamin, r.tanggal_lahir) {
                     tr { th { "Jenis kelamin" } td { (jk) } }
@@ -989,15 +1113,15 @@ pub fn penduduk(ws: &Workspace, sesi: &Sesi, r: &crate::services::penduduk::Rinc
             h2 { "Permohonan" }
             @if r.permohonan.is_empty() { p { "Belum ada." } }
             @else {
-                table {
+                table.daftar {
                     thead { tr { th { "No. register" } th { "Tanggal" } th { "Jenis surat" } th { "Tahap" } } }
                     tbody {
                         @for q in &r.permohonan {
                             tr {
-                                td { a href={ "/permohonan/" (q.id) } { (q.nomor_register) } }
-                                td { (calendar::tanggal(q.tanggal)) }
-                                td { (ws.katalog.jenis(&q.jenis).map_or(q.jenis.as_str(), |j| j.nama.as_str())) }
-                                td { (q.tahap.label()) }
+                                td data-label="No. register" { a href={ "/permohonan/" (q.id) } { (q.nomor_register) } }
+                                td data-label="Tanggal" { (calendar::tanggal(q.tanggal)) }
+                                td data-label="Jenis surat" { (ws.katalog.jenis(&q.jenis).map_or(q.jenis.as_str(), |j| j.nama.as_str())) }
+                                td data-label="Tahap" { (q.tahap.label()) }
                             }
                         }
                     }
@@ -1012,16 +1136,16 @@ pub fn penduduk(ws: &Workspace, sesi: &Sesi, r: &crate::services::penduduk::Rinc
                 }
             }
             h2 { "Riwayat perubahan data" }
-            table {
+            table.daftar {
                 thead { tr { th { "Waktu" } th { "Oleh" } th { "Sumber" } th { "Perubahan" } } }
                 tbody {
                     @for all in &events {
                         @let first = all[0];
                         tr {
-                            td { (calendar::waktu(&first.waktu, tz)) }
-                            td { (first.oleh) }
-                            td { (first.sumber) }
-                            td {
+                            td data-label="Waktu" { (calendar::waktu(&first.waktu, tz)) }
+                            td data-label="Oleh" { (first.oleh) }
+                            td data-label="Sumber" { (first.sumber) }
+                            td data-label="Perubahan" {
                                 @for c in all {
                                     (crate::domain::penduduk::label(&c.perubahan.kolom)) ": "
                                     @if let Some(l) = &c.perubahan.lama { (l) " → " }
@@ -1103,23 +1227,23 @@ pub fn register(
                         option value=(j.kode) selected[q.jenis == j.kode] { (j.nama) }
                     }
                 }
-                p { button type="submit" { "Cari" } }
+                p { button.utama type="submit" { "Cari" } }
             }
             p { (total) " permohonan"
                 @if pages > 1 { ", halaman " (halaman) " dari " (pages) " (terbaru lebih dulu)" } "." }
             @if !list.is_empty() {
-                table {
+                table.daftar {
                     thead { tr { th { "No. Register" } th { "Tanggal" } th { "Nama" } th { "NIK" } th { "Jenis" } th { "Tahap" } } }
                     tbody {
                         @for p in list {
                             tr {
-                                td { a href={ "/permohonan/" (p.id) } { (p.nomor_register) } }
-                                td { (calendar::tanggal(p.tanggal)) }
-                                td { (p.nama) }
+                                td data-label="No. Register" { a href={ "/permohonan/" (p.id) } { (p.nomor_register) } }
+                                td data-label="Tanggal" { (calendar::tanggal(p.tanggal)) }
+                                td data-label="Nama" { (p.nama) }
                                 // A list is seen over a shoulder: the NIK masked, in full on the request's page.
-                                td { (crate::domain::identity::mask(&p.nik)) }
-                                td { (ws.katalog.jenis(&p.jenis).map_or(p.jenis.as_str(), |j| j.nama.as_str())) }
-                                td { (p.tahap.label()) }
+                                td data-label="NIK" { (crate::domain::identity::mask(&p.nik)) }
+                                td data-label="Jenis" { (ws.katalog.jenis(&p.jenis).map_or(p.jenis.as_str(), |j| j.nama.as_str())) }
+                                td data-label="Tahap" { (p.tahap.label()) }
                             }
                         }
                     }
@@ -1142,19 +1266,19 @@ pub fn blanko(ws: &Workspace, sesi: &Sesi) -> Markup {
         html! {
             h1 { "Blanko" }
             h2 { "Formulir permohonan" }
-            ul {
+            ul.pilihan {
                 @for j in &ws.katalog.jenis {
                     li { a href={ "/blanko/permohonan-" (j.kode) ".pdf" } { (j.nama) } }
                 }
             }
             h2 { "Lainnya" }
-            ul {
+            ul.pilihan {
                 li { a href="/blanko/tanda-terima.pdf" { "Tanda terima berkas" } }
                 li { a href="/blanko/lembar-kendali.pdf" { "Lembar kendali" } }
                 li { a href="/blanko/buku-register.pdf" { "Halaman buku register" } }
             }
             h2 { "Model nikah KUA (ditandatangani calon pengantin dan orang tua)" }
-            ul {
+            ul.pilihan {
                 li { a href="/blanko/model-n2.pdf" { "Model N2: permohonan kehendak nikah" } }
                 li { a href="/blanko/model-n4.pdf" { "Model N4: persetujuan calon pengantin" } }
                 li { a href="/blanko/model-n5.pdf" { "Model N5: surat izin orang tua" } }
@@ -1163,42 +1287,100 @@ pub fn blanko(ws: &Workspace, sesi: &Sesi) -> Markup {
     )
 }
 
-pub fn laporan(
-    sesi: &Sesi,
-    default: &str,
-    months: &[(String, [String; 3])],
-    dibuat: Option<&str>,
-) -> Markup {
-    let can_make = matches!(
-        sesi.pengguna.peran,
-        PeranPengguna::Koordinator | PeranPengguna::Seklur | PeranPengguna::Admin
-    );
+/// What the reports page shows: the periods to choose from (newest first, the first one
+/// chosen; `true` when its report is made already), the reports made with their files,
+/// and the line that says what was just made.
+pub struct HalamanLaporan {
+    pub bulan: Vec<(calendar::Bulan, bool)>,
+    pub triwulan: Vec<(Periode, bool)>,
+    pub tahun: Vec<(Periode, bool)>,
+    pub dibuat_bulan: Vec<(calendar::Bulan, [String; 3])>,
+    pub dibuat_periode: Vec<(Periode, [String; 2])>,
+    pub pesan: Option<String>,
+}
+
+pub fn laporan(sesi: &Sesi, h: &HalamanLaporan) -> Markup {
+    let can_make = akses::boleh(sesi.pengguna.peran, akses::Tindakan::BuatLaporan).is_ok();
+    let sudah = |made: bool| if made { " (sudah dibuat)" } else { "" };
+    let kirim = |id: &str| {
+        html! {
+            label.centang for=(id) {
+                input type="checkbox" id=(id) name="kirim" value="ya";
+                span { "Kirim juga ke surel kantor" }
+            }
+        }
+    };
     layout(
-        "Laporan bulanan",
+        "Laporan",
         Some(sesi),
         html! {
-            h1 { "Laporan bulanan" }
-            @if let Some(b) = dibuat {
-                p.pesan { "Laporan bulan " (b) " sudah dibuat." }
+            h1 { "Laporan" }
+            @if let Some(p) = &h.pesan {
+                p.pesan.berhasil role="status" { (p) }
             }
             @if can_make {
-                form method="post" action="/laporan/buat" {
-                    input type="hidden" name="csrf" value=(sesi.csrf);
-                    label for="bulan" { "Bulan (TAHUN-BULAN)" }
-                    input type="text" id="bulan" name="bulan" value=(default) required pattern="[0-9]{4}-[0-9]{2}";
-                    label { input type="checkbox" name="kirim" value="ya"; " Kirim ke surel kantor" }
-                    p { button type="submit" { "Buat laporan" } }
+                div.buat-laporan {
+                    form.laporan method="post" action="/laporan/buat" {
+                        h2 { "Laporan bulanan" }
+                        input type="hidden" name="csrf" value=(sesi.csrf);
+                        label for="bulan" { "Bulan" }
+                        select id="bulan" name="bulan" required {
+                            @for (i, (b, made)) in h.bulan.iter().enumerate() {
+                                option value=(b.to_string()) selected[i == 0] { (b.nama()) (sudah(*made)) }
+                            }
+                        }
+                        p.bantuan { "Laporan Koordinator kepada Seklur dan rekap Seklur kepada Lurah. Surat yang terbit pada bulan itu dicatat sudah dilaporkan. Bulan yang sedang berjalan belum dapat dilaporkan." }
+                        (kirim("kirim-bulan"))
+                        p { button.utama type="submit" { "Buat laporan bulanan" } }
+                    }
+                    form.laporan method="post" action="/laporan/periode" {
+                        h2 { "Laporan triwulan" }
+                        input type="hidden" name="csrf" value=(sesi.csrf);
+                        label for="triwulan" { "Triwulan" }
+                        select id="triwulan" name="periode" required {
+                            @for (i, (p, made)) in h.triwulan.iter().enumerate() {
+                                option value=(p.to_string()) selected[i == 0] { (p.nama()) (sudah(*made)) }
+                            }
+                        }
+                        p.bantuan { "Triwulan I: Januari–Maret, II: April–Juni, III: Juli–September, IV: Oktober–Desember." }
+                        (kirim("kirim-triwulan"))
+                        p { button.utama type="submit" { "Buat laporan triwulan" } }
+                    }
+                    form.laporan method="post" action="/laporan/periode" {
+                        h2 { "Laporan tahunan" }
+                        input type="hidden" name="csrf" value=(sesi.csrf);
+                        label for="tahun" { "Tahun" }
+                        select id="tahun" name="periode" required {
+                            @for (i, (p, made)) in h.tahun.iter().enumerate() {
+                                option value=(p.to_string()) selected[i == 0] { (p.nama()) (sudah(*made)) }
+                            }
+                        }
+                        (kirim("kirim-tahun"))
+                        p { button.utama type="submit" { "Buat laporan tahunan" } }
+                    }
                 }
             }
-            @if months.is_empty() {
-                p { "Belum ada laporan yang dibuat." }
+            h2 { "Laporan bulanan yang sudah dibuat" }
+            @if h.dibuat_bulan.is_empty() {
+                p { "Belum ada laporan bulanan yang dibuat." }
             }
-            @for (b, files) in months {
-                h2 { (b) }
+            @for (b, files) in &h.dibuat_bulan {
+                h3 { (b.nama()) }
                 ul {
                     li { a href={ "/laporan/" (b) "/" (files[0]) } { "Laporan Koordinator kepada Seklur (PDF)" } }
                     li { a href={ "/laporan/" (b) "/" (files[1]) } { "Rekap Seklur kepada Lurah (PDF)" } }
                     li { a href={ "/laporan/" (b) "/" (files[2]) } { "Buku kerja Excel" } }
+                }
+            }
+            h2 { "Laporan triwulan dan tahunan yang sudah dibuat" }
+            @if h.dibuat_periode.is_empty() {
+                p { "Belum ada laporan triwulan atau tahunan yang dibuat." }
+            }
+            @for (p, files) in &h.dibuat_periode {
+                h3 { (p.nama()) }
+                ul {
+                    li { a href={ "/laporan/" (p) "/" (files[0]) } { "Laporan kepada Lurah (PDF)" } }
+                    li { a href={ "/laporan/" (p) "/" (files[1]) } { "Buku kerja Excel" } }
                 }
             }
         },
@@ -1213,17 +1395,17 @@ pub fn surel(sesi: &Sesi, list: &[crate::domain::surel::Surel], tz: chrono_tz::T
             h1 { "Kotak keluar surel" }
             @if list.is_empty() { p { "Kotak keluar kosong." } }
             @else {
-                table {
+                table.daftar {
                     thead { tr { th { "Dibuat" } th { "Subjek" } th { "Kepada" } th { "Status" } th { "Percobaan" } th { "Keterangan" } } }
                     tbody {
                         @for m in list {
                             tr {
-                                td { (calendar::waktu(&m.dibuat, tz)) }
-                                td { (m.subjek) }
-                                td { (m.kepada.join(", ")) }
-                                td { (m.status) }
-                                td { (m.percobaan) }
-                                td { @if let Some(g) = &m.galat { (g) } @else if let Some(t) = m.terkirim { "terkirim " (calendar::waktu(&t, tz)) } }
+                                td data-label="Dibuat" { (calendar::waktu(&m.dibuat, tz)) }
+                                td data-label="Subjek" { (m.subjek) }
+                                td data-label="Kepada" { (m.kepada.join(", ")) }
+                                td data-label="Status" { (sentence_case(&m.status.to_string())) }
+                                td data-label="Percobaan" { (m.percobaan) }
+                                td data-label="Keterangan" { @if let Some(g) = &m.galat { (g) } @else if let Some(t) = m.terkirim { "Terkirim " (calendar::waktu(&t, tz)) } }
                             }
                         }
                     }
@@ -1233,17 +1415,30 @@ pub fn surel(sesi: &Sesi, list: &[crate::domain::surel::Surel], tz: chrono_tz::T
     )
 }
 
-pub fn jadwal(sesi: &Sesi, rows: &[[String; 4]]) -> Markup {
+/// One schedule as the page lists it.
+pub struct JadwalBaris {
+    pub nama: String,
+    pub aktif: bool,
+    pub berikutnya: Vec<String>,
+    pub terakhir: String,
+}
+
+pub fn jadwal(sesi: &Sesi, rows: &[JadwalBaris]) -> Markup {
     layout(
         "Jadwal",
         Some(sesi),
         html! {
             h1 { "Jadwal otomatis" }
-            table {
-                thead { tr { th { "Jadwal" } th { "Status" } th { "Berikutnya (WIB)" } th { "Terakhir" } } }
+            table.daftar {
+                thead { tr { th { "Jadwal" } th { "Keadaan" } th { "Berikutnya" } th { "Terakhir" } } }
                 tbody {
                     @for r in rows {
-                        tr { @for c in r { td { (c) } } }
+                        tr {
+                            td data-label="Jadwal" { (r.nama) }
+                            td data-label="Keadaan" { @if r.aktif { "Aktif" } @else { "Mati" } }
+                            td data-label="Berikutnya" { @for (i, b) in r.berikutnya.iter().enumerate() { @if i > 0 { br; } (b) } }
+                            td data-label="Terakhir" { (r.terakhir) }
+                        }
                     }
                 }
             }
@@ -1262,7 +1457,7 @@ pub fn impor_form(sesi: &Sesi) -> Markup {
                 input type="hidden" name="csrf" value=(sesi.csrf);
                 label for="berkas" { "Berkas register" }
                 input type="file" id="berkas" name="berkas" multiple required accept=".xls,.xlsx,.xlsb,.ods";
-                p { button type="submit" { "Periksa" } }
+                p { button.utama type="submit" { "Periksa" } }
             }
         },
     )
@@ -1287,18 +1482,22 @@ pub fn impor_hasil(
         Some(sesi),
         html! {
             h1 { @if r.uji { "Hasil pemeriksaan (belum diimpor)" } @else { "Hasil impor" } }
-            table {
+            table.daftar {
                 thead { tr { th { "Berkas" } th { "Hasil" } th { "Dibaca" } th { (diimpor) } th { "Ditandai" } th { "Ditolak" } th { "Ganda" } th { "Dilewati" } } }
                 tbody {
                     @for b in &r.berkas {
                         tr {
-                            td { (b.berkas) }
-                            td { (hasil(&b.status)) }
+                            td data-label="Berkas" { (b.berkas) }
+                            td data-label="Hasil" { (hasil(&b.status)) }
                             @if let Some(g) = &b.galat {
-                                td colspan="6" { (g) }
+                                td data-label="Sebabnya" colspan="6" { (g) }
                             } @else {
-                                td { (b.jumlah.dibaca) } td { (b.jumlah.diimpor) } td { (b.jumlah.ditandai) }
-                                td { (b.jumlah.ditolak) } td { (b.jumlah.ganda) } td { (b.jumlah.dilewati) }
+                                td data-label="Dibaca" { (b.jumlah.dibaca) }
+                                td data-label=(diimpor) { (b.jumlah.diimpor) }
+                                td data-label="Ditandai" { (b.jumlah.ditandai) }
+                                td data-label="Ditolak" { (b.jumlah.ditolak) }
+                                td data-label="Ganda" { (b.jumlah.ganda) }
+                                td data-label="Dilewati" { (b.jumlah.dilewati) }
                             }
                         }
                     }
@@ -1308,14 +1507,15 @@ pub fn impor_hasil(
             @if !r.saran_peta.is_empty() {
                 h2 { "Jenis surat yang tidak dikenal" }
                 p { "Periksa jenis yang paling mirip; bila benar, pengelola menambahkan baris ini ke bagian [jenis] peta-impor.toml di folder kerja, lalu impor lagi." }
-                table {
+                table.daftar {
                     thead { tr { th { "Tertulis" } th { "Baris" } th { "Paling mirip" } th { "Baris untuk peta-impor.toml" } } }
                     tbody {
                         @for s in &r.saran_peta {
                             tr {
-                                td { (s.tertulis) } td { (s.jumlah) }
-                                td { (s.nama.as_deref().unwrap_or("(tidak ada yang mirip)")) }
-                                td { code { (s.baris) } }
+                                td data-label="Tertulis" { (s.tertulis) }
+                                td data-label="Baris" { (s.jumlah) }
+                                td data-label="Paling mirip" { (s.nama.as_deref().unwrap_or("(tidak ada yang mirip)")) }
+                                td data-label="Untuk peta" { code { (s.baris) } }
                             }
                         }
                     }
@@ -1338,7 +1538,7 @@ pub fn impor_hasil(
                     form method="post" action="/impor/jalankan" {
                         input type="hidden" name="csrf" value=(sesi.csrf);
                         input type="hidden" name="token" value=(t);
-                        p { button type="submit" { "Impor sekarang" } }
+                        p { button.utama type="submit" { "Impor sekarang" } }
                     }
                 }
             }

@@ -1,6 +1,10 @@
 //! End to end in a real headless Chromium (playwright-core, tests/e2e/alur-sop.mjs):
 //! each role logs in in turn and one request goes from the Operator's form to the
-//! printed letter and the Lurah's stage. It needs Chromium and `npm ci --prefix tests/e2e`,
+//! printed letter and the Lurah's stage; then every page a clerk uses is visited at phone
+//! width (390 px) and at desktop width (1366 px): no page wider than the screen, no accept
+//! button while papers are missing, a refusal's reason on screen, an error page with the
+//! menu and the way back. `KELURAHAN_SHOTS=/tmp/shots` keeps a picture of every page.
+//! It needs Chromium and `npm ci --prefix tests/e2e`,
 //! so a plain `cargo test` reports it as ignored; `.ci/run` installs both and runs it with
 //! `cargo test -- --ignored browser`.
 
@@ -51,6 +55,7 @@ fn one_request_through_every_role_in_chromium() {
             ("Andi Koordinator", "koordinator", "sandi-koor-0001"),
             ("Sri Seklur", "seklur", "sandi-seklur-01"),
             ("Bu Lurah", "lurah", "sandi-lurah-001"),
+            ("Pak Admin", "admin", "sandi-admin-0001"),
         ] {
             kelurahan::services::pengguna::tambah(
                 &mut reg,

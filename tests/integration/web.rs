@@ -947,6 +947,253 @@ async fn the_coordinator_makes_the_months_reports_and_anyone_downloads_them() {
     }
 }
 
+/// The reports page offers months by name ("Desember 2026") from a list, never a
+/// `2026-12` to type, and only periods that are over.
+#[tokio::test]
+async fn the_reports_page_offers_months_quarters_and_years_by_name() {
+    let ws = Ws::init();
+    account(&ws, "Andi Koordinator", "koordinator", "sandi-koor-0001");
+    account(&ws, "Bu Lurah", "lurah", "sandi-lurah-001");
+    let app = App::with_clock(ws.dir.clone(), || {
+        chrono::DateTime::parse_from_rfc3339("2027-01-05T08:00:00+07:00").unwrap()
+    });
+    let koor = login(&app, "Andi Koordinator", "sandi-koor-0001").await;
+    let lurah = login(&app, "Bu Lurah", "sandi-lurah-001").await;
+
+    let page = send(&app, get("/laporan", Some(&koor))).await.body;
+    assert!(
+        page.contains("<select id=\"bulan\" name=\"bulan\" required>")
+            && page.contains("<option value=\"2026-12\" selected>Desember 2026</option>")
+            && page.contains("<option value=\"2026-10\">Oktober 2026</option>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<option value=\"2026-Q4\" selected>Triwulan IV 2026</option>")
+            && page.contains("<option value=\"2026-Q3\">Triwulan III 2026</option>")
+            && page.contains("<option value=\"2026\" selected>Tahun 2026</option>")
+            && page.contains("<option value=\"2025\">Tahun 2025</option>"),
+        "{page}"
+    );
+    // Nothing to type, and nothing still running offered.
+    assert!(!page.contains("pattern=") && !page.contains("TAHUN-BULAN"));
+    for running in ["2027-01", "2027-Q1", "2027"] {
+        assert!(!page.contains(&format!("value=\"{running}\"")), "{running}");
+    }
+    // The Lurah reads the reports; making them is not the Lurah's step.
+    let page = send(&app, get("/laporan", Some(&lurah))).await.body;
+    assert!(!page.contains("/laporan/buat") && !page.contains("/laporan/periode"));
+    assert!(page.contains("Belum ada laporan"));
+
+    // A month's value from anywhere but the list is refused in words.
+    let page = send(&app, get("/laporan", Some(&koor))).await.body;
+    for bad in ["2026-13", "Oktober 2026", ""] {
+        let res = send(
+            &app,
+            post(
+                "/laporan/buat",
+                Some(&koor),
+                &[("csrf", &csrf_of(&page)), ("bulan", bad)],
+            ),
+        )
+        .await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+        assert!(
+            res.body
+                .contains("Bulan laporan tidak dikenal. Pilih bulan dari daftar"),
+            "{}",
+            res.body
+        );
+    }
+}
+
+/// A quarter's and a year's report are made from the page through the same service as
+/// `laporan triwulan` / `laporan tahunan`, by the hands that make the month's: the PDF
+/// and the workbook, listed and downloaded after; a bad period, or one not over, is
+/// refused in Indonesian words and writes nothing.
+#[tokio::test]
+async fn the_quarter_and_the_year_are_reported_from_the_page() {
+    let ws = Ws::init();
+    account(&ws, "Andi Koordinator", "koordinator", "sandi-koor-0001");
+    account(&ws, "Sri Seklur", "seklur", "sandi-seklur-01");
+    account(&ws, "Bu Lurah", "lurah", "sandi-lurah-001");
+    let app = App::with_clock(ws.dir.clone(), || {
+        chrono::DateTime::parse_from_rfc3339("2027-01-05T08:00:00+07:00").unwrap()
+    });
+    let koor = login(&app, "Andi Koordinator", "sandi-koor-0001").await;
+    let seklur = login(&app, "Sri Seklur", "sandi-seklur-01").await;
+    let lurah = login(&app, "Bu Lurah", "sandi-lurah-001").await;
+    let folder = ws.dir.join("output/laporan");
+
+    // Not the Lurah's step: refused, nothing written.
+    let page = send(&app, get("/laporan", Some(&lurah))).await.body;
+    let res = send(
+        &app,
+        post(
+            "/laporan/periode",
+            Some(&lurah),
+            &[("csrf", &csrf_of(&page)), ("periode", "2026-Q4")],
+        ),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN, "{}", res.body);
+    assert!(!folder.join("2026-Q4").exists());
+    // Nor without the form's token.
+    let res = send(
+        &app,
+        post(
+            "/laporan/periode",
+            Some(&koor),
+            &[("csrf", "0"), ("periode", "2026-Q4")],
+        ),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN, "{}", res.body);
+
+    // Refused in words, with nothing written: not a period, not over, not begun.
+    let page = send(&app, get("/laporan", Some(&koor))).await.body;
+    let csrf = csrf_of(&page);
+    for (periode, words) in [
+        (
+            "2026-Q5",
+            "Periode laporan tidak dikenal. Pilih triwulan atau tahun dari daftar",
+        ),
+        ("Triwulan IV 2026", "Periode laporan tidak dikenal"),
+        ("", "Periode laporan tidak dikenal"),
+        (
+            "2027-Q1",
+            "Triwulan I 2027 belum selesai. Laporan triwulan dibuat sesudah triwulan itu berakhir",
+        ),
+        (
+            "2027",
+            "Tahun 2027 belum selesai. Laporan tahunan dibuat sesudah tahun itu berakhir",
+        ),
+        ("2027-Q2", "Triwulan II 2027 belum terjadi."),
+        ("2030", "Tahun 2030 belum terjadi."),
+    ] {
+        let res = send(
+            &app,
+            post(
+                "/laporan/periode",
+                Some(&koor),
+                &[("csrf", &csrf), ("periode", periode)],
+            ),
+        )
+        .await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{periode}");
+        assert!(res.body.contains(words), "{periode}: {}", res.body);
+        // A sentence for a person: no backticks, no command-line option, with the menu.
+        assert!(
+            !res.body.contains('`')
+                && !res.body.contains("--")
+                && res.body.contains("href=\"/laporan\""),
+            "{}",
+            res.body
+        );
+    }
+    assert!(!folder.exists() || std::fs::read_dir(&folder).unwrap().next().is_none());
+
+    // The Koordinator makes the quarter's and sends it; the Seklur the year's.
+    let res = send(
+        &app,
+        post(
+            "/laporan/periode",
+            Some(&koor),
+            &[("csrf", &csrf), ("periode", "2026-Q4"), ("kirim", "ya")],
+        ),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert_eq!(res.location.as_deref(), Some("/laporan?dibuat=2026-Q4"));
+    let page = send(&app, get("/laporan", Some(&seklur))).await.body;
+    let res = send(
+        &app,
+        post(
+            "/laporan/periode",
+            Some(&seklur),
+            &[("csrf", &csrf_of(&page)), ("periode", "2026")],
+        ),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    for file in [
+        "2026-Q4/laporan-triwulan-2026-Q4.pdf",
+        "2026-Q4/laporan-triwulan-2026-Q4.xlsx",
+        "2026/laporan-tahunan-2026.pdf",
+        "2026/laporan-tahunan-2026.xlsx",
+    ] {
+        assert!(folder.join(file).is_file(), "{file}");
+    }
+    // Only the quarter was sent.
+    let outbox: Vec<_> = std::fs::read_dir(ws.dir.join("output/outbox"))
+        .unwrap()
+        .collect();
+    assert_eq!(outbox.len(), 1);
+
+    // The page says what was made, lists both, and marks them made in the lists.
+    let page = send(&app, get("/laporan?dibuat=2026-Q4", Some(&koor)))
+        .await
+        .body;
+    assert!(
+        page.contains("Laporan Triwulan IV 2026 sudah dibuat."),
+        "{page}"
+    );
+    assert!(
+        page.contains(">Triwulan IV 2026 (sudah dibuat)<")
+            && page.contains(">Tahun 2026 (sudah dibuat)<"),
+        "{page}"
+    );
+    // Words only for a period: anything else in the address is not repeated.
+    let other = send(&app, get("/laporan?dibuat=Anda+diberhentikan", Some(&koor)))
+        .await
+        .body;
+    assert!(!other.contains("diberhentikan") && !other.contains("sudah dibuat."));
+
+    // Anyone logged in downloads them; only the report's own files are served.
+    let page = send(&app, get("/laporan", Some(&lurah))).await.body;
+    for (link, magic) in [
+        (
+            "/laporan/2026-Q4/laporan-triwulan-2026-Q4.pdf",
+            &b"%PDF"[..],
+        ),
+        ("/laporan/2026-Q4/laporan-triwulan-2026-Q4.xlsx", &b"PK"[..]),
+        ("/laporan/2026/laporan-tahunan-2026.pdf", &b"%PDF"[..]),
+        ("/laporan/2026/laporan-tahunan-2026.xlsx", &b"PK"[..]),
+    ] {
+        assert!(page.contains(&format!("href=\"{link}\"")), "{link}: {page}");
+        let res = router(app.clone())
+            .oneshot(get(link, Some(&lurah)))
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{link}");
+        let bytes = axum::body::to_bytes(res.into_body(), 1 << 24)
+            .await
+            .unwrap();
+        assert!(bytes.starts_with(magic), "{link}");
+    }
+    for bad in [
+        "/laporan/2026-Q4/laporan-tahunan-2026.pdf",
+        "/laporan/2026-q4/laporan-triwulan-2026-Q4.pdf",
+        "/laporan/2026-Q4/..%2F2026%2Flaporan-tahunan-2026.pdf",
+        "/laporan/2026-Q5/laporan-triwulan-2026-Q5.pdf",
+    ] {
+        assert_eq!(
+            send(&app, get(bad, Some(&lurah))).await.status,
+            StatusCode::NOT_FOUND,
+            "{bad}"
+        );
+    }
+
+    // The same report as the command line's: recorded once, the same bytes again.
+    let pdf = std::fs::read(folder.join("2026-Q4/laporan-triwulan-2026-Q4.pdf")).unwrap();
+    crate::set_clock("2027-01-05T09:00:00+07:00");
+    let made = ws.json(&["laporan", "triwulan", "--triwulan", "2026-Q4"]);
+    assert_eq!(made["rujukan"], "LTW-2026-Q4");
+    assert_eq!(
+        std::fs::read(folder.join("2026-Q4/laporan-triwulan-2026-Q4.pdf")).unwrap(),
+        pdf
+    );
+}
+
 #[tokio::test]
 async fn the_administrator_sees_the_outbox_and_the_schedules() {
     let ws = Ws::init();
@@ -1445,7 +1692,9 @@ async fn a_request_is_completed_from_the_web_page_before_its_letter() {
     assert!(
         page.contains("Isian yang diubah")
             && page.contains("Andi Koordinator")
-            && page.contains("isian agama")
+            // The field by its label, as the form shows it, not by its key.
+            && page.contains("data-label=\"Isian\">Agama<")
+            && !page.contains("isian agama")
             && !page.contains("Surat belum dapat diterbitkan"),
         "{page}"
     );
@@ -1689,6 +1938,70 @@ async fn every_response_carries_the_security_headers() {
     assert_eq!(css.status, StatusCode::OK);
     assert_eq!(css.headers["content-type"], "text/css; charset=utf-8");
     assert!(css.body.contains("font"));
+}
+
+/// What the router refuses by itself (an unknown address, a form's address opened as a
+/// page, a number that is not one) is an error page in the page's own words, with the
+/// menu and, for a request's address, the way back to it; never the framework's English.
+#[tokio::test]
+async fn an_address_the_page_does_not_know_is_an_error_page_in_words() {
+    let ws = Ws::init();
+    account(&ws, "Rina Marlina", "operator", "sandi-operator-1");
+    let app = App::new(ws.dir.clone());
+    let op = login(&app, "Rina Marlina", "sandi-operator-1").await;
+    ws.baru("Siti Aminah");
+    for (path, status, words, back) in [
+        (
+            "/tidak-ada",
+            StatusCode::NOT_FOUND,
+            "Halaman ini tidak ada.",
+            false,
+        ),
+        (
+            "/permohonan/abc",
+            StatusCode::BAD_REQUEST,
+            "Alamat atau isian formulir ini tidak terbaca.",
+            false,
+        ),
+        (
+            "/permohonan/1/lanjut",
+            StatusCode::METHOD_NOT_ALLOWED,
+            "Alamat ini adalah tombol sebuah formulir, bukan halaman.",
+            true,
+        ),
+    ] {
+        let res = send(&app, get(path, Some(&op))).await;
+        assert_eq!(res.status, status, "{path}");
+        assert!(
+            res.headers["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/html"),
+            "{path}"
+        );
+        assert!(res.body.contains(words), "{path}: {}", res.body);
+        assert!(
+            res.body.contains("href=\"/register\""),
+            "the menu: {}",
+            res.body
+        );
+        assert!(
+            !res.body.contains("Invalid") && !res.body.contains("i64") && !res.body.contains('`'),
+            "{path}: {}",
+            res.body
+        );
+        assert_eq!(
+            res.body
+                .contains("href=\"/permohonan/1\">Kembali ke permohonan"),
+            back,
+            "{path}: {}",
+            res.body
+        );
+    }
+    // Without a session, the same words and no menu.
+    let res = send(&app, get("/tidak-ada", None)).await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    assert!(res.body.contains("Halaman ini tidak ada.") && !res.body.contains("/register"));
 }
 
 /// A new password, or a lock after five wrong guesses, ends every open session of the
