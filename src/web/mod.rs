@@ -1193,9 +1193,15 @@ async fn laporan_berkas(
 ) -> Result<Response, Gagal> {
     let not_found = || gagal(StatusCode::NOT_FOUND, "Berkas laporan ini tidak ada.");
     let (key, names): (String, Vec<String>) = if let Ok(b) = bulan.parse::<calendar::Bulan>() {
-        (b.to_string(), crate::services::laporan::report_file_names(b, false).to_vec())
+        (
+            b.to_string(),
+            crate::services::laporan::report_file_names(b, false).to_vec(),
+        )
     } else if let Ok(p) = bulan.parse::<Periode>() {
-        (p.to_string(), crate::services::laporan::period_file_names(p).to_vec())
+        (
+            p.to_string(),
+            crate::services::laporan::period_file_names(p).to_vec(),
+        )
     } else {
         return Err(not_found());
     };
