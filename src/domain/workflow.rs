@@ -280,7 +280,9 @@ pub enum MoveError {
     )]
     PapersLocked { nomor: String, tahap: Tahap },
     #[error(
-        "permohonan {nomor} tidak lagi tahap {dari}: sudah {sekarang} oleh {oleh} pada {waktu}; langkah ini tidak diulang"
+        "permohonan {nomor} sudah berpindah dari tahap “{}” ke tahap “{}” oleh {oleh} pada {waktu}; langkah ini tidak diulang",
+        dari.label(),
+        sekarang.label()
     )]
     Moved {
         nomor: String,
@@ -294,10 +296,11 @@ pub enum MoveError {
 /// The move from `dari` by `peran`: refused when the request is no longer at `dari`
 /// (someone else moved it first, e.g. a second click), so a move happens once.
 pub fn advance_from(state: &State, peran: Peran, dari: Tahap) -> Result<Tahap, MoveError> {
-    // Only a move this role could make from where the request stands now would carry it
-    // a stage further than meant; any other case is refused by the SOP in its own words.
-    let would_go_on = state.tahap.next().is_some_and(|(_, by)| by == peran);
-    if state.tahap != dari && would_go_on {
+    // Once the request has gone past `dari`, whoever moved it, the clerk's step is done or
+    // overtaken (a second click): say who did what and when. A request that has not
+    // reached `dari` yet, or has ended, is refused by the SOP in its own words.
+    let mut after = std::iter::successors(dari.next(), |(t, _)| t.next()).map(|(t, _)| t);
+    if !state.tahap.is_final() && after.any(|t| t == state.tahap) {
         let (oleh, waktu) = state.terakhir.clone().unwrap_or_default();
         return Err(MoveError::Moved {
             nomor: state.nomor_register.to_string(),

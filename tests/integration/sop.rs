@@ -97,7 +97,8 @@ fn one_request_from_baru_to_stage_six() {
             "--oleh",
             "X",
         ],
-        "hanya Kasi Pem & Pelum yang dapat meneruskannya ke Koordinator",
+        // Accepting twice (a second click): the step is done, by whom and when.
+        "sudah berpindah dari tahap “Diajukan” ke tahap “Diterima Operator” oleh Petugas Uji (Operator) pada",
     );
     assert_eq!(lanjut(&ws, id, "kasi")["tahap"], "diteruskan");
     refused(
@@ -142,7 +143,7 @@ fn one_request_from_baru_to_stage_six() {
             "--oleh",
             "X",
         ],
-        "tidak lagi tahap diteruskan: sudah ditindaklanjuti oleh Petugas Uji (Koordinator)",
+        "sudah berpindah dari tahap “Diteruskan ke Koordinator” ke tahap “Ditindaklanjuti, surat terbit” oleh Petugas Uji (Koordinator)",
     );
     let p = ws.json(&[
         "permohonan",
