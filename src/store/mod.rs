@@ -277,6 +277,11 @@ impl Register {
         self.tz
     }
 
+    /// No transaction is open on this connection (it may be lent to the next caller).
+    pub fn is_idle(&self) -> bool {
+        self.conn.is_autocommit()
+    }
+
     pub fn schema_version(&self) -> Result<i64> {
         Ok(self
             .conn

@@ -4,6 +4,7 @@
 
 mod gagal;
 mod pages;
+mod pool;
 mod sesi;
 
 use gagal::{Gagal, blocking, error_pages, gagal, internal};
@@ -31,7 +32,7 @@ use crate::domain::pengguna::Sesi;
 use crate::domain::periode::Periode;
 use crate::services::akses::{self, Tindakan};
 use crate::services::pengguna::{self, PenggunaError};
-use crate::store::{Register, RegisterError};
+use crate::store::RegisterError;
 
 /// The session cookie: HttpOnly, SameSite=Strict, the whole site.
 pub const COOKIE_SESI: &str = "kelurahan_sesi";
@@ -56,11 +57,13 @@ pub enum WebError {
     Random(#[from] crate::util::acak::AcakError),
 }
 
-/// What every handler shares: where the workspace is. The workspace and the register
-/// are opened per request (a SQLite connection is cheap and not shared across threads).
+/// What every handler shares: where the workspace is, and its parsed profile and idle
+/// register connections (a connection serves one request at a time).
 #[derive(Clone)]
 pub struct App {
     dir: Arc<PathBuf>,
+    /// The parsed workspace and idle register connections, shared by the requests.
+    pool: Arc<pool::Pool>,
     /// Test hook: the clock, so that session expiry is tested without waiting.
     now: Arc<dyn Fn() -> DateTime<FixedOffset> + Send + Sync>,
     /// Requests to the public pages per client address in the current minute.
@@ -78,6 +81,7 @@ impl App {
         let tz = Workspace::open(&dir).map_or(calendar::WIB, |ws| ws.profil.tz());
         App {
             dir: Arc::new(dir),
+            pool: Arc::default(),
             now: Arc::new(move || calendar::now(tz)),
             publik: Arc::new(std::sync::Mutex::new((
                 std::time::Instant::now(),
@@ -93,6 +97,7 @@ impl App {
     ) -> App {
         App {
             dir: Arc::new(dir),
+            pool: Arc::default(),
             now: Arc::new(now),
             publik: Arc::new(std::sync::Mutex::new((
                 std::time::Instant::now(),
@@ -101,10 +106,15 @@ impl App {
         }
     }
 
-    fn open(&self) -> Result<(Workspace, Register), WebError> {
-        let ws = Workspace::open(&self.dir)?;
-        let reg = crate::services::arsip::open_register(&ws)?;
-        Ok((ws, reg))
+    /// The workspace and the register, as the command line opens them; kept open between
+    /// requests while their files are unchanged (`pool`).
+    fn open(&self) -> Result<(Arc<Workspace>, pool::Pooled), WebError> {
+        self.pool.open(&self.dir)
+    }
+
+    /// The workspace alone.
+    fn workspace(&self) -> Result<Arc<Workspace>, WebError> {
+        self.pool.workspace(&self.dir)
     }
 }
 
@@ -934,7 +944,7 @@ async fn blanko_page(
     SesiAktif(sesi): SesiAktif,
 ) -> Result<Response, Gagal> {
     let page = blocking(move || {
-        let (ws, _) = app.open().map_err(internal)?;
+        let ws = app.workspace().map_err(internal)?;
         Ok(pages::blanko(&ws, &sesi))
     })
     .await?;
@@ -949,7 +959,7 @@ async fn blanko_pdf(
     axum::extract::Path(berkas): axum::extract::Path<String>,
 ) -> Result<Response, Gagal> {
     let (name, pdf) = blocking(move || {
-        let (ws, _) = app.open().map_err(internal)?;
+        let ws = app.workspace().map_err(internal)?;
         let r = crate::paper::render::for_workspace(&ws).map_err(internal)?;
         let out = ws.dir.join("output/blanko");
         let not_found = || gagal(StatusCode::NOT_FOUND, "Blanko ini tidak ada.");
@@ -1210,7 +1220,7 @@ async fn laporan_berkas(
     }
     let name = berkas.clone();
     let bytes = blocking(move || {
-        let (ws, _) = app.open().map_err(internal)?;
+        let ws = app.workspace().map_err(internal)?;
         let path = ws.dir.join("output/laporan").join(&key).join(&name);
         std::fs::read(&path).map_err(|_| not_found())
     })
@@ -1506,7 +1516,7 @@ async fn impor_laporan(
 ) -> Result<Response, Gagal> {
     allowed(&sesi, Tindakan::Impor)?;
     let bytes = blocking(move || {
-        let (ws, _) = app.open().map_err(internal)?;
+        let ws = app.workspace().map_err(internal)?;
         let dir = upload_dir(&ws, &token)?;
         std::fs::read(dir.join("laporan.xlsx"))
             .map_err(|_| gagal(StatusCode::NOT_FOUND, "Laporan impor ini tidak ada."))

@@ -98,7 +98,7 @@ pub(super) struct HabisQuery {
 
 /// The office's name for the login page, so a clerk knows whose page it is.
 fn nama_kantor(app: &App) -> Option<String> {
-    Workspace::open(&app.dir).ok().map(|ws| {
+    app.workspace().ok().map(|ws| {
         format!(
             "{}, {}",
             ws.profil.kantor.kelurahan, ws.profil.kantor.kecamatan

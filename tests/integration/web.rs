@@ -2192,3 +2192,52 @@ async fn an_applicant_checks_the_status_without_login_and_sees_nothing_personal(
     assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(res.body.contains("Tunggu satu menit"), "{}", res.body);
 }
+
+/// The page keeps the workspace and register connections open between requests; a
+/// register restored from last night's backup (a new file in its place) and an edited
+/// profile are what the next request sees, never the old file through an old connection.
+#[tokio::test]
+async fn a_restored_register_and_an_edited_profile_are_seen_at_once() {
+    let ws = Ws::init();
+    account(&ws, "Rina Marlina", "operator", "sandi-operator-1");
+    let app = App::new(ws.dir.clone());
+    let sesi = login(&app, "Rina Marlina", "sandi-operator-1").await;
+    ws.baru("Siti Aminah");
+    let page = send(&app, get("/register", Some(&sesi))).await;
+    assert!(page.body.contains("Siti Aminah"), "{}", page.body);
+
+    // Last night's backup, then a day's work the disk takes with it.
+    let backup = ws.dir.join("cadangan.db");
+    ws.db()
+        .execute("VACUUM INTO ?1", [backup.to_str().unwrap()])
+        .unwrap();
+    ws.baru("Budi Santoso");
+    let page = send(&app, get("/register", Some(&sesi))).await;
+    assert!(page.body.contains("Budi Santoso"));
+
+    // Restored: the backup takes the register's place.
+    for side in ["kelurahan.db-wal", "kelurahan.db-shm"] {
+        let _ = std::fs::remove_file(ws.dir.join(side));
+    }
+    std::fs::rename(&backup, ws.dir.join("kelurahan.db")).unwrap();
+    let page = send(&app, get("/register", Some(&sesi))).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("Siti Aminah"), "{}", page.body);
+    assert!(!page.body.contains("Budi Santoso"), "the old file was read");
+
+    // The office renames itself in the profile: the login page says so at once.
+    let toml = ws.dir.join("kelurahan.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    let edited = text.replace(
+        "kelurahan = \"KELURAHAN RAWASARI\"",
+        "kelurahan = \"KELURAHAN RAWASARI BARU\"",
+    );
+    assert_ne!(edited, text);
+    std::fs::write(&toml, edited).unwrap();
+    let page = send(&app, get("/masuk", None)).await;
+    assert!(
+        page.body.contains("KELURAHAN RAWASARI BARU"),
+        "{}",
+        page.body
+    );
+}
