@@ -239,11 +239,19 @@ pub fn working_days_between(
     if end <= s {
         return 0;
     }
-    s.iter_days()
-        .skip(1)
-        .take_while(|d| *d <= end)
-        .filter(|d| is_working_day(*d, libur))
-        .count() as i64
+    // Counted, not walked: a worklist asks this twice for each of hundreds of requests,
+    // some of them years old.
+    let holidays = libur
+        .range((std::ops::Bound::Excluded(s), std::ops::Bound::Included(end)))
+        .filter(|d| !matches!(d.weekday(), chrono::Weekday::Sat | chrono::Weekday::Sun))
+        .count() as i64;
+    weekdays_through(end) - weekdays_through(s) - holidays
+}
+
+/// Mondays to Fridays from 1 January of year 1 (a Monday) through `d`.
+fn weekdays_through(d: NaiveDate) -> i64 {
+    let days = i64::from(d.num_days_from_ce());
+    days / 7 * 5 + (days % 7).min(5)
 }
 
 /// The working day `n` working days after `start` (the inverse of
@@ -282,6 +290,42 @@ pub fn parse_tanggal(s: &str) -> Result<NaiveDate, TanggalError> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn working_days_are_counted_as_walking_them_would() {
+        let libur: std::collections::BTreeSet<NaiveDate> = [
+            (2024, 12, 25),
+            (2025, 1, 1),
+            (2025, 3, 29), // a Saturday: no working day lost
+            (2025, 3, 31),
+            (2026, 8, 17),
+        ]
+        .into_iter()
+        .map(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d).unwrap())
+        .collect();
+        let walk = |start: NaiveDate, end: NaiveDate| {
+            let mut s = start;
+            while !is_working_day(s, &libur) && s < end {
+                s = s.succ_opt().unwrap();
+            }
+            s.iter_days()
+                .skip(1)
+                .take_while(|d| *d <= end)
+                .filter(|d| is_working_day(*d, &libur))
+                .count() as i64
+        };
+        let first = NaiveDate::from_ymd_opt(2024, 12, 20).unwrap();
+        for a in 0..40 {
+            for b in 0..700 {
+                let (s, e) = (
+                    first + chrono::Duration::days(a),
+                    first + chrono::Duration::days(b),
+                );
+                assert_eq!(working_days_between(s, e, &libur), walk(s, e), "{s} → {e}");
+            }
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -65,6 +65,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0014_jenis_asal.sql"),
     include_str!("migrations/0015_dibatalkan.sql"),
     include_str!("migrations/0016_kode_lacak.sql"),
+    include_str!("migrations/0017_indeks_register.sql"),
 ];
 
 /// The migration that brings residents in; after it, the residents are filled from the

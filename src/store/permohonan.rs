@@ -226,19 +226,32 @@ impl Register {
 
     /// Requests per stage, every stage listed.
     pub fn count_by_tahap(&self) -> Result<Vec<TahapCount>> {
+        // Every worklist asks this. Counting the finished requests one by one (nine in
+        // ten of a long register) cost more than the rest of the page: they are the total,
+        // which SQLite knows from the table's pages, less every other stage.
+        let total: i64 = self
+            .conn
+            .prepare_cached("SELECT COUNT(*) FROM permohonan")?
+            .query_row([], |r| r.get(0))?;
         let mut st = self
             .conn
-            .prepare("SELECT tahap, COUNT(*) FROM permohonan GROUP BY tahap")?;
-        let counts: BTreeMap<String, i64> = st
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(Tahap::ALL
-            .into_iter()
-            .map(|t| TahapCount {
-                tahap: t,
-                jumlah: counts.get(t.kode()).copied().unwrap_or(0),
-            })
-            .collect())
+            .prepare_cached("SELECT COUNT(*) FROM permohonan WHERE tahap = ?1")?;
+        let mut out = Vec::new();
+        for t in Tahap::ALL {
+            let jumlah = if t == Tahap::DilaporkanKeLurah {
+                0
+            } else {
+                st.query_row([t.kode()], |r| r.get(0))?
+            };
+            out.push(TahapCount { tahap: t, jumlah });
+        }
+        let others: i64 = out.iter().map(|c| c.jumlah).sum();
+        for c in &mut out {
+            if c.tahap == Tahap::DilaporkanKeLurah {
+                c.jumlah = total - others;
+            }
+        }
+        Ok(out)
     }
 
     /// Marks papers as brought (`ada`) or not. Only while the request is `diajukan`.
@@ -412,16 +425,29 @@ fn where_of(f: &Filter) -> (String, Vec<String>) {
         args.push(exact);
         args.push(c.to_string());
         let (l, e, raw) = (args.len() - 2, args.len() - 1, args.len());
-        // "0001" or "1" alone: that sequence number in every year (0001/2025, 0001/2026).
+        // "0001" or "1" alone: that sequence number in every year (0001/2025, 0001/2026),
+        // found through each year's register number rather than a scan of `urut`.
         let urut = if !c.is_empty() && c.len() <= 6 && c.bytes().all(|b| b.is_ascii_digit()) {
-            format!(" OR p.urut = CAST(?{raw} AS INTEGER)")
+            format!(
+                " UNION SELECT q.id FROM permohonan q
+                   WHERE q.tahun IN (WITH RECURSIVE y(v) AS (
+                           SELECT MIN(tahun) FROM permohonan
+                           UNION ALL SELECT v + 1 FROM y
+                           WHERE v < (SELECT MAX(tahun) FROM permohonan))
+                         SELECT v FROM y)
+                     AND q.urut = CAST(?{raw} AS INTEGER)"
+            )
         } else {
             String::new()
         };
+        // Each way of finding a request is its own indexed look-up (the names alone are
+        // scanned, in their index): joined by OR they made SQLite read the whole table.
         clauses.push(format!(
-            "(p.nama LIKE ?{l} ESCAPE '\\' OR p.nomor_register = ?{e} OR p.nik = ?{raw}{urut}
-              OR p.id IN (SELECT permohonan_id FROM surat WHERE nomor = ?{raw})
-              OR p.id IN (SELECT permohonan_id FROM surat_lama WHERE nomor = ?{raw}))"
+            "p.id IN (SELECT id FROM permohonan WHERE nama LIKE ?{l} ESCAPE '\\'
+              UNION SELECT id FROM permohonan WHERE nomor_register = ?{e}
+              UNION SELECT id FROM permohonan WHERE nik = ?{raw}{urut}
+              UNION SELECT permohonan_id FROM surat WHERE nomor = ?{raw}
+              UNION SELECT permohonan_id FROM surat_lama WHERE nomor = ?{raw})"
         ));
     }
     let filter = if clauses.is_empty() {

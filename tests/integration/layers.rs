@@ -223,7 +223,7 @@ fn the_check_sees_an_upward_import() {
 
 /// Each shipped migration's SHA-256. A shipped migration is never edited (databases in
 /// offices have already applied it); a change of schema is a new file and a new line here.
-const MIGRATIONS: [(&str, &str); 16] = [
+const MIGRATIONS: [(&str, &str); 17] = [
     (
         "0001_permohonan.sql",
         "9ce5f5578411246c4aeaf935736383ed2f543d283c8d91ad1d11a92e569ed3df",
@@ -287,6 +287,10 @@ const MIGRATIONS: [(&str, &str); 16] = [
     (
         "0016_kode_lacak.sql",
         "9fab8cb8cff449ac1875cce86636ba476284038e865c736fd975367cd37a76ce",
+    ),
+    (
+        "0017_indeks_register.sql",
+        "7761bfbacf8d556a33551e642f431b41e1d2793e89f9dfc1de786f046f84dfc7",
     ),
 ];
 
