@@ -385,16 +385,12 @@ fn isi(dir: &Path) {
     println!("  per tahap: {}", per_tahap.join(", "));
 }
 
-/// The web page as `kelurahan web` serves it (two worker threads), on a free port of
+/// The web page as `kelurahan web` serves it (its runtime), on a free port of
 /// 127.0.0.1, with the bench's clock; prints the port, and its peak memory when its
 /// stdin closes.
 fn layani(dir: &Path) {
     let app = kelurahan::web::App::with_clock(dir.to_path_buf(), sekarang);
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let rt = kelurahan::web::runtime().unwrap();
     rt.block_on(async move {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         println!("port {}", listener.local_addr().unwrap().port());

@@ -278,6 +278,14 @@ impl Register {
         self.tz
     }
 
+    /// Lets this connection keep up to `mb` megabytes of the register's pages between
+    /// its uses (SQLite's default is 2 MB): a connection that serves page after page
+    /// otherwise reads the same requests from the file again and again.
+    pub fn keep_pages_mb(&self, mb: i64) -> Result<()> {
+        self.conn.pragma_update(None, "cache_size", -1024 * mb)?;
+        Ok(())
+    }
+
     /// No transaction is open on this connection (it may be lent to the next caller).
     pub fn is_idle(&self) -> bool {
         self.conn.is_autocommit()

@@ -6,7 +6,7 @@ use super::*;
 use crate::domain::penduduk::DataPenduduk;
 
 /// Filters for listing the register.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Filter {
     pub tahap: Option<Tahap>,
     pub jenis: Option<String>,
@@ -148,22 +148,73 @@ impl Register {
         offset: usize,
         limit: usize,
     ) -> Result<(Vec<Permohonan>, usize)> {
+        // An empty search box searches nothing.
+        let f = &Filter {
+            cari: f.cari.clone().filter(|c| !c.trim().is_empty()),
+            ..f.clone()
+        };
         let (filter, args) = where_of(f);
-        let total: i64 = self
-            .conn
-            .prepare_cached(&format!("SELECT COUNT(*) FROM permohonan p WHERE {filter}"))?
-            .query_row(rusqlite::params_from_iter(args.iter()), |r| r.get(0))?;
-        let sql = format!(
-            "SELECT {PERMOHONAN_COLUMNS} FROM permohonan p WHERE {filter}
-             ORDER BY p.tahun DESC, p.urut DESC LIMIT {limit} OFFSET {offset}"
-        );
-        let mut st = self.conn.prepare_cached(&sql)?;
-        let mut rows = st.query(rusqlite::params_from_iter(args.iter()))?;
-        let mut out = Vec::new();
-        while let Some(r) = rows.next()? {
-            out.push(permohonan_from_row(r)?);
+        let read = |sql: &str, args: &[String]| -> Result<Vec<Permohonan>> {
+            let mut st = self.conn.prepare_cached(sql)?;
+            let mut rows = st.query(rusqlite::params_from_iter(args.iter()))?;
+            let mut out = Vec::new();
+            while let Some(r) = rows.next()? {
+                out.push(permohonan_from_row(r)?);
+            }
+            Ok(out)
+        };
+        if f.cari.is_some() {
+            // A search scans the names: once, for the count and the page together.
+            let ids: Vec<i64> = self
+                .conn
+                .prepare_cached(&format!(
+                    "SELECT p.id FROM permohonan p WHERE {filter} ORDER BY p.tahun DESC, p.urut DESC"
+                ))?
+                .query_map(rusqlite::params_from_iter(args.iter()), |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            let page: Vec<String> = ids
+                .iter()
+                .skip(offset)
+                .take(limit)
+                .map(i64::to_string)
+                .collect();
+            let sql = format!(
+                "SELECT {PERMOHONAN_COLUMNS} FROM permohonan p
+                 WHERE p.id IN (SELECT value FROM json_each(?1))
+                 ORDER BY p.tahun DESC, p.urut DESC"
+            );
+            let out = read(&sql, &[format!("[{}]", page.join(","))])?;
+            return Ok((out, ids.len()));
         }
-        Ok((out, total as usize))
+        // The whole register's count SQLite knows from its pages, and a stage's is kept
+        // by `count_by_tahap`: counting matching rows one by one cost more than the page.
+        let total: i64 = if *f == Filter::default() {
+            self.conn
+                .prepare_cached("SELECT COUNT(*) FROM permohonan")?
+                .query_row([], |r| r.get(0))?
+        } else if let Some(t) = f.tahap.filter(|t| {
+            *f == Filter {
+                tahap: Some(*t),
+                ..Filter::default()
+            }
+        }) {
+            self.count_by_tahap()?
+                .into_iter()
+                .find(|c| c.tahap == t)
+                .map_or(0, |c| c.jumlah)
+        } else {
+            self.conn
+                .prepare_cached(&format!("SELECT COUNT(*) FROM permohonan p WHERE {filter}"))?
+                .query_row(rusqlite::params_from_iter(args.iter()), |r| r.get(0))?
+        };
+        // The page's place is found in the index alone; only its rows are read whole.
+        let sql = format!(
+            "SELECT {PERMOHONAN_COLUMNS} FROM permohonan p WHERE p.id IN (
+                SELECT p.id FROM permohonan p WHERE {filter}
+                ORDER BY p.tahun DESC, p.urut DESC LIMIT {limit} OFFSET {offset})
+             ORDER BY p.tahun DESC, p.urut DESC"
+        );
+        Ok((read(&sql, &args)?, total as usize))
     }
 
     /// The request `id` if its tracking code (`kode lacak`) is `kode`.
@@ -442,9 +493,14 @@ fn where_of(f: &Filter) -> (String, Vec<String>) {
         };
         // Each way of finding a request is its own indexed look-up (the names alone are
         // scanned, in their index): joined by OR they made SQLite read the whole table.
+        // A number (`0001`, `42/2026`) is in no name: the names need not be scanned.
+        let nama = if !c.bytes().all(|b| b.is_ascii_digit() || b == b'/') {
+            format!("SELECT id FROM permohonan WHERE nama LIKE ?{l} ESCAPE '\\' UNION ")
+        } else {
+            String::new()
+        };
         clauses.push(format!(
-            "p.id IN (SELECT id FROM permohonan WHERE nama LIKE ?{l} ESCAPE '\\'
-              UNION SELECT id FROM permohonan WHERE nomor_register = ?{e}
+            "p.id IN ({nama}SELECT id FROM permohonan WHERE nomor_register = ?{e}
               UNION SELECT id FROM permohonan WHERE nik = ?{raw}{urut}
               UNION SELECT permohonan_id FROM surat WHERE nomor = ?{raw}
               UNION SELECT permohonan_id FROM surat_lama WHERE nomor = ?{raw})"

@@ -294,15 +294,26 @@ async fn verifikasi(
     .await
 }
 
+/// The runtime the page is served on: two threads take requests, and at most
+/// [`PAGES_AT_ONCE`] work on the register at a time while the rest wait their turn. With
+/// fifty clients at once, fifty threads each with a connection and its cache made the
+/// server grow past a gigabyte and answer no sooner: the office PC has two cores.
+pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .max_blocking_threads(PAGES_AT_ONCE)
+        .enable_all()
+        .build()
+}
+
+/// Requests that work on the register at the same time (see [`runtime`]).
+pub const PAGES_AT_ONCE: usize = 6;
+
 /// Serves until Ctrl-C or SIGTERM; a request in progress finishes first.
 pub fn serve(dir: PathBuf, alamat: SocketAddr) -> Result<(), WebError> {
     // Fail early, before binding, on a workspace that does not open.
     App::new(dir.clone()).open()?;
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(WebError::Serve)?;
+    let rt = runtime().map_err(WebError::Serve)?;
     rt.block_on(async move {
         let listener = tokio::net::TcpListener::bind(alamat)
             .await

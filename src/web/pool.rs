@@ -12,8 +12,12 @@ use crate::store::Register;
 
 use super::WebError;
 
+/// Megabytes of register pages each kept connection holds (a worklist reads a few hundred
+/// requests spread over the whole file).
+const PAGES_MB: i64 = 8;
+
 /// Idle connections kept; more are opened under load and closed when given back.
-const IDLE_MAX: usize = 8;
+const IDLE_MAX: usize = super::PAGES_AT_ONCE + 2;
 
 /// What the cache was built from: a change to any of these files (an edited profile or
 /// catalog, a register restored from a backup) starts a new generation.
@@ -66,7 +70,11 @@ impl Pool {
         let reg = match idle {
             Some(r) => r,
             // Opened outside the lock: the first requests after a change open in parallel.
-            None => crate::services::arsip::open_register(&ws)?,
+            None => {
+                let reg = crate::services::arsip::open_register(&ws)?;
+                reg.keep_pages_mb(PAGES_MB)?;
+                reg
+            }
         };
         let pool = Arc::clone(self);
         Ok((
