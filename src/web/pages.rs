@@ -1299,14 +1299,45 @@ pub struct HalamanLaporan {
     pub pesan: Option<String>,
 }
 
+/// One of the reports page's forms.
+struct LaporanForm {
+    judul: &'static str,
+    action: &'static str,
+    id: &'static str,
+    name: &'static str,
+    label: &'static str,
+    /// Value, name as the office says it, made already.
+    pilihan: Vec<(String, String, bool)>,
+    bantuan: Option<&'static str>,
+    tombol: &'static str,
+}
+
 pub fn laporan(sesi: &Sesi, h: &HalamanLaporan) -> Markup {
     let can_make = akses::boleh(sesi.pengguna.peran, akses::Tindakan::BuatLaporan).is_ok();
-    let sudah = |made: bool| if made { " (sudah dibuat)" } else { "" };
-    let kirim = |id: &str| {
+    // One form per kind of report: a period chosen from a list, sent to the office's
+    // mail if ticked.
+    let buat = |f: LaporanForm| {
+        let kirim = format!("kirim-{}", f.id);
         html! {
-            label.centang for=(id) {
-                input type="checkbox" id=(id) name="kirim" value="ya";
-                span { "Kirim juga ke surel kantor" }
+            form.laporan method="post" action=(f.action) {
+                h2 { (f.judul) }
+                input type="hidden" name="csrf" value=(sesi.csrf);
+                label for=(f.id) { (f.label) }
+                select id=(f.id) name=(f.name) required {
+                    @for (i, (value, nama, made)) in f.pilihan.iter().enumerate() {
+                        option value=(value) selected[i == 0] {
+                            (nama) @if *made { " (sudah dibuat)" }
+                        }
+                    }
+                }
+                @if let Some(b) = f.bantuan {
+                    p.bantuan { (b) }
+                }
+                label.centang for=(kirim) {
+                    input type="checkbox" id=(kirim) name="kirim" value="ya";
+                    span { "Kirim juga ke surel kantor" }
+                }
+                p { button.utama type="submit" { (f.tombol) } }
             }
         }
     };
@@ -1320,44 +1351,36 @@ pub fn laporan(sesi: &Sesi, h: &HalamanLaporan) -> Markup {
             }
             @if can_make {
                 div.buat-laporan {
-                    form.laporan method="post" action="/laporan/buat" {
-                        h2 { "Laporan bulanan" }
-                        input type="hidden" name="csrf" value=(sesi.csrf);
-                        label for="bulan" { "Bulan" }
-                        select id="bulan" name="bulan" required {
-                            @for (i, (b, made)) in h.bulan.iter().enumerate() {
-                                option value=(b.to_string()) selected[i == 0] { (b.nama()) (sudah(*made)) }
-                            }
-                        }
-                        p.bantuan { "Laporan Koordinator kepada Seklur dan rekap Seklur kepada Lurah. Surat yang terbit pada bulan itu dicatat sudah dilaporkan. Bulan yang sedang berjalan belum dapat dilaporkan." }
-                        (kirim("kirim-bulan"))
-                        p { button.utama type="submit" { "Buat laporan bulanan" } }
-                    }
-                    form.laporan method="post" action="/laporan/periode" {
-                        h2 { "Laporan triwulan" }
-                        input type="hidden" name="csrf" value=(sesi.csrf);
-                        label for="triwulan" { "Triwulan" }
-                        select id="triwulan" name="periode" required {
-                            @for (i, (p, made)) in h.triwulan.iter().enumerate() {
-                                option value=(p.to_string()) selected[i == 0] { (p.nama()) (sudah(*made)) }
-                            }
-                        }
-                        p.bantuan { "Triwulan I: Januari–Maret, II: April–Juni, III: Juli–September, IV: Oktober–Desember." }
-                        (kirim("kirim-triwulan"))
-                        p { button.utama type="submit" { "Buat laporan triwulan" } }
-                    }
-                    form.laporan method="post" action="/laporan/periode" {
-                        h2 { "Laporan tahunan" }
-                        input type="hidden" name="csrf" value=(sesi.csrf);
-                        label for="tahun" { "Tahun" }
-                        select id="tahun" name="periode" required {
-                            @for (i, (p, made)) in h.tahun.iter().enumerate() {
-                                option value=(p.to_string()) selected[i == 0] { (p.nama()) (sudah(*made)) }
-                            }
-                        }
-                        (kirim("kirim-tahun"))
-                        p { button.utama type="submit" { "Buat laporan tahunan" } }
-                    }
+                    (buat(LaporanForm {
+                        judul: "Laporan bulanan",
+                        action: "/laporan/buat",
+                        id: "bulan",
+                        name: "bulan",
+                        label: "Bulan",
+                        pilihan: h.bulan.iter().map(|(b, made)| (b.to_string(), b.nama(), *made)).collect(),
+                        bantuan: Some("Laporan Koordinator kepada Seklur dan rekap Seklur kepada Lurah. Surat yang terbit pada bulan itu dicatat sudah dilaporkan. Bulan yang sedang berjalan belum dapat dilaporkan."),
+                        tombol: "Buat laporan bulanan",
+                    }))
+                    (buat(LaporanForm {
+                        judul: "Laporan triwulan",
+                        action: "/laporan/periode",
+                        id: "triwulan",
+                        name: "periode",
+                        label: "Triwulan",
+                        pilihan: h.triwulan.iter().map(|(p, made)| (p.to_string(), p.nama(), *made)).collect(),
+                        bantuan: Some("Triwulan I: Januari–Maret, II: April–Juni, III: Juli–September, IV: Oktober–Desember."),
+                        tombol: "Buat laporan triwulan",
+                    }))
+                    (buat(LaporanForm {
+                        judul: "Laporan tahunan",
+                        action: "/laporan/periode",
+                        id: "tahun",
+                        name: "periode",
+                        label: "Tahun",
+                        pilihan: h.tahun.iter().map(|(p, made)| (p.to_string(), p.nama(), *made)).collect(),
+                        bantuan: None,
+                        tombol: "Buat laporan tahunan",
+                    }))
                 }
             }
             h2 { "Laporan bulanan yang sudah dibuat" }
