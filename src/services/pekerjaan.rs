@@ -12,6 +12,7 @@ use crate::store::{Filter, Register, RegisterError};
 
 /// One request waiting for this person.
 pub struct Menunggu {
+    /// The request as a listing shows it (no checklist or history).
     pub p: Permohonan,
     /// Working days in its current stage.
     pub hari_di_tahap: i64,
@@ -64,14 +65,12 @@ impl Pekerjaan {
         let tahap: Vec<Tahap> = mine.into_iter().filter(|t| !t.menunggu_laporan()).collect();
         let mut daftar = Vec::new();
         for t in &tahap {
-            for p in reg.list(&Filter {
+            for (p, moved) in reg.list_with_last_move(&Filter {
                 tahap: Some(*t),
                 ..Filter::default()
             })? {
-                let entered = p
-                    .riwayat
-                    .last()
-                    .map(|r| r.waktu.with_timezone(&tz).date_naive())
+                let entered = moved
+                    .map(|w| w.with_timezone(&tz).date_naive())
                     .unwrap_or(p.tanggal);
                 let jenis = ws.katalog.jenis(&p.jenis);
                 let hari_sejak_masuk = calendar::working_days_between(p.tanggal, today, &libur);

@@ -227,6 +227,37 @@ impl Register {
         found.map(|id| load(&self.conn, id, self.tz)).transpose()
     }
 
+    /// Requests matching `f`, oldest first, without checklist or history but with the
+    /// time of their latest move: what a worklist shows, read in one pass.
+    pub fn list_with_last_move(
+        &self,
+        f: &Filter,
+    ) -> Result<Vec<(Permohonan, Option<DateTime<FixedOffset>>)>> {
+        let (filter, args) = where_of(f);
+        let sql = format!(
+            "SELECT {PERMOHONAN_COLUMNS},
+                    (SELECT r.waktu FROM riwayat r WHERE r.permohonan_id = p.id
+                     ORDER BY r.id DESC LIMIT 1)
+             FROM permohonan p WHERE {filter} ORDER BY p.tahun, p.urut"
+        );
+        let mut st = self.conn.prepare_cached(&sql)?;
+        let mut rows = st.query(rusqlite::params_from_iter(args.iter()))?;
+        let last = PERMOHONAN_COLUMNS.split(',').count();
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let p = permohonan_from_row(r)?;
+            let waktu: Option<String> = r.get(last)?;
+            let waktu = waktu
+                .map(|w| {
+                    parse_time(&w, self.tz)
+                        .map_err(|_| corrupt(p.id, format!("riwayat.waktu berisi `{w}`")))
+                })
+                .transpose()?;
+            out.push((p, waktu));
+        }
+        Ok(out)
+    }
+
     /// Requests matching `f`, oldest first, each with checklist and history.
     pub fn list(&self, f: &Filter) -> Result<Vec<Permohonan>> {
         let (filter, args) = where_of(f);
