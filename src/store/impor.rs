@@ -41,18 +41,7 @@ impl Register {
         simpan: bool,
         isi: impl FnOnce(&mut ImporRegister<'_>) -> std::result::Result<T, E>,
     ) -> std::result::Result<T, E> {
-        // A year of registers touches every index at random places: with SQLite's
-        // default 2 MB page cache the transaction spills and re-reads pages.
-        self.conn
-            .pragma_update(None, "cache_size", -65_536)
-            .map_err(RegisterError::from)?;
-        self.conn
-            .pragma_update(None, "mmap_size", 268_435_456)
-            .map_err(RegisterError::from)?;
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(RegisterError::from)?;
+        let tx = self.begin_import()?;
         let mut imp = ImporRegister {
             tx: &tx,
             oleh,

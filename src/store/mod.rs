@@ -286,6 +286,17 @@ impl Register {
         Ok(())
     }
 
+    /// Opens the one transaction of an import: a register or resident list of a hundred
+    /// thousand rows touches every index at random places, and with SQLite's default
+    /// 2 MB page cache the transaction would spill and re-read pages.
+    fn begin_import(&mut self) -> Result<rusqlite::Transaction<'_>> {
+        self.keep_pages_mb(64)?;
+        self.conn.pragma_update(None, "mmap_size", 268_435_456)?;
+        Ok(self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?)
+    }
+
     /// No transaction is open on this connection (it may be lent to the next caller).
     pub fn is_idle(&self) -> bool {
         self.conn.is_autocommit()

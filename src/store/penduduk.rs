@@ -374,18 +374,7 @@ impl Register {
         simpan: bool,
         isi: impl FnOnce(&mut ImporPenduduk<'_>) -> std::result::Result<T, E>,
     ) -> std::result::Result<T, E> {
-        // A list of a hundred thousand people touches the tables at random places: with
-        // SQLite's default 2 MB page cache the transaction spills and re-reads pages.
-        self.conn
-            .pragma_update(None, "cache_size", -65_536)
-            .map_err(RegisterError::from)?;
-        self.conn
-            .pragma_update(None, "mmap_size", 268_435_456)
-            .map_err(RegisterError::from)?;
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(RegisterError::from)?;
+        let tx = self.begin_import()?;
         let mut imp = ImporPenduduk { tx: &tx, oleh, at };
         let out = isi(&mut imp)?;
         if simpan {

@@ -289,6 +289,80 @@ async fn each_role_sees_what_waits_for_it() {
     );
 }
 
+/// A worklist counts a request's wait in its stage from its latest move, and its wait
+/// since it came in from its date; the stages' counts take the finished requests as the
+/// total less the rest, which must still add up.
+#[test]
+fn a_worklist_counts_from_the_latest_move_and_stages_add_up() {
+    use chrono::{DateTime, NaiveDate};
+    use kelurahan::domain::calendar::{self, WIB};
+    use kelurahan::domain::pengguna::PeranPengguna;
+    use kelurahan::domain::workflow::Tahap;
+    use kelurahan::services::pekerjaan::Pekerjaan;
+    let ws = Ws::init();
+    // Received on Monday 2 November, accepted on Thursday 12 November.
+    crate::set_clock("2026-11-02T09:00:00+07:00");
+    ws.json(&crate::with_identity(&[
+        "permohonan",
+        "baru",
+        "--jenis",
+        "sk-domisili",
+        "--nama",
+        "Budi Santoso",
+        "--nik",
+        crate::NIK_L,
+        "--berkas",
+        "pengantar-rt,kk-ktp",
+        "--tanggal",
+        "2026-11-02",
+    ]));
+    crate::set_clock("2026-11-12T09:00:00+07:00");
+    ws.ok(&[
+        "permohonan",
+        "lanjut",
+        "1",
+        "--peran",
+        "operator",
+        "--oleh",
+        "Rina",
+    ]);
+    ws.baru("Siti Aminah");
+    ws.baru("Ani Lestari");
+    ws.ok(&[
+        "permohonan",
+        "tolak",
+        "3",
+        "--peran",
+        "operator",
+        "--oleh",
+        "Rina",
+        "--alasan",
+        "Pengantar RT belum dibawa",
+    ]);
+
+    let workspace = kelurahan::config::workspace::Workspace::open(&ws.dir).unwrap();
+    let reg = kelurahan::store::Register::open(&ws.dir.join("kelurahan.db"), WIB).unwrap();
+    let libur = workspace.profil.holidays();
+    let monday = DateTime::parse_from_rfc3339("2026-11-16T10:00:00+07:00").unwrap();
+    let kasi = Pekerjaan::of(&workspace, &reg, PeranPengguna::Kasi, monday).unwrap();
+    assert_eq!(kasi.daftar.len(), 1);
+    let m = &kasi.daftar[0];
+    assert_eq!(m.p.nama, "Budi Santoso");
+    let day = |d: u32| NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
+    let in_stage = calendar::working_days_between(day(12), day(16), &libur);
+    let since = calendar::working_days_between(day(2), day(16), &libur);
+    assert!(since > in_stage, "{since} > {in_stage}");
+    assert_eq!(m.hari_di_tahap, in_stage);
+    assert_eq!(m.hari_sejak_masuk, since);
+
+    let stage = |t: Tahap| kasi.per_tahap.iter().find(|c| c.tahap == t).unwrap().jumlah;
+    assert_eq!(stage(Tahap::Diajukan), 1);
+    assert_eq!(stage(Tahap::Diterima), 1);
+    assert_eq!(stage(Tahap::Ditolak), 1);
+    assert_eq!(stage(Tahap::DilaporkanKeLurah), 0);
+    assert_eq!(kasi.per_tahap.iter().map(|c| c.jumlah).sum::<i64>(), 3);
+}
+
 #[tokio::test]
 async fn logout_needs_the_session_token_and_sessions_expire() {
     let ws = Ws::init();

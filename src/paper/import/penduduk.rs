@@ -396,17 +396,21 @@ fn import_file(
             let mut seen: HashSet<String> = HashSet::new();
             let r = read::stream(bytes, &mut |l, first| {
                 if first {
-                    header = None;
                     signed = false;
-                    let skip = super::lembar_tanpa_isi(&l).or_else(|| {
-                        header = find_header(&l);
-                        header.is_none().then_some("bukan_daftar_penduduk")
-                    });
-                    emit(Langkah::Lembar(match (skip, &header) {
-                        (Some(kode), _) => InfoLembar::dilewati(&l, kode),
-                        (None, Some(h)) => InfoLembar::dibaca(&l, h.row),
-                        (None, None) => unreachable!("no header means skipped"),
-                    }));
+                    header = None;
+                    if let Some(kode) = super::lembar_tanpa_isi(&l) {
+                        emit(Langkah::Lembar(InfoLembar::dilewati(&l, kode)));
+                        return;
+                    }
+                    let Some(h) = find_header(&l) else {
+                        emit(Langkah::Lembar(InfoLembar::dilewati(
+                            &l,
+                            "bukan_daftar_penduduk",
+                        )));
+                        return;
+                    };
+                    emit(Langkah::Lembar(InfoLembar::dibaca(&l, h.row)));
+                    header = Some(h);
                 }
                 let Some(h) = &header else { return };
                 rows(&l, h, opsi, &mut signed, |row, b| {
