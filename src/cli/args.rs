@@ -703,7 +703,8 @@ pub struct DaftarArgs {
     /// Hanya bulan ini (TAHUN-BULAN), menurut tanggal permohonan.
     #[arg(long, value_name = "BULAN")]
     pub bulan: Option<String>,
-    /// Cari nama (sebagian), nomor register, nomor surat, atau NIK (hanya NIK utuh).
+    /// Cari nama (dari awal salah satu katanya: `aminah`, `siti am`), nomor register,
+    /// nomor surat, atau NIK (hanya NIK utuh).
     #[arg(long, value_name = "TEKS")]
     pub cari: Option<String>,
     #[command(flatten)]

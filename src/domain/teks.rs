@@ -81,6 +81,35 @@ pub fn periksa(s: &str, maks: usize) -> Result<String, String> {
     Ok(t.to_string())
 }
 
+/// A name as a search compares it: lower case, every run of characters that are not
+/// letters or digits one space (`H. Ahmad` and `h ahmad` are the same name).
+pub fn bentuk_cari(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for word in s
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(word.chars().flat_map(char::to_lowercase));
+    }
+    out
+}
+
+/// The places a name search may start: the name from each of its words on, in search
+/// form (`Siti Nur Aminah`: `siti nur aminah`, `nur aminah`, `aminah`). A search for
+/// the start of any of them (`aminah`, `nur ami`) finds the name in one index range
+/// instead of reading every name.
+pub fn awal_kata(nama: &str) -> Vec<String> {
+    let n = bentuk_cari(nama);
+    std::iter::once(0)
+        .chain(n.match_indices(' ').map(|(i, _)| i + 1))
+        .filter(|&i| i < n.len())
+        .map(|i| n[i..].to_string())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -111,5 +140,17 @@ mod tests {
         assert!(periksa("abc\u{202E}def", 120).is_err());
         let arab = periksa("محمد", 120).unwrap_err();
         assert!(arab.contains("U+0645"), "{arab}");
+    }
+
+    #[test]
+    fn a_name_is_found_from_the_start_of_any_word() {
+        assert_eq!(bentuk_cari("  H. AHMAD  bin-Umar "), "h ahmad bin umar");
+        assert_eq!(
+            awal_kata("Siti Nur Aminah"),
+            ["siti nur aminah", "nur aminah", "aminah"]
+        );
+        assert_eq!(awal_kata("Ma'ruf"), ["ma ruf", "ruf"]);
+        assert_eq!(awal_kata("ÉLISE Ölçer"), ["élise ölçer", "ölçer"]);
+        assert!(awal_kata(" .. ").is_empty());
     }
 }

@@ -66,6 +66,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0015_dibatalkan.sql"),
     include_str!("migrations/0016_kode_lacak.sql"),
     include_str!("migrations/0017_indeks_register.sql"),
+    include_str!("migrations/0018_kata_nama.sql"),
 ];
 
 /// The migration that brings residents in; after it, the residents are filled from the
@@ -73,6 +74,9 @@ const MIGRATIONS: &[&str] = &[
 const PENDUDUK_MIGRATION: usize = 13;
 /// The migration that adds the stage `dibatalkan` by editing the schema in place.
 const DIBATALKAN_MIGRATION: usize = 15;
+/// The migration that indexes names by their words; after it, the names already in the
+/// register are indexed.
+const KATA_MIGRATION: usize = 18;
 
 /// The schema version this program writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -404,6 +408,9 @@ fn migrate(conn: &mut Connection) -> Result<()> {
         tx.execute_batch(sql)?;
         if i + 1 == PENDUDUK_MIGRATION {
             penduduk::backfill(&tx)?;
+        }
+        if i + 1 == KATA_MIGRATION {
+            permohonan::index_all_names(&tx)?;
         }
         if i + 1 == DIBATALKAN_MIGRATION {
             // The stage's CHECK was edited in place: make every connection reload it,

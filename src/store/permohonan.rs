@@ -4,6 +4,7 @@
 use super::surat::issue_letter;
 use super::*;
 use crate::domain::penduduk::DataPenduduk;
+use crate::domain::teks;
 
 /// Filters for listing the register.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -71,6 +72,7 @@ impl Register {
             ],
         )?;
         let id = tx.last_insert_rowid();
+        index_name(&tx, id, &baru.nama)?;
         for (i, b) in baru.berkas.iter().enumerate() {
             tx.execute(
                 "INSERT INTO berkas (permohonan_id, urutan, kode, nama, wajib, ada, diperbarui)
@@ -464,6 +466,27 @@ impl Register {
     }
 }
 
+/// Keeps a new request's name findable by the start of each of its words.
+pub(super) fn index_name(conn: &Connection, id: i64, nama: &str) -> Result<()> {
+    let mut st = conn.prepare_cached(
+        "INSERT OR IGNORE INTO permohonan_kata (kata, permohonan_id) VALUES (?1, ?2)",
+    )?;
+    for kata in teks::awal_kata(nama) {
+        st.execute(params![kata, id])?;
+    }
+    Ok(())
+}
+
+/// Indexes every name already in the register (the migration that brings the index).
+pub(super) fn index_all_names(conn: &Connection) -> Result<()> {
+    let mut st = conn.prepare("SELECT id, nama FROM permohonan")?;
+    let mut rows = st.query([])?;
+    while let Some(r) = rows.next()? {
+        index_name(conn, r.get(0)?, &r.get::<_, String>(1)?)?;
+    }
+    Ok(())
+}
+
 /// The WHERE clause of a filter, with its arguments: one reading for every listing.
 fn where_of(f: &Filter) -> (String, Vec<String>) {
     let mut clauses = Vec::new();
@@ -490,12 +513,10 @@ fn where_of(f: &Filter) -> (String, Vec<String>) {
         clauses.push(format!("p.tahun = CAST(?{} AS INTEGER)", args.len()));
     }
     if let Some(c) = f.cari.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
-        let like = format!(
-            "%{}%",
-            c.replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_")
-        );
+        // A name is found from the start of any of its words: `aminah` and `siti am`
+        // find Siti Aminah, in one range of the word index (the upper bound is the
+        // search followed by the last character there is).
+        let kata = teks::bentuk_cari(c);
         // "42/2026" finds 0042/2026.
         let exact = match c.split_once('/') {
             Some((u, y)) if u.parse::<i64>().is_ok() && y.parse::<i32>().is_ok() => {
@@ -503,10 +524,9 @@ fn where_of(f: &Filter) -> (String, Vec<String>) {
             }
             _ => c.to_string(),
         };
-        args.push(like);
         args.push(exact);
         args.push(c.to_string());
-        let (l, e, raw) = (args.len() - 2, args.len() - 1, args.len());
+        let (e, raw) = (args.len() - 1, args.len());
         // "0001" or "1" alone: that sequence number in every year (0001/2025, 0001/2026),
         // found through each year's register number rather than a scan of `urut`.
         let urut = if !c.is_empty() && c.len() <= 6 && c.bytes().all(|b| b.is_ascii_digit()) {
@@ -522,11 +542,15 @@ fn where_of(f: &Filter) -> (String, Vec<String>) {
         } else {
             String::new()
         };
-        // Each way of finding a request is its own indexed look-up (the names alone are
-        // scanned, in their index): joined by OR they made SQLite read the whole table.
-        // A number (`0001`, `42/2026`) is in no name: the names need not be scanned.
-        let nama = if !c.bytes().all(|b| b.is_ascii_digit() || b == b'/') {
-            format!("SELECT id FROM permohonan WHERE nama LIKE ?{l} ESCAPE '\\' UNION ")
+        // Each way of finding a request is its own indexed look-up: joined by OR they
+        // made SQLite read the whole table. A number (`0001`, `42/2026`) is in no name.
+        let nama = if !kata.is_empty() && !c.bytes().all(|b| b.is_ascii_digit() || b == b'/') {
+            args.push(format!("{kata}\u{10FFFF}"));
+            args.push(kata);
+            let (ujung, k) = (args.len() - 1, args.len());
+            format!(
+                "SELECT permohonan_id FROM permohonan_kata WHERE kata >= ?{k} AND kata < ?{ujung} UNION "
+            )
         } else {
             String::new()
         };

@@ -223,7 +223,7 @@ fn the_check_sees_an_upward_import() {
 
 /// Each shipped migration's SHA-256. A shipped migration is never edited (databases in
 /// offices have already applied it); a change of schema is a new file and a new line here.
-const MIGRATIONS: [(&str, &str); 17] = [
+const MIGRATIONS: [(&str, &str); 18] = [
     (
         "0001_permohonan.sql",
         "9ce5f5578411246c4aeaf935736383ed2f543d283c8d91ad1d11a92e569ed3df",
@@ -291,6 +291,10 @@ const MIGRATIONS: [(&str, &str); 17] = [
     (
         "0017_indeks_register.sql",
         "7761bfbacf8d556a33551e642f431b41e1d2793e89f9dfc1de786f046f84dfc7",
+    ),
+    (
+        "0018_kata_nama.sql",
+        "46b828a89e06a2c88325f40881c5bcb37f47dcd89d06b3fe75c28f7ffada6dd2",
     ),
 ];
 

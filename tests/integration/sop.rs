@@ -446,3 +446,55 @@ fn an_older_register_learns_the_withdrawal_stage() {
     assert!(err.contains("CHECK constraint failed"), "{err}");
     insert(&db, 52, "dibatalkan").unwrap();
 }
+
+/// A name is found from the start of any of its words, in any case and punctuation,
+/// also in a register written before names were indexed by word (the program indexes
+/// them when it opens the register).
+#[test]
+fn a_name_is_found_by_its_words_also_in_a_register_from_before_the_index() {
+    let ws = Ws::init();
+    ws.baru("Siti Nur Aminah");
+    ws.baru("H. Ahmad Dahlan");
+    let names = |q: &str| -> Vec<String> {
+        let v = ws.json(&["permohonan", "daftar", "--cari", q]);
+        let mut n: Vec<String> = v
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["nama"].as_str().unwrap().to_string())
+            .collect();
+        n.sort();
+        n
+    };
+    let check = || {
+        assert_eq!(names("aminah"), ["Siti Nur Aminah"]);
+        assert_eq!(names("NUR  ami"), ["Siti Nur Aminah"]);
+        assert_eq!(names("h ahmad"), ["H. Ahmad Dahlan"]);
+        assert_eq!(names("dahl"), ["H. Ahmad Dahlan"]);
+        // Not from the middle of a word, and punctuation alone is no wildcard.
+        assert!(names("minah").is_empty());
+        assert!(names("%").is_empty());
+        assert!(names("siti dahlan").is_empty());
+    };
+    check();
+
+    // The same register as the program before the word index wrote it.
+    let db = ws.db();
+    db.execute_batch(
+        "DROP TABLE permohonan_kata;
+         CREATE INDEX permohonan_nama ON permohonan(nama);
+         PRAGMA user_version = 17;",
+    )
+    .unwrap();
+    drop(db);
+    check();
+    let db = ws.db();
+    let version: i64 = db
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 18);
+    let rows: i64 = db
+        .query_row("SELECT COUNT(*) FROM permohonan_kata", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(rows, 6, "3 + 3 word starts");
+}

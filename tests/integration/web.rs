@@ -782,9 +782,9 @@ async fn the_register_is_searched_by_name_number_and_only_a_whole_nik() {
         by_name.contains("1 permohonan.") && by_name.contains("Siti Aminah"),
         "{by_name}"
     );
-    // LIKE's wildcards are only characters.
-    assert!(search("cari=%25").await.contains("1 permohonan."));
-    assert!(search("cari=_").await.contains("1 permohonan."));
+    // A search made only of punctuation is no wildcard: it finds nothing.
+    assert!(search("cari=%25").await.contains("0 permohonan."));
+    assert!(search("cari=_").await.contains("0 permohonan."));
     let found = search(&short).await;
     assert!(
         found.contains("1 permohonan.") && found.contains("Budi_Santoso"),
