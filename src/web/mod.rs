@@ -363,14 +363,42 @@ async fn log_request(req: Request, next: Next) -> Response {
     res
 }
 
-/// Today's work: what waits for this person's role, and how long it has waited.
-async fn beranda(State(app): State<App>, SesiAktif(sesi): SesiAktif) -> Result<Response, Gagal> {
+#[derive(Deserialize, Default)]
+struct HalamanQuery {
+    /// 1-based; anything else is read by [`pilih_halaman`].
+    #[serde(default)]
+    halaman: String,
+}
+
+/// The page of a list of `jumlah` rows asked for by `?halaman=N` (1-based), as one that
+/// exists: what is not a number is the first page, a number past the end the last.
+fn pilih_halaman(diminta: &str, jumlah: usize) -> usize {
+    let pages = jumlah.div_ceil(PER_HALAMAN).max(1);
+    let s = diminta.trim();
+    let n = if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
+        // Too many digits for a number is past the end too.
+        s.parse::<usize>().unwrap_or(usize::MAX)
+    } else {
+        1
+    };
+    n.clamp(1, pages)
+}
+
+/// Today's work: what waits for this person's role, and how long it has waited, a page
+/// at a time.
+async fn beranda(
+    State(app): State<App>,
+    SesiAktif(sesi): SesiAktif,
+    q: Result<axum::extract::Query<HalamanQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, Gagal> {
+    let diminta = q.map(|q| q.0.halaman).unwrap_or_default();
     let now = (app.now)();
     let page = blocking(move || {
         let (ws, reg) = app.open().map_err(internal)?;
         let work = crate::services::pekerjaan::Pekerjaan::of(&ws, &reg, sesi.pengguna.peran, now)
             .map_err(internal)?;
-        Ok(pages::beranda(&ws, &sesi, &work))
+        let halaman = pilih_halaman(&diminta, work.daftar.len());
+        Ok(pages::beranda(&ws, &sesi, &work, halaman))
     })
     .await?;
     Ok(page.into_response())
@@ -603,6 +631,25 @@ async fn lengkapi(
         let p = reg.get(id).map_err(|e| refused(e.into()))?;
         let j = jenis_of(&ws, &p)?;
         let ubahan = f.ubahan(j);
+        // A date that cannot be read comes back with the intake's other problems, and
+        // nothing is saved (a request moved on meanwhile is the service's to say).
+        let tanggal = f.masalah_tanggal(j);
+        if !tanggal.is_empty() && p.tahap == dari {
+            let today = now.with_timezone(&ws.profil.tz()).date_naive();
+            let lain = crate::domain::permohonan::ubah(&p, &ubahan, &ws.katalog, today)
+                .err()
+                .map(|e| e.0);
+            let shown = pages::Isian {
+                nama: p.nama.clone(),
+                nik: p.nik.clone(),
+                ..f
+            };
+            return Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                pages::lengkapi(&sesi, &p, j, &shown, &gabung_masalah(tanggal, lain)),
+            )
+                .into_response());
+        }
         match crate::services::permohonan::lengkapi(
             &mut reg,
             &ws,
@@ -769,7 +816,7 @@ fn bantu(
     use crate::services::penduduk as layanan;
     let mut bantuan = pages::Bantuan::default();
     if cari {
-        let mut m = f.masukan();
+        let mut m = f.masukan(jenis);
         let diisi = layanan::isi_permohonan(reg, ws, &mut m, oleh, now).map_err(internal)?;
         f.ambil(&m);
         bantuan.diisi = Some(diisi);
@@ -827,19 +874,38 @@ async fn baru(
             return Ok(pages::baru(&sesi, jenis, &f, &[], &bantuan).into_response());
         }
         let today = now.with_timezone(&ws.profil.tz()).date_naive();
-        match crate::domain::permohonan::periksa(&f.masukan(), &ws.katalog, today) {
-            Err(e) => Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                pages::baru(&sesi, jenis, &f, &e.0, &bantuan),
-            )
-                .into_response()),
-            Ok(baru) => {
+        let tanggal = f.masalah_tanggal(jenis);
+        match crate::domain::permohonan::periksa(&f.masukan(jenis), &ws.katalog, today) {
+            Ok(baru) if tanggal.is_empty() => {
                 let p = reg.create(&baru, &oleh, now).map_err(internal)?;
                 Ok(Redirect::to(&format!("/permohonan/{}", p.id)).into_response())
+            }
+            checked => {
+                let masalah = gabung_masalah(tanggal, checked.err().map(|e| e.0));
+                Ok((
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    pages::baru(&sesi, jenis, &f, &masalah, &bantuan),
+                )
+                    .into_response())
             }
         }
     })
     .await
+}
+
+/// The form's own problems (dates it could not read) and the intake's on the other
+/// fields: one list, so every field is mended in one go.
+fn gabung_masalah(
+    mut tanggal: Vec<crate::domain::permohonan::Masalah>,
+    lain: Option<Vec<crate::domain::permohonan::Masalah>>,
+) -> Vec<crate::domain::permohonan::Masalah> {
+    let lain: Vec<_> = lain
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|m| !tanggal.iter().any(|t| t.field == m.field))
+        .collect();
+    tanggal.extend(lain);
+    tanggal
 }
 
 #[derive(Deserialize, Default)]
@@ -858,7 +924,7 @@ pub struct CariQuery {
     pub halaman: String,
 }
 
-/// Rows per register page.
+/// Rows per page of the register and of today's work.
 pub const PER_HALAMAN: usize = 50;
 
 /// The register with search and filters, newest first, a page at a time.
@@ -877,10 +943,19 @@ async fn register(
             cari: Some(q.cari.clone()),
             ..Default::default()
         };
-        let halaman = q.halaman.parse::<usize>().unwrap_or(1).max(1);
-        let (list, total) = reg
+        // First as if the register were as long as any can be (an offset SQL still
+        // takes), then, past its end, its last page.
+        let mut halaman = pilih_halaman(&q.halaman, u32::MAX as usize);
+        let (mut list, total) = reg
             .list_page(&filter, (halaman - 1) * PER_HALAMAN, PER_HALAMAN)
             .map_err(internal)?;
+        if halaman > pilih_halaman(&q.halaman, total) {
+            halaman = pilih_halaman(&q.halaman, total);
+            list = reg
+                .list_page(&filter, (halaman - 1) * PER_HALAMAN, PER_HALAMAN)
+                .map_err(internal)?
+                .0;
+        }
         let today = now.with_timezone(&ws.profil.tz()).date_naive();
         Ok(pages::register(
             &ws, &sesi, &q, &list, total, halaman, today,
@@ -1279,6 +1354,7 @@ async fn jadwal_page(
             .map(|j| pages::JadwalBaris {
                 terakhir: j.terakhir_teks(),
                 nama: j.nama,
+                berkas: j.berkas,
                 aktif: j.aktif,
                 berikutnya: j.berikutnya,
             })

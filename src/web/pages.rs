@@ -19,7 +19,9 @@ use crate::services::akses;
 /// One style sheet for every page (no inline style: the policy forbids it). Phone first
 /// where it matters: a list table becomes one card per row under 40rem, each cell with
 /// its column's name (`data-label`); a table of label and value stays a table; any other
-/// wide table scrolls inside its own box, never the page.
+/// wide table scrolls inside its own box, never the page. The register's filters fold
+/// under "Saring" on a phone; on a PC, where the browser lets a style unfold a
+/// `details` box (`::details-content`), they are always shown and "Saring" is not.
 const CSS: &str = "
 *,*::before,*::after{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%;text-size-adjust:100%}
@@ -55,8 +57,14 @@ ul.berkas{list-style:none;padding:0}ul.berkas li{padding:.15rem 0}
 label{display:block;margin:.7rem 0 .25rem}
 label.centang{display:flex;gap:.6rem;align-items:flex-start;margin:.15rem 0;padding:.35rem 0;cursor:pointer}
 input[type=checkbox],input[type=radio]{width:1.25rem;height:1.25rem;margin:.1rem 0 0;flex:none}
-input[type=text],input[type=password],input[type=date],input[type=search],select,textarea{width:100%;max-width:22rem;min-height:2.75rem;padding:.4rem .55rem;font-size:1rem;font-family:inherit;color:inherit;background:#fff;border:1px solid #8a94a6;border-radius:4px}
-input[type=file]{max-width:100%;font-size:1rem}
+input[type=text],input[type=password],input[type=search],select,textarea{width:100%;max-width:22rem;min-height:2.75rem;padding:.4rem .55rem;font-size:1rem;font-family:inherit;color:inherit;background:#fff;border:1px solid #8a94a6;border-radius:4px}
+input[type=search]{-webkit-appearance:none;appearance:none}
+.unggah{position:relative;display:flex;flex-wrap:wrap;gap:.4rem .8rem;align-items:center;margin:.3rem 0}
+input[type=file].pilih-berkas{position:absolute;left:0;top:0;width:1px;height:1px;margin:0;padding:0;border:0;opacity:0;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
+label.tombol-berkas{display:inline-block;margin:0;padding:.6rem 1rem;min-height:2.75rem;background:#fff;color:#17456b;border:2px solid #17456b;border-radius:4px;font-weight:600;line-height:1.2;cursor:pointer}
+input.pilih-berkas:focus-visible+label.tombol-berkas{outline:3px solid #0b4f8a;outline-offset:2px}
+input.pilih-berkas:invalid~.berkas-dipilih,input.pilih-berkas:valid~.berkas-belum{display:none}
+.berkas-dipilih{color:#1c6b3a;font-weight:600}.berkas-belum{color:#4a5261}
 textarea{max-width:36rem}
 fieldset{border:1px solid #c9ced6;border-radius:4px;margin:0 0 1rem;padding:.4rem 1rem 1rem;min-width:0}
 legend{font-weight:600;padding:0 .3rem}
@@ -69,8 +77,16 @@ fieldset.anggota{max-width:36rem}
 a.tombol{display:inline-block;padding:.6rem 1rem;background:#17456b;color:#fff;text-decoration:none;border:1px solid #17456b;border-radius:4px;line-height:1.2}
 a.tombol.kedua{background:#fff;color:#17456b}
 .tombol-baris{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center}
-form.saring{display:grid;grid-template-columns:repeat(auto-fill,minmax(14rem,1fr));gap:.2rem 1rem;align-items:end;max-width:60rem}
-form.saring select,form.saring input{font-size:1rem;min-height:2.75rem}
+form.saring{max-width:60rem;margin:0 0 1rem}
+form.saring .baris{max-width:36rem}
+form.saring .baris button{flex:none}
+form.saring p.bantuan{margin:.3rem 0 .2rem}
+details.saring summary{cursor:pointer;padding:.6rem 0;color:#0b4f8a;font-weight:600}
+details.saring summary .bantuan{font-weight:400}
+.saring-isi{display:grid;grid-template-columns:repeat(auto-fill,minmax(14rem,1fr));gap:0 1rem;align-items:end}
+.saring-isi label{margin-top:.3rem}
+form.saring select{max-width:none}
+nav.halaman{margin:1rem 0}
 .buat-laporan{display:grid;grid-template-columns:repeat(auto-fit,minmax(17rem,1fr));gap:1rem;margin:0 0 1rem}
 form.laporan{background:#fff;border:1px solid #c9ced6;border-radius:4px;padding:.2rem 1rem .6rem}
 form.laporan h2{font-size:1.15rem;margin:.7rem 0 .2rem}
@@ -93,7 +109,13 @@ table.daftar tr{background:#fff;border:1px solid #c9ced6;border-radius:4px;margi
 table.daftar td{display:flow-root;border:0;padding:.2rem 0 .2rem 8.5rem}
 table.daftar td::before{content:attr(data-label);float:left;width:8rem;margin-left:-8.5rem;font-weight:600;color:#4a5261}
 table:not(.daftar):not(.data):not(.tetap){display:block;overflow-x:auto}
-input[type=text],input[type=password],input[type=date],input[type=search],select,textarea,.baris{max-width:none}
+input[type=text],input[type=password],input[type=search],select,textarea,.baris,form.saring .baris{max-width:none}
+}
+@supports selector(::details-content){
+@media (min-width:40.01rem){
+details.saring>summary{display:none}
+details.saring::details-content{content-visibility:visible}
+}
 }
 ";
 
@@ -281,7 +303,20 @@ pub fn galat(
     )
 }
 
-pub fn beranda(ws: &Workspace, sesi: &Sesi, w: &crate::services::pekerjaan::Pekerjaan) -> Markup {
+/// Today's work, a page of at most [`super::PER_HALAMAN`] rows at a time in the
+/// service's order (`halaman` is 1-based and exists: the handler chose it).
+pub fn beranda(
+    ws: &Workspace,
+    sesi: &Sesi,
+    w: &crate::services::pekerjaan::Pekerjaan,
+    halaman: usize,
+) -> Markup {
+    let jumlah = w.daftar.len();
+    let pages = jumlah.div_ceil(super::PER_HALAMAN).max(1);
+    let halaman = halaman.clamp(1, pages);
+    let dari = ((halaman - 1) * super::PER_HALAMAN).min(jumlah);
+    let sampai = (dari + super::PER_HALAMAN).min(jumlah);
+    let link = |n: usize| format!("/?halaman={n}");
     layout(
         "Pekerjaan hari ini",
         Some(sesi),
@@ -317,17 +352,18 @@ pub fn beranda(ws: &Workspace, sesi: &Sesi, w: &crate::services::pekerjaan::Peke
             } @else if w.daftar.is_empty() {
                 p.pesan { "Tidak ada permohonan yang menunggu langkah Anda." }
             } @else {
-                p { (w.daftar.len()) " permohonan menunggu langkah Anda (tahap: "
+                p { (jumlah) " permohonan menunggu langkah Anda (tahap: "
                     (w.tahap.iter().map(|t| t.label()).collect::<Vec<_>>().join(", ")) ")"
                     @if lewat > 0 { "; " strong.lewat { (lewat) " sudah lewat standar layanan dan belum bersurat" } }
-                    "." }
+                    @if pages > 1 { "; ditampilkan " (dari + 1) "–" (sampai) } "."
+                    @if pages > 1 { " Yang lewat standar lebih dulu, lalu yang paling lama menunggu." } }
                 table.daftar {
                     thead { tr {
                         th { "No. Register" } th { "Pemohon" } th { "Jenis surat" }
                         th { "Tahap" } th { "Menunggu" } th { "Sejak masuk" }
                     } }
                     tbody {
-                        @for m in &w.daftar {
+                        @for m in &w.daftar[dari..sampai] {
                             tr {
                                 td data-label="No. Register" { a href={ "/permohonan/" (m.p.id) } { (m.p.nomor_register) } }
                                 td data-label="Pemohon" { (m.p.nama) }
@@ -342,9 +378,26 @@ pub fn beranda(ws: &Workspace, sesi: &Sesi, w: &crate::services::pekerjaan::Peke
                         }
                     }
                 }
+                @if pages > 1 {
+                    (halaman_nav(halaman, pages, link))
+                }
             }
         },
     )
+}
+
+/// The links between the pages of a list: the previous and the next page, and where
+/// this one stands.
+fn halaman_nav(halaman: usize, pages: usize, link: impl Fn(usize) -> String) -> Markup {
+    html! {
+        nav.halaman aria-label="Halaman daftar" {
+            p.tombol-baris {
+                @if halaman > 1 { a.tombol href=(link(halaman - 1)) rel="prev" { "‹ Sebelumnya" } }
+                span { "Halaman " (halaman) " dari " (pages) }
+                @if halaman < pages { a.tombol href=(link(halaman + 1)) rel="next" { "Berikutnya ›" } }
+            }
+        }
+    }
 }
 
 /// The button of the move into `ke`.
@@ -636,8 +689,9 @@ impl Isian {
         f
     }
 
-    /// The same input the command line builds from its options.
-    pub fn masukan(&self) -> Masukan {
+    /// The same input the command line builds from its options, its dates read as the
+    /// office writes them (`29-11-2026`) and given as the intake reads them.
+    pub fn masukan(&self, j: &JenisSurat) -> Masukan {
         let opt = |s: &str| (!s.trim().is_empty()).then(|| s.to_string());
         Masukan {
             jenis: self.jenis.clone(),
@@ -650,10 +704,38 @@ impl Isian {
             telepon: opt(&self.telepon),
             kanal: opt(&self.kanal),
             keperluan: opt(&self.keperluan),
-            isian: self.isian.clone(),
+            isian: self
+                .isian
+                .iter()
+                .map(|(k, v)| (k.clone(), isian_terbaca(j, k, v)))
+                .collect(),
             berkas: self.berkas.clone(),
-            tanggal: opt(&self.tanggal),
+            tanggal: opt(&self.tanggal).map(|t| tanggal_iso(&t)),
         }
+    }
+
+    /// The dates typed that cannot be read, each as a problem of its field (the intake's
+    /// names: `tanggal`, `isian KUNCI`), so the form says which one and how to write it.
+    pub fn masalah_tanggal(&self, j: &JenisSurat) -> Vec<Masalah> {
+        let bad = |v: &str| !v.trim().is_empty() && baca_tanggal(v).is_none();
+        let masalah = |field: String, v: &str| Masalah {
+            field,
+            pesan: format!(
+                "“{}” tidak terbaca sebagai tanggal; tulis hari-bulan-tahun, misalnya 29-11-2026",
+                v.trim()
+            ),
+        };
+        let mut out = Vec::new();
+        if bad(&self.tanggal) {
+            out.push(masalah("tanggal".into(), &self.tanggal));
+        }
+        for i in j.isian.iter().filter(|i| i.tipe == TipeIsian::Tanggal) {
+            let v = self.isian(&i.kunci);
+            if bad(v) {
+                out.push(masalah(format!("isian {}", i.kunci), v));
+            }
+        }
+        out
     }
 
     /// Takes the fields a resident look-up filled into `m`.
@@ -714,7 +796,12 @@ impl Isian {
             isian: j
                 .isian
                 .iter()
-                .map(|i| (i.kunci.clone(), self.isian(&i.kunci).to_string()))
+                .map(|i| {
+                    (
+                        i.kunci.clone(),
+                        isian_terbaca(j, &i.kunci, self.isian(&i.kunci)),
+                    )
+                })
                 .collect(),
         }
     }
@@ -724,6 +811,71 @@ impl Isian {
             .iter()
             .find(|(k, _)| k == key)
             .map_or("", |(_, v)| v.as_str())
+    }
+}
+
+/// A date as the office writes it, day first (`29-11-2026`, `29/11/2026`, `29.11.2026`,
+/// the day and month in one or two digits), or as ISO (`2026-11-29`). The web page's
+/// one reading of a typed date: the form field is text, so it reads the same in any
+/// browser's language; the intake then checks the date as the command line's.
+pub fn baca_tanggal(s: &str) -> Option<chrono::NaiveDate> {
+    let parts: Vec<&str> = s.trim().split(['-', '/', '.']).collect();
+    let [a, b, c] = parts[..] else {
+        return None;
+    };
+    if ![a, b, c]
+        .iter()
+        .all(|p| !p.is_empty() && p.bytes().all(|x| x.is_ascii_digit()))
+    {
+        return None;
+    }
+    let (y, m, d) = match (a.len(), b.len(), c.len()) {
+        (4, 1..=2, 1..=2) => (a, b, c),
+        (1..=2, 1..=2, 4) => (c, b, a),
+        _ => return None,
+    };
+    chrono::NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
+}
+
+/// A typed date as the intake reads it (ISO); what cannot be read stays as typed, and
+/// [`Isian::masalah_tanggal`] names it.
+fn tanggal_iso(v: &str) -> String {
+    baca_tanggal(v).map_or_else(|| v.to_string(), |d| d.to_string())
+}
+
+/// A date as a form shows it, `29-11-2026`; what cannot be read stays as typed.
+fn tanggal_tampil(v: &str) -> String {
+    baca_tanggal(v).map_or_else(|| v.to_string(), |d| d.format("%d-%m-%Y").to_string())
+}
+
+/// A type's field as the intake reads it: a date field's date as ISO, any other as typed.
+fn isian_terbaca(j: &JenisSurat, kunci: &str, v: &str) -> String {
+    let tanggal = j
+        .isian
+        .iter()
+        .any(|i| i.kunci == kunci && i.tipe == TipeIsian::Tanggal);
+    if tanggal {
+        tanggal_iso(v)
+    } else {
+        v.to_string()
+    }
+}
+
+/// A date field: text, written day first whatever the browser's language.
+fn kolom_tanggal(
+    label: &str,
+    name: &str,
+    value: &str,
+    wajib: bool,
+    masalah: &[&Masalah],
+) -> Markup {
+    let bantuan = format!("{name}-format");
+    html! {
+        label for=(name) { (label) @if wajib { " *" } }
+        p.bantuan id=(bantuan) { "Hari-bulan-tahun, misalnya 29-11-2026." }
+        input type="text" id=(name) name=(name) value=(tanggal_tampil(value)) required[wajib]
+            placeholder="hh-bb-tttt" autocomplete="off" aria-describedby=(bantuan);
+        @for m in masalah { p.galat { (layar(&m.pesan)) } }
     }
 }
 
@@ -818,12 +970,12 @@ fn kolom_isian(
             pilihan(&i.label, &name, value, wajib, d)
         } else if i.tipe == TipeIsian::DaftarOrang {
             daftar_orang(&i.label, &name, value, wajib)
+        } else if i.tipe == TipeIsian::Tanggal {
+            let key = format!("isian {}", i.kunci);
+            let problems: Vec<&Masalah> = masalah.iter().filter(|m| m.field == key).collect();
+            kolom_tanggal(&i.label, &name, value, wajib, &problems)
         } else {
-            let kind = match i.tipe {
-                TipeIsian::Tanggal => "date",
-                _ => "text",
-            };
-            field(&i.label, &name, value, wajib, kind)
+            field(&i.label, &name, value, wajib, "text")
         }
     };
     // The identity the letter prints sits with the applicant; the type's own fields
@@ -972,9 +1124,8 @@ pub fn baru(
                     legend { "Diajukan" }
                     label.centang { input type="radio" name="kanal" value="langsung" checked[f.kanal != "whatsapp"]; span { "Datang langsung" } }
                     label.centang { input type="radio" name="kanal" value="whatsapp" checked[f.kanal == "whatsapp"]; span { "WhatsApp" } }
-                    label for="tanggal" { "Tanggal *" }
-                    input type="date" id="tanggal" name="tanggal" value=(f.tanggal) required;
-                    @for m in masalah.iter().filter(|m| m.field == "tanggal") { p.galat { (layar(&m.pesan)) } }
+                    (kolom_tanggal("Tanggal", "tanggal", &f.tanggal, true,
+                        &masalah.iter().filter(|m| m.field == "tanggal").collect::<Vec<_>>()))
                 }
                 (kolom_isian(j, f, masalah, false, bantuan))
                 fieldset {
@@ -1178,18 +1329,28 @@ pub fn register(
         months.push(b);
         b = b.prev();
     }
+    // The filters in force, by their names (as the handler reads them).
+    let aktif: Vec<String> = [
+        q.bulan.parse::<calendar::Bulan>().ok().map(|b| b.nama()),
+        q.tahap.parse::<Tahap>().ok().map(|t| t.label().to_string()),
+        ws.katalog.jenis(&q.jenis).map(|j| j.nama.clone()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let enc = |s: &str| -> String {
+        s.bytes()
+            .map(|c| match c {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
+                    (c as char).to_string()
+                }
+                b' ' => "+".to_string(),
+                _ => format!("%{c:02X}"),
+            })
+            .collect()
+    };
+    let hapus_saringan = format!("/register?cari={}", enc(&q.cari));
     let link = |n: usize| {
-        let enc = |s: &str| -> String {
-            s.bytes()
-                .map(|c| match c {
-                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
-                        (c as char).to_string()
-                    }
-                    b' ' => "+".to_string(),
-                    _ => format!("%{c:02X}"),
-                })
-                .collect()
-        };
         format!(
             "/register?cari={}&tahap={}&jenis={}&bulan={}&halaman={n}",
             enc(&q.cari),
@@ -1203,31 +1364,53 @@ pub fn register(
         Some(sesi),
         html! {
             h1 { "Buku register" }
+            // The search box first; the other filters fold under "Saring" on a phone,
+            // unfolded while one of them is chosen (a value the handler would not apply
+            // is not one).
             form.saring method="get" action="/register" {
-                label for="cari" { "Cari nama, nomor register (0001 atau 0001/2026), nomor surat, atau NIK (utuh)" }
-                input type="text" id="cari" name="cari" value=(q.cari);
-                label for="bulan" { "Bulan" }
-                select id="bulan" name="bulan" {
-                    option value="" { "Semua bulan" }
-                    @for m in &months {
-                        option value=(m.to_string()) selected[q.bulan == m.to_string()] { (m.nama()) }
+                label for="cari" { "Cari" }
+                div.baris {
+                    input type="search" id="cari" name="cari" value=(q.cari) aria-describedby="cari-bantuan" enterkeyhint="search";
+                    button.utama type="submit" { "Cari" }
+                }
+                p.bantuan id="cari-bantuan" { "Nama, nomor register (0001 atau 0001/2026), nomor surat, atau NIK utuh." }
+                details.saring open[!aktif.is_empty()] {
+                    summary { "Saring"
+                        @if aktif.is_empty() { span.bantuan { " menurut bulan, tahap atau jenis surat" } }
+                        @else { ": " (aktif.join(" · ")) } }
+                    div.saring-isi {
+                        div {
+                            label for="bulan" { "Bulan" }
+                            select id="bulan" name="bulan" {
+                                option value="" { "Semua bulan" }
+                                @for m in &months {
+                                    option value=(m.to_string()) selected[q.bulan == m.to_string()] { (m.nama()) }
+                                }
+                            }
+                        }
+                        div {
+                            label for="tahap" { "Tahap" }
+                            select id="tahap" name="tahap" {
+                                option value="" { "Semua tahap" }
+                                @for t in Tahap::ALL {
+                                    option value=(t.kode()) selected[q.tahap == t.kode()] { (t.label()) }
+                                }
+                            }
+                        }
+                        div {
+                            label for="jenis" { "Jenis surat" }
+                            select id="jenis" name="jenis" {
+                                option value="" { "Semua jenis" }
+                                @for j in &ws.katalog.jenis {
+                                    option value=(j.kode) selected[q.jenis == j.kode] { (j.nama) }
+                                }
+                            }
+                        }
+                    }
+                    @if !aktif.is_empty() {
+                        p { a href=(hapus_saringan) { "Hapus saringan" } }
                     }
                 }
-                label for="tahap" { "Tahap" }
-                select id="tahap" name="tahap" {
-                    option value="" { "Semua" }
-                    @for t in Tahap::ALL {
-                        option value=(t.kode()) selected[q.tahap == t.kode()] { (t.label()) }
-                    }
-                }
-                label for="jenis" { "Jenis surat" }
-                select id="jenis" name="jenis" {
-                    option value="" { "Semua" }
-                    @for j in &ws.katalog.jenis {
-                        option value=(j.kode) selected[q.jenis == j.kode] { (j.nama) }
-                    }
-                }
-                p { button.utama type="submit" { "Cari" } }
             }
             p { (total) " permohonan"
                 @if pages > 1 { ", halaman " (halaman) " dari " (pages) " (terbaru lebih dulu)" } "." }
@@ -1440,7 +1623,10 @@ pub fn surel(sesi: &Sesi, list: &[crate::domain::surel::Surel], tz: chrono_tz::T
 
 /// One schedule as the page lists it.
 pub struct JadwalBaris {
+    /// The schedule's name in its file (`laporan-bulanan`).
     pub nama: String,
+    /// The file it was read from, as the configuration names it.
+    pub berkas: String,
     pub aktif: bool,
     pub berikutnya: Vec<String>,
     pub terakhir: String,
@@ -1457,7 +1643,10 @@ pub fn jadwal(sesi: &Sesi, rows: &[JadwalBaris]) -> Markup {
                 tbody {
                     @for r in rows {
                         tr {
-                            td data-label="Jadwal" { (r.nama) }
+                            td data-label="Jadwal" {
+                                (judul_jadwal(&r.nama)) br;
+                                small.bantuan { (nama_berkas(&r.berkas)) }
+                            }
                             td data-label="Keadaan" { @if r.aktif { "Aktif" } @else { "Mati" } }
                             td data-label="Berikutnya" { @for (i, b) in r.berikutnya.iter().enumerate() { @if i > 0 { br; } (b) } }
                             td data-label="Terakhir" { (r.terakhir) }
@@ -1469,6 +1658,20 @@ pub fn jadwal(sesi: &Sesi, rows: &[JadwalBaris]) -> Markup {
     )
 }
 
+/// A schedule's name as a title: `laporan-bulanan` → `Laporan bulanan`. (The schedule
+/// files have no title of their own; their `nama` is the key runs are kept under.)
+fn judul_jadwal(nama: &str) -> String {
+    sentence_case(nama.replace(['-', '_'], " ").trim())
+}
+
+/// The file name of a schedule's file, without its folder: `laporan-bulanan.toml
+/// (bawaan)` for one shipped in the program.
+fn nama_berkas(berkas: &str) -> &str {
+    let end = berkas.rfind(".toml").unwrap_or(berkas.len());
+    let start = berkas[..end].rfind(['/', '\\']).map_or(0, |i| i + 1);
+    &berkas[start..]
+}
+
 pub fn impor_form(sesi: &Sesi) -> Markup {
     layout(
         "Impor register lama",
@@ -1478,8 +1681,20 @@ pub fn impor_form(sesi: &Sesi) -> Markup {
             p { "Berkas xls, xlsx, xlsb atau ods. Langkah pertama hanya memeriksa (tidak ada yang ditulis); hasilnya ditampilkan bersama laporan baris yang ditolak, lalu Anda memutuskan untuk mengimpor." }
             form method="post" action="/impor/uji" enctype="multipart/form-data" {
                 input type="hidden" name="csrf" value=(sesi.csrf);
-                label for="berkas" { "Berkas register" }
-                input type="file" id="berkas" name="berkas" multiple required accept=".xls,.xlsx,.xlsb,.ods";
+                // The browser's own file button speaks the browser's language: it is
+                // hidden (still focused by the keyboard and read by a screen reader),
+                // and a label in the page's words opens it. Whether files are chosen
+                // shows without script: the field is required, so it is valid once
+                // chosen.
+                p { strong { "Berkas register" } }
+                div.unggah {
+                    input.pilih-berkas type="file" id="berkas" name="berkas" multiple required
+                        accept=".xls,.xlsx,.xlsb,.ods" aria-describedby="berkas-bantuan";
+                    label.tombol-berkas for="berkas" { "Pilih berkas…" }
+                    span.berkas-belum { "Belum ada berkas dipilih." }
+                    span.berkas-dipilih { "✓ Berkas sudah dipilih; tekan Periksa." }
+                }
+                p.bantuan id="berkas-bantuan" { "Diterima: .xlsx, .xls dan .xlsb (Excel) serta .ods (LibreOffice); boleh beberapa berkas sekaligus." }
                 p { button.utama type="submit" { "Periksa" } }
             }
         },
@@ -1567,4 +1782,51 @@ pub fn impor_hasil(
             }
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_date_is_read_day_first_or_as_iso_and_nothing_else() {
+        let d = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d);
+        for (typed, want) in [
+            ("29-11-2026", d(2026, 11, 29)),
+            ("29/11/2026", d(2026, 11, 29)),
+            ("29.11.2026", d(2026, 11, 29)),
+            (" 1-2-2026 ", d(2026, 2, 1)),
+            ("2026-11-29", d(2026, 11, 29)),
+            ("31-02-2026", None),
+            ("2026-13-01", None),
+            ("29-11-26", None),
+            ("11-29-2026", None),
+            ("29 11 2026", None),
+            ("29-11-2026-1", None),
+            ("+1-11-2026", None),
+            ("", None),
+            ("besok", None),
+        ] {
+            assert_eq!(baca_tanggal(typed), want, "{typed:?}");
+        }
+        assert_eq!(tanggal_tampil("2026-11-29"), "29-11-2026");
+        assert_eq!(tanggal_tampil("29/11/2026"), "29-11-2026");
+        assert_eq!(tanggal_tampil("31-02-2026"), "31-02-2026");
+        assert_eq!(tanggal_iso("29/11/2026"), "2026-11-29");
+        assert_eq!(tanggal_iso("kemarin"), "kemarin");
+    }
+
+    #[test]
+    fn a_schedule_is_titled_in_words_and_its_file_named_without_its_folder() {
+        assert_eq!(judul_jadwal("laporan-bulanan"), "Laporan bulanan");
+        assert_eq!(judul_jadwal("kirim_ulang"), "Kirim ulang");
+        assert_eq!(
+            nama_berkas("schedules/laporan-bulanan.toml (bawaan)"),
+            "laporan-bulanan.toml (bawaan)"
+        );
+        assert_eq!(
+            nama_berkas("/srv/kantor (lama)/schedules/cadangan.toml"),
+            "cadangan.toml"
+        );
+    }
 }

@@ -8,7 +8,13 @@
 // 2. Every page a clerk uses, at phone width (390 × 844) and at desktop width
 //    (1366 × 768): no page wider than the screen; a request whose papers are not all
 //    ticked offers no accept button; a refused request shows its reason on screen; a
-//    step out of turn ends on an error page with the menu and the way back.
+//    step out of turn ends on an error page with the menu and the way back. The
+//    Operator's worklist (sixty older requests wait) is shown fifty at a time with a link
+//    to the next page; a register search shows its first result whole on a phone's first
+//    screen, its other filters folded under "Saring"; dates are typed day first; the file
+//    button is the page's own.
+// 3. In an English browser, the new-request form's dates and the import form's file
+//    button still read Indonesian.
 //
 // With KELURAHAN_SHOTS=/tmp/shots every page visited is also saved there as a picture
 // (`ponsel-…png`, `desktop-…png`), to look at; nothing is written into the repository.
@@ -183,10 +189,20 @@ async function tour(layar) {
   // The Operator: the counter's pages.
   await logIn(page, layar, 'operator', 'masuk');
   await look(page, layar, 'beranda-operator');
+  // A worklist longer than a page: fifty rows, the whole count, the way to the rest.
+  await onScreen(page, page.locator('main p', { hasText: /\d+ permohonan menunggu langkah Anda.*ditampilkan 1–50/ }),
+    `${t}: jumlah daftar pekerjaan dan baris yang ditampilkan`);
+  const baris = await page.locator('main table.daftar tbody tr').count();
+  if (baris !== 50) fail(`${t}: halaman pertama daftar pekerjaan berisi ${baris} baris, bukan 50`);
+  await navigate(page, /\/\?halaman=2$/, () => page.click('main nav.halaman a:has-text("Berikutnya")'));
+  await look(page, layar, 'beranda-operator-halaman-2');
+  await onScreen(page, page.locator('main p', { hasText: 'ditampilkan 51–' }), `${t}: halaman kedua daftar pekerjaan`);
+  await onScreen(page, page.locator('main nav.halaman a', { hasText: 'Sebelumnya' }), `${t}: tautan ke halaman sebelumnya`);
   await navigate(page, /\/permohonan\/baru$/, () => page.click('header a:has-text("Permohonan baru")'));
   await look(page, layar, 'permohonan-baru-pilih-jenis');
   await navigate(page, /jenis=sk-domisili/, () => page.click('main a:has-text("Surat Keterangan Domisili")'));
   await look(page, layar, 'permohonan-baru-formulir');
+  await datesDayFirst(page, t);
 
   // A request with a required paper not brought: no accept button, and why.
   await fillDomisili(page, (kode) => kode === 'pengantar-rt');
@@ -256,8 +272,25 @@ async function tour(layar) {
   // The other pages of the counter.
   await navigate(page, /\/register$/, () => page.click('header a:has-text("Register")'));
   await look(page, layar, 'register');
+  await page.fill('#cari', 'Siti');
   await navigate(page, /\/register\?/, () => page.click('main button:has-text("Cari")'));
   await look(page, layar, 'register-cari');
+  // The first result whole on the first screen; on a phone the other filters are folded.
+  const first = await page.locator('main table.daftar tbody tr').first().boundingBox();
+  if (!first || first.y + first.height > layar.viewport.height) {
+    fail(`${t}: hasil pertama pencarian register tidak utuh di layar pertama (berakhir di ${first && Math.round(first.y + first.height)} piksel, layarnya ${layar.viewport.height})`);
+  }
+  const tahapTampak = await page.locator('#tahap').isVisible();
+  if (layar.isMobile && tahapTampak) fail(`${t}: saringan tahap register tidak terlipat di ponsel`);
+  if (!layar.isMobile && !tahapTampak) fail(`${t}: saringan tahap register tersembunyi di layar lebar`);
+  // A filter chosen: the folded filters are open and say what is chosen.
+  await navigate(page, /tahap=ditolak/, () => page.goto(`${base}/register?cari=Siti&tahap=ditolak`));
+  await look(page, layar, 'register-saring');
+  await onScreen(page, page.locator('#tahap'), `${t}: saringan tahap yang dipilih`);
+  await onScreen(page, page.locator('main a', { hasText: 'Hapus saringan' }), `${t}: tautan hapus saringan`);
+  if (layar.isMobile) {
+    await onScreen(page, page.locator('main summary', { hasText: 'Saring: Ditolak' }), `${t}: ringkasan saringan`);
+  }
   await navigate(page, /\/penduduk$/, () => page.click('header a:has-text("Penduduk")'));
   await look(page, layar, 'penduduk');
   await page.fill('#cari', 'siti');
@@ -295,17 +328,81 @@ async function tour(layar) {
   await look(page, layar, 'beranda-admin');
   await navigate(page, /\/impor$/, () => page.click('header a:has-text("Impor")'));
   await look(page, layar, 'impor');
+  await fileButton(page, t);
   // A dry run only: its summary table is wide, and may scroll in its own box.
   await page.setInputFiles('#berkas', [
     fileURLToPath(new URL('../fixtures/impor/register-kantor.xlsx', import.meta.url)),
     fileURLToPath(new URL('../fixtures/impor/rusak-csv.xls', import.meta.url)),
   ]);
+  await onScreen(page, page.locator('main .berkas-dipilih'), `${t}: keterangan berkas sudah dipilih`);
+  if (await page.locator('main .berkas-belum').isVisible()) fail(`${t}: masih tertulis belum ada berkas dipilih`);
+  await look(page, layar, 'impor-dipilih');
   await navigate(page, /\/impor\/uji$/, () => page.click('main button:has-text("Periksa")'));
   await look(page, layar, 'impor-uji');
   await navigate(page, /\/surel$/, () => page.click('header a:has-text("Kotak keluar")'));
   await look(page, layar, 'surel');
   await navigate(page, /\/jadwal$/, () => page.click('header a:has-text("Jadwal")'));
   await look(page, layar, 'jadwal');
+  await logOut(page);
+  await context.close();
+}
+
+/// The new-request form's dates are text written day first (the browser's own date
+/// field would follow the browser's language).
+async function datesDayFirst(page, t) {
+  const native = await page.locator('main input[type=date]').count();
+  if (native !== 0) fail(`${t}: formulir memakai kolom tanggal peramban (${native})`);
+  const v = await page.inputValue('#tanggal');
+  if (!/^\d{2}-\d{2}-\d{4}$/.test(v)) fail(`${t}: tanggal permohonan tertulis "${v}", bukan hari-bulan-tahun`);
+}
+
+/// The import form's file button is the page's own label; the browser's control is
+/// out of sight but still takes the keyboard's focus.
+async function fileButton(page, t) {
+  await onScreen(page, page.locator('main label.tombol-berkas', { hasText: 'Pilih berkas' }), `${t}: tombol "Pilih berkas…"`);
+  await onScreen(page, page.locator('main .berkas-belum'), `${t}: keterangan belum ada berkas dipilih`);
+  const box = await page.locator('#berkas').boundingBox();
+  if (!box || box.width > 1 || box.height > 1) fail(`${t}: kontrol berkas peramban terlihat (${box && box.width}×${box && box.height})`);
+  await page.focus('#berkas');
+  if ((await page.evaluate(() => document.activeElement && document.activeElement.id)) !== 'berkas') {
+    fail(`${t}: kontrol berkas tidak dapat difokus papan ketik`);
+  }
+}
+
+/// In a browser set to English, at phone width: the dates and the file button still
+/// read Indonesian, and a date that cannot be read is refused naming its field.
+async function inEnglish() {
+  const layar = { ...PONSEL, nama: 'inggris-ponsel' };
+  const context = await browser.newContext({
+    viewport: layar.viewport, isMobile: true, hasTouch: true, locale: 'en-US',
+  });
+  const page = await context.newPage();
+  const t = layar.nama;
+  await logIn(page, layar, 'operator');
+  await navigate(page, /jenis=pengantar-kehilangan/, () => page.goto(`${base}/permohonan/baru?jenis=pengantar-kehilangan`));
+  await look(page, layar, 'permohonan-baru-kehilangan');
+  await datesDayFirst(page, t);
+  await page.fill('#nama', 'Budi Santoso');
+  await page.fill('#nik', '1571091203850021');
+  await page.fill('#alamat', 'Jl. Sumbawa No. 3');
+  await page.fill('#rt', '4');
+  await page.fill('#rw', '2');
+  await page.fill('[id="isian:tempat_lahir"]', 'Jambi');
+  await page.selectOption('[id="isian:agama"]', 'Islam');
+  await page.fill('[id="isian:pekerjaan"]', 'Pedagang');
+  await page.selectOption('[id="isian:status_perkawinan"]', 'Kawin');
+  await page.fill('[id="isian:barang_hilang"]', 'Dompet');
+  await page.fill('[id="isian:tanggal_kehilangan"]', '31-02-2026');
+  await page.fill('[id="isian:tempat_kehilangan"]', 'Pasar Angso Duo');
+  await navigate(page, /\/permohonan\/baru$/, () => page.click('main button:has-text("Catat permohonan")'));
+  await look(page, layar, 'permohonan-tanggal-salah');
+  await onScreen(page, page.locator('main .galat li', { hasText: 'Tanggal kehilangan: “31-02-2026” tidak terbaca' }),
+    `${t}: tanggal yang tidak terbaca disebut dengan nama kolomnya`);
+  await logOut(page);
+  await logIn(page, layar, 'admin');
+  await navigate(page, /\/impor$/, () => page.goto(`${base}/impor`));
+  await look(page, layar, 'impor');
+  await fileButton(page, t);
   await logOut(page);
   await context.close();
 }
@@ -347,6 +444,7 @@ try {
   });
   await tour(PONSEL);
   await tour(DESKTOP);
+  await inEnglish();
   console.log(JSON.stringify({ nomor, url: requestUrl, gagal }));
 } catch (e) {
   fail(e.stack || String(e));

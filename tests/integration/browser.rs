@@ -3,7 +3,10 @@
 //! printed letter and the Lurah's stage; then every page a clerk uses is visited at phone
 //! width (390 px) and at desktop width (1366 px): no page wider than the screen, no accept
 //! button while papers are missing, a refusal's reason on screen, an error page with the
-//! menu and the way back. `KELURAHAN_SHOTS=/tmp/shots` keeps a picture of every page.
+//! menu and the way back; the Operator's worklist is longer than a page (sixty older
+//! requests wait), the register's search shows its first result on a phone's first
+//! screen, dates and the file button read Indonesian in an English browser.
+//! `KELURAHAN_SHOTS=/tmp/shots` keeps a picture of every page.
 //! It needs Chromium and `npm ci --prefix tests/e2e`,
 //! so a plain `cargo test` reports it as ignored; `.ci/run` installs both and runs it with
 //! `cargo test -- --ignored browser`.
@@ -31,6 +34,45 @@ fn free_port() -> u16 {
         .local_addr()
         .unwrap()
         .port()
+}
+
+/// `n` complete domicile requests from other residents, received over the last weeks
+/// and waiting for the Operator: a worklist longer than one page.
+fn waiting_requests(ws: &Ws, n: u32) {
+    use kelurahan::domain::calendar::{self, WIB};
+    use kelurahan::domain::permohonan::{Masukan, periksa};
+    let workspace = kelurahan::config::workspace::Workspace::open(&ws.dir).unwrap();
+    let mut reg = kelurahan::store::Register::open(&workspace.db_path(), WIB).unwrap();
+    let today = calendar::now(WIB).date_naive();
+    for i in 0..n {
+        let d = today - chrono::Duration::days(1 + (i % 20) as i64);
+        let baru = periksa(
+            &Masukan {
+                jenis: "sk-domisili".into(),
+                nama: format!("Warga Menunggu {i}"),
+                nik: crate::NIK_L.into(),
+                berkas: vec!["pengantar-rt".into(), "kk-ktp".into()],
+                tanggal: Some(d.to_string()),
+                alamat: Some(crate::ALAMAT.into()),
+                rt: Some("4".into()),
+                rw: Some("2".into()),
+                isian: [
+                    ("tempat_lahir", "Jambi"),
+                    ("agama", "Islam"),
+                    ("pekerjaan", "Pedagang"),
+                    ("status_perkawinan", "Kawin"),
+                ]
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .to_vec(),
+                ..Default::default()
+            },
+            &workspace.katalog,
+            d,
+        )
+        .unwrap();
+        reg.create(&baru, "Operator", calendar::at(WIB, d, 9, 0))
+            .unwrap();
+    }
 }
 
 #[test]
@@ -67,6 +109,7 @@ fn one_request_through_every_role_in_chromium() {
             .unwrap();
         }
     }
+    waiting_requests(&ws, 60);
     let port = free_port();
     let _server = Server(
         crate::bin()

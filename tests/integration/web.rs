@@ -861,6 +861,22 @@ async fn the_register_pages_through_a_long_register() {
         "{third}"
     );
     assert_eq!(third.matches("/permohonan/").count(), 20, "{third}");
+    // A page past the end is the last one, a page that is no number the first.
+    for q in ["halaman=4", "halaman=99999999999999999999999"] {
+        let res = send(
+            &app,
+            get(&format!("/register?cari=Pemohon&{q}"), Some(&kasi)),
+        )
+        .await;
+        assert_eq!(res.status, StatusCode::OK, "{q}");
+        assert!(
+            res.body.contains("halaman 3 dari 3") && res.body.contains("Pemohon Nomor 0<"),
+            "{q}: {}",
+            res.body
+        );
+    }
+    let res = send(&app, get("/register?cari=Pemohon&halaman=-1", Some(&kasi))).await;
+    assert!(res.body.contains("halaman 1 dari 3"), "{}", res.body);
 }
 
 #[tokio::test]
@@ -2313,5 +2329,428 @@ async fn a_restored_register_and_an_edited_profile_are_seen_at_once() {
         page.body.contains("KELURAHAN RAWASARI BARU"),
         "{}",
         page.body
+    );
+}
+
+/// The names of the applicants a worklist page lists, in its order.
+fn applicants_listed(page: &str) -> Vec<String> {
+    page.split("data-label=\"Pemohon\">")
+        .skip(1)
+        .map(|rest| rest[..rest.find('<').unwrap()].to_string())
+        .collect()
+}
+
+/// A long worklist is shown fifty rows at a time, in the service's order (late first,
+/// then the longest waits), with the whole count and links between its pages; a page
+/// asked for that does not exist is the nearest one that does.
+#[tokio::test]
+async fn todays_work_is_shown_fifty_at_a_time_in_the_services_order() {
+    use kelurahan::domain::calendar::{self, WIB};
+    let ws = Ws::init();
+    let now = calendar::now(WIB);
+    let today = now.date_naive();
+    // Received over the last forty days: some late, some not, many on the same day.
+    crate::many_requests(&ws, 120, |i| today - Duration::days((i % 40) as i64));
+    account(&ws, "Rina Marlina", "operator", "sandi-operator-1");
+    let app = App::with_clock(ws.dir.clone(), move || now);
+    let op = login(&app, "Rina Marlina", "sandi-operator-1").await;
+
+    let workspace = kelurahan::config::workspace::Workspace::open(&ws.dir).unwrap();
+    let reg = kelurahan::store::Register::open(&ws.dir.join("kelurahan.db"), WIB).unwrap();
+    let order: Vec<String> = kelurahan::services::pekerjaan::Pekerjaan::of(
+        &workspace,
+        &reg,
+        kelurahan::domain::pengguna::PeranPengguna::Operator,
+        now,
+    )
+    .unwrap()
+    .daftar
+    .into_iter()
+    .map(|m| m.p.nama)
+    .collect();
+    assert_eq!(order.len(), 120);
+
+    let page = |q: &'static str| {
+        let app = app.clone();
+        let op = op.clone();
+        async move {
+            let res = send(&app, get(&format!("/{q}"), Some(&op))).await;
+            assert_eq!(res.status, StatusCode::OK, "{q}: {}", res.body);
+            res.body
+        }
+    };
+    let first = page("").await;
+    assert!(
+        first.contains("120 permohonan menunggu langkah Anda")
+            && first.contains("ditampilkan 1–50."),
+        "{first}"
+    );
+    assert_eq!(
+        applicants_listed(&first),
+        order[..50],
+        "the service's order"
+    );
+    assert!(first.contains("href=\"/?halaman=2\""), "{first}");
+    assert!(first.contains("Berikutnya") && !first.contains("Sebelumnya"));
+    assert!(first.contains("Halaman 1 dari 3"), "{first}");
+
+    let second = page("?halaman=2").await;
+    assert!(second.contains("ditampilkan 51–100."), "{second}");
+    assert_eq!(applicants_listed(&second), order[50..100]);
+    assert!(
+        second.contains("href=\"/?halaman=1\"") && second.contains("href=\"/?halaman=3\""),
+        "{second}"
+    );
+
+    let last = page("?halaman=3").await;
+    assert!(last.contains("ditampilkan 101–120."), "{last}");
+    assert_eq!(applicants_listed(&last), order[100..]);
+    assert!(last.contains("Sebelumnya") && !last.contains("Berikutnya"));
+
+    // Past the end: the last page; not a page number: the first. Never an error.
+    for q in ["?halaman=4", "?halaman=99999999999999999999999"] {
+        assert!(page(q).await.contains("ditampilkan 101–120."), "{q}");
+    }
+    for q in [
+        "?halaman=0",
+        "?halaman=-2",
+        "?halaman=dua",
+        "?halaman=",
+        "?halaman=2&halaman=3",
+        "?halaman=%FF",
+    ] {
+        let body = page(q).await;
+        assert!(body.contains("ditampilkan 1–50."), "{q}: {body}");
+        assert_eq!(applicants_listed(&body), order[..50], "{q}");
+    }
+
+    // A list that fits one page says nothing of pages.
+    ws.ok(&[
+        "permohonan",
+        "lanjut",
+        "1",
+        "--peran",
+        "operator",
+        "--oleh",
+        "Rina",
+    ]);
+    account(&ws, "Bambang Kasi", "kasi", "sandi-kasi-0001");
+    let kasi = login(&app, "Bambang Kasi", "sandi-kasi-0001").await;
+    let body = send(&app, get("/?halaman=5", Some(&kasi))).await.body;
+    assert!(
+        body.contains("1 permohonan menunggu langkah Anda"),
+        "{body}"
+    );
+    assert!(
+        !body.contains("ditampilkan") && !body.contains("halaman="),
+        "{body}"
+    );
+}
+
+/// On a phone the register's search box comes first and the other filters fold under
+/// "Saring", unfolded while one of them is chosen; the search button sits by the box.
+#[tokio::test]
+async fn the_registers_filters_fold_under_one_summary_unless_one_is_chosen() {
+    let ws = Ws::init();
+    ws.baru("Siti Aminah");
+    account(&ws, "Bambang Kasi", "kasi", "sandi-kasi-0001");
+    let app = App::new(ws.dir.clone());
+    let kasi = login(&app, "Bambang Kasi", "sandi-kasi-0001").await;
+    let page = |q: &str| {
+        let app = app.clone();
+        let kasi = kasi.clone();
+        let url = format!("/register{q}");
+        async move { send(&app, get(&url, Some(&kasi))).await.body }
+    };
+
+    let plain = page("?cari=siti").await;
+    let at = |what: &str| {
+        plain
+            .find(what)
+            .unwrap_or_else(|| panic!("{what} not in {plain}"))
+    };
+    // The box and its button, then the folded filters, then the results.
+    assert!(
+        at("id=\"cari\"") < at("<details class=\"saring\">"),
+        "{plain}"
+    );
+    assert!(at(">Cari</button>") < at("<details class=\"saring\">"));
+    assert!(at("<details class=\"saring\">") < at("id=\"tahap\""));
+    assert!(at("id=\"jenis\"") < at("1 permohonan."));
+    assert!(at("<summary>Saring") < at("id=\"bulan\""));
+    assert!(plain.contains("Siti Aminah"));
+
+    // A filter chosen: the box is open and its summary names what is chosen, with the way
+    // back to the search alone.
+    let filtered = page("?cari=siti&tahap=diajukan&jenis=sk-domisili").await;
+    assert!(
+        filtered.contains("<details class=\"saring\" open>"),
+        "{filtered}"
+    );
+    assert!(
+        filtered.contains("Saring: Diajukan · Surat Keterangan Domisili"),
+        "{filtered}"
+    );
+    assert!(
+        filtered.contains("href=\"/register?cari=siti\">Hapus saringan"),
+        "{filtered}"
+    );
+    assert!(filtered.contains("1 permohonan."), "{filtered}");
+    // A value the register does not apply is no filter.
+    let unknown = page("?tahap=bukan-tahap").await;
+    assert!(unknown.contains("<details class=\"saring\">"), "{unknown}");
+
+    // The style folds them on a phone only.
+    let css = send(&app, get("/gaya.css", None)).await.body;
+    assert!(
+        css.contains("details.saring>summary{display:none}")
+            && css.contains("details.saring::details-content{content-visibility:visible}"),
+        "{css}"
+    );
+}
+
+/// Dates are text typed day first, as the office writes them, whatever the browser's
+/// language: `29-11-2026`, `29/11/2026` or `2026-11-29` are read, shown back as
+/// `29-11-2026`; one that cannot be read is refused naming its field, with the intake's
+/// other problems, and nothing is written.
+#[tokio::test]
+async fn dates_are_typed_day_first_in_any_browser() {
+    use kelurahan::domain::calendar::{self, WIB};
+    let ws = Ws::init();
+    account(&ws, "Rina Marlina", "operator", "sandi-operator-1");
+    let app = App::new(ws.dir.clone());
+    let op = login(&app, "Rina Marlina", "sandi-operator-1").await;
+    let today = calendar::now(WIB).date_naive();
+    let dmy = |d: chrono::NaiveDate, sep: &str| d.format(&format!("%d{sep}%m{sep}%Y")).to_string();
+    let yesterday = today - Duration::days(1);
+    let before = today - Duration::days(2);
+
+    let form = send(
+        &app,
+        get("/permohonan/baru?jenis=pengantar-kehilangan", Some(&op)),
+    )
+    .await
+    .body;
+    assert!(!form.contains("type=\"date\""), "{form}");
+    assert!(
+        form.contains(&format!(
+            "type=\"text\" id=\"tanggal\" name=\"tanggal\" value=\"{}\"",
+            dmy(today, "-")
+        )),
+        "{form}"
+    );
+    assert!(
+        form.contains(
+            "type=\"text\" id=\"isian:tanggal_kehilangan\" name=\"isian:tanggal_kehilangan\" value=\"\""
+        ),
+        "{form}"
+    );
+    assert!(form.contains("placeholder=\"hh-bb-tttt\""), "{form}");
+    assert!(form.contains("Hari-bulan-tahun, misalnya 29-11-2026."));
+    let csrf = csrf_of(&form);
+
+    let tanggal = dmy(yesterday, "/");
+    let hilang = dmy(before, "-");
+    let fields = |nik: &'static str, hilang: &'static str| -> Vec<(&'static str, String)> {
+        vec![
+            ("csrf", csrf.clone()),
+            ("jenis", "pengantar-kehilangan".into()),
+            ("kanal", "langsung".into()),
+            ("tanggal", tanggal.clone()),
+            ("nama", "Siti Aminah".into()),
+            ("nik", nik.into()),
+            ("alamat", crate::ALAMAT.into()),
+            ("rt", "9".into()),
+            ("rw", "3".into()),
+            ("isian:tempat_lahir", "Jambi".into()),
+            ("isian:agama", "Islam".into()),
+            ("isian:pekerjaan", "Wiraswasta".into()),
+            ("isian:status_perkawinan", "Kawin".into()),
+            ("isian:kewarganegaraan", "WNI".into()),
+            ("isian:barang_hilang", "Dompet".into()),
+            ("isian:tanggal_kehilangan", hilang.into()),
+            ("isian:tempat_kehilangan", "Pasar Angso Duo".into()),
+            ("berkas", "pengantar-rt".into()),
+            ("berkas", "kk-ktp".into()),
+            ("berkas", "kronologi-kehilangan".into()),
+        ]
+    };
+    let send_form = |v: Vec<(&'static str, String)>, path: String| {
+        let app = app.clone();
+        let op = op.clone();
+        async move {
+            let pairs: Vec<(&str, &str)> = v.iter().map(|(k, x)| (*k, x.as_str())).collect();
+            send(&app, post(&path, Some(&op), &pairs)).await
+        }
+    };
+
+    // A date that cannot be read, and a wrong NIK: both said at once, nothing written.
+    let res = send_form(fields("123", "31-02-2026"), "/permohonan/baru".into()).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    assert!(
+        res.body.contains(
+            "Tanggal kehilangan: “31-02-2026” tidak terbaca sebagai tanggal; tulis hari-bulan-tahun, misalnya 29-11-2026"
+        ),
+        "{}",
+        res.body
+    );
+    assert!(res.body.contains("NIK harus 16 angka"), "{}", res.body);
+    assert!(
+        res.body.contains("value=\"31-02-2026\""),
+        "what was typed is kept"
+    );
+    // The date read is shown back day first.
+    assert!(
+        res.body.contains(&format!(
+            "name=\"tanggal\" value=\"{}\"",
+            dmy(yesterday, "-")
+        )),
+        "{}",
+        res.body
+    );
+    assert_eq!(ws.snapshot().as_array().unwrap().len(), 0);
+
+    // Day first with slashes or dashes: read as the office means them.
+    let hilang: &'static str = Box::leak(hilang.into_boxed_str());
+    let res = send_form(fields(crate::NIK_P, hilang), "/permohonan/baru".into()).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let v = ws.json(&["permohonan", "lihat", "1"]);
+    assert_eq!(v["tanggal"], yesterday.to_string());
+    assert_eq!(v["isian"]["tanggal_kehilangan"], before.to_string());
+
+    // The completion form shows the date as the office writes it, and takes ISO too.
+    let form = send(&app, get("/permohonan/1/lengkapi", Some(&op)))
+        .await
+        .body;
+    assert!(!form.contains("type=\"date\""), "{form}");
+    assert!(
+        form.contains(&format!(
+            "name=\"isian:tanggal_kehilangan\" value=\"{}\"",
+            dmy(before, "-")
+        )),
+        "{form}"
+    );
+    let lengkapi = |hilang: &str| -> Vec<(&'static str, String)> {
+        vec![
+            ("csrf", csrf_of(&form)),
+            ("dari", "diajukan".into()),
+            ("alamat", crate::ALAMAT.into()),
+            ("rt", "9".into()),
+            ("rw", "3".into()),
+            ("isian:tempat_lahir", "Jambi".into()),
+            ("isian:agama", "Islma".into()),
+            ("isian:pekerjaan", "Wiraswasta".into()),
+            ("isian:status_perkawinan", "Kawin".into()),
+            ("isian:kewarganegaraan", "WNI".into()),
+            ("isian:barang_hilang", "Dompet".into()),
+            ("isian:tanggal_kehilangan", hilang.into()),
+            ("isian:tempat_kehilangan", "Pasar Angso Duo".into()),
+        ]
+    };
+    let res = send_form(lengkapi("2026-11-32"), "/permohonan/1/lengkapi".into()).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    assert!(
+        res.body
+            .contains("Tanggal kehilangan: “2026-11-32” tidak terbaca sebagai tanggal"),
+        "{}",
+        res.body
+    );
+    assert!(res.body.contains("Agama: "), "the intake's problems too");
+    let changes = || {
+        ws.db()
+            .query_row("SELECT count(*) FROM perubahan", [], |r| r.get::<_, i64>(0))
+            .unwrap()
+    };
+    assert_eq!(changes(), 0);
+    let mut fixed = lengkapi(&today.to_string());
+    fixed.retain(|(k, _)| *k != "isian:agama");
+    fixed.push(("isian:agama", "Islam".into()));
+    let res = send_form(fixed, "/permohonan/1/lengkapi".into()).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let v = ws.json(&["permohonan", "lihat", "1"]);
+    assert_eq!(v["isian"]["tanggal_kehilangan"], today.to_string());
+    assert_eq!(changes(), 1);
+}
+
+/// The import form's file button reads Indonesian whatever the browser's language: the
+/// browser's own control is hidden but still there (focusable, labelled), a label in the
+/// page's words opens it, and the page says what is chosen and which files are taken.
+#[tokio::test]
+async fn the_import_forms_file_button_is_in_the_pages_words() {
+    let ws = Ws::init();
+    account(&ws, "Pak Admin", "admin", "sandi-admin-001");
+    let app = App::new(ws.dir.clone());
+    let admin = login(&app, "Pak Admin", "sandi-admin-001").await;
+    let page = send(&app, get("/impor", Some(&admin))).await.body;
+    assert!(
+        page.contains(
+            "<input class=\"pilih-berkas\" type=\"file\" id=\"berkas\" name=\"berkas\" multiple required"
+        ),
+        "{page}"
+    );
+    assert!(
+        page.contains("<label class=\"tombol-berkas\" for=\"berkas\">Pilih berkas…</label>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("Belum ada berkas dipilih.") && page.contains("Berkas sudah dipilih"),
+        "{page}"
+    );
+    assert!(
+        page.contains("aria-describedby=\"berkas-bantuan\"")
+            && page.contains("id=\"berkas-bantuan\">Diterima: .xlsx, .xls dan .xlsb (Excel) serta .ods (LibreOffice)"),
+        "{page}"
+    );
+    // Hidden from sight only: a hidden control (display:none) could not take the
+    // keyboard's focus.
+    let css = send(&app, get("/gaya.css", None)).await.body;
+    let rule = css
+        .split('\n')
+        .find(|l| l.starts_with("input[type=file].pilih-berkas{"))
+        .unwrap_or_else(|| panic!("{css}"));
+    assert!(
+        rule.contains("position:absolute")
+            && rule.contains("width:1px")
+            && !rule.contains("display:none"),
+        "{rule}"
+    );
+    assert!(css.contains("input.pilih-berkas:focus-visible+label.tombol-berkas{outline"));
+    assert!(css.contains(
+        "input.pilih-berkas:invalid~.berkas-dipilih,input.pilih-berkas:valid~.berkas-belum{display:none}"
+    ));
+}
+
+/// The schedules page names each schedule in words, its file in small print (without
+/// the folder it lives in).
+#[tokio::test]
+async fn schedules_are_listed_by_a_title_in_words() {
+    let ws = Ws::init();
+    std::fs::create_dir_all(ws.dir.join("schedules")).unwrap();
+    std::fs::write(
+        ws.dir.join("schedules/cadangan-mingguan.toml"),
+        "nama = \"cadangan-mingguan\"\ncron = \"0 0 22 * * 6\"\ntugas = \"cadangan\"\n",
+    )
+    .unwrap();
+    account(&ws, "Pak Admin", "admin", "sandi-admin-001");
+    let app = App::new(ws.dir.clone());
+    let admin = login(&app, "Pak Admin", "sandi-admin-001").await;
+    let res = send(&app, get("/jadwal", Some(&admin))).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let page = res.body;
+    for (judul, berkas) in [
+        ("Laporan bulanan", "laporan-bulanan.toml (bawaan)"),
+        ("Laporan triwulan", "laporan-triwulan.toml (bawaan)"),
+        ("Laporan tahunan", "laporan-tahunan.toml (bawaan)"),
+        ("Kirim ulang", "kirim-ulang.toml (bawaan)"),
+        ("Cadangan", "cadangan.toml (bawaan)"),
+        ("Cadangan mingguan", "cadangan-mingguan.toml"),
+    ] {
+        let cell =
+            format!("data-label=\"Jadwal\">{judul}<br><small class=\"bantuan\">{berkas}</small>");
+        assert!(page.contains(&cell), "{cell} in {page}");
+    }
+    assert!(
+        !page.contains(ws.dir.to_str().unwrap()),
+        "no folder: {page}"
     );
 }
