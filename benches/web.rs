@@ -595,7 +595,8 @@ impl Halaman {
 }
 
 /// The pages of issue 18, and what each must show; `per_tahap` is the register's count
-/// of requests at each stage (a worklist lists all those at its role's stage).
+/// of requests at each stage (a worklist lists those at its role's stage, a page at a
+/// time).
 fn halaman(per_tahap: &[(Tahap, usize)]) -> Vec<Halaman> {
     let mut out = Vec::new();
     let di = |t: Tahap| per_tahap.iter().find(|(x, _)| *x == t).map_or(0, |c| c.1);
@@ -607,6 +608,8 @@ fn halaman(per_tahap: &[(Tahap, usize)]) -> Vec<Halaman> {
             if !b.contains("Pekerjaan hari ini</h1>") {
                 return Err("bukan halaman pekerjaan".into());
             }
+            // A worklist shows a page of its requests at a time.
+            let rows = rows.min(kelurahan::web::PER_HALAMAN);
             let n = baris(b);
             if n != rows {
                 return Err(format!("{n} permohonan menunggu, seharusnya {rows}"));

@@ -255,7 +255,7 @@ fn import_one(
     };
     let nomor_register = format_nomor_register(urut, tahun);
     let id = tx.last_insert_rowid();
-    super::permohonan::index_name(tx, id, &row.nama)?;
+    super::permohonan::index_name(tx, id, (tahun, urut), &row.nama)?;
 
     // The history says what is known: received on the file's date, and moved by the
     // import to the stage the old register supports, on the day it was finished.

@@ -14,8 +14,9 @@ pub struct Filter {
     /// By the request's date.
     pub bulan: Option<Bulan>,
     pub tahun: Option<i32>,
-    /// A name (any part), a register number, a letter number, or a whole NIK (a NIK is
-    /// only ever matched exactly, so a search cannot fish for NIKs by their digits).
+    /// A name (from the start of any of its words), a register number, a letter number,
+    /// or a whole NIK (a NIK is only ever matched exactly, so a search cannot fish for
+    /// NIKs by their digits).
     pub cari: Option<String>,
 }
 
@@ -72,7 +73,7 @@ impl Register {
             ],
         )?;
         let id = tx.last_insert_rowid();
-        index_name(&tx, id, &baru.nama)?;
+        index_name(&tx, id, (tahun, urut), &baru.nama)?;
         for (i, b) in baru.berkas.iter().enumerate() {
             tx.execute(
                 "INSERT INTO berkas (permohonan_id, urutan, kode, nama, wajib, ada, diperbarui)
@@ -165,13 +166,34 @@ impl Register {
             }
             Ok(out)
         };
-        if f.cari.is_some() {
-            // A search scans the names: once, for the count and the page together.
+        if let Some(c) = &f.cari {
+            // A search finds its requests once, for the count and the page together. A
+            // search alone puts them in order by what its look-ups hold; with a filter
+            // beside it each found request is read to be filtered.
+            let only_search = *f
+                == Filter {
+                    cari: f.cari.clone(),
+                    ..Filter::default()
+                };
+            let (sql, args) = if only_search {
+                let mut args = Vec::new();
+                let found = found_by(c.trim(), &mut args);
+                (
+                    format!("SELECT id FROM ({found}) ORDER BY tahun DESC, urut DESC"),
+                    args,
+                )
+            } else {
+                (
+                    format!(
+                        "SELECT p.id FROM permohonan p WHERE {filter}
+                         ORDER BY p.tahun DESC, p.urut DESC"
+                    ),
+                    args,
+                )
+            };
             let ids: Vec<i64> = self
                 .conn
-                .prepare_cached(&format!(
-                    "SELECT p.id FROM permohonan p WHERE {filter} ORDER BY p.tahun DESC, p.urut DESC"
-                ))?
+                .prepare_cached(&sql)?
                 .query_map(rusqlite::params_from_iter(args.iter()), |r| r.get(0))?
                 .collect::<rusqlite::Result<_>>()?;
             let page: Vec<String> = ids
@@ -229,21 +251,44 @@ impl Register {
         found.map(|id| load(&self.conn, id, self.tz)).transpose()
     }
 
-    /// Requests matching `f`, oldest first, without checklist or history but with the
-    /// time of their latest move: what a worklist shows, read in one pass.
-    pub fn list_with_last_move(
-        &self,
-        f: &Filter,
-    ) -> Result<Vec<(Permohonan, Option<DateTime<FixedOffset>>)>> {
+    /// Requests matching `f`, oldest first, in brief: id, date and letter type, what a
+    /// worklist is put in order by without reading every request whole.
+    pub fn list_brief(&self, f: &Filter) -> Result<Vec<(i64, NaiveDate, String)>> {
         let (filter, args) = where_of(f);
+        let sql = format!(
+            "SELECT p.id, p.tanggal, p.jenis FROM permohonan p WHERE {filter}
+             ORDER BY p.tahun, p.urut"
+        );
+        let mut st = self.conn.prepare_cached(&sql)?;
+        let mut rows = st.query(rusqlite::params_from_iter(args.iter()))?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            let tanggal: String = r.get(1)?;
+            out.push((id, parse_col(id, "tanggal", &tanggal)?, r.get(2)?));
+        }
+        Ok(out)
+    }
+
+    /// The requests `ids`, in that order, without checklist or history but with the
+    /// time of their latest move: what a page of a worklist shows, read in one pass.
+    pub fn with_last_move(
+        &self,
+        ids: &[i64],
+    ) -> Result<Vec<(Permohonan, Option<DateTime<FixedOffset>>)>> {
         let sql = format!(
             "SELECT {PERMOHONAN_COLUMNS},
                     (SELECT r.waktu FROM riwayat r WHERE r.permohonan_id = p.id
                      ORDER BY r.id DESC LIMIT 1)
-             FROM permohonan p WHERE {filter} ORDER BY p.tahun, p.urut"
+             FROM json_each(?1) AS j JOIN permohonan p ON p.id = j.value
+             ORDER BY j.key"
+        );
+        let list = format!(
+            "[{}]",
+            ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
         );
         let mut st = self.conn.prepare_cached(&sql)?;
-        let mut rows = st.query(rusqlite::params_from_iter(args.iter()))?;
+        let mut rows = st.query([list])?;
         let last = PERMOHONAN_COLUMNS.split(',').count();
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
@@ -467,24 +512,91 @@ impl Register {
 }
 
 /// Keeps a new request's name findable by the start of each of its words.
-pub(super) fn index_name(conn: &Connection, id: i64, nama: &str) -> Result<()> {
+pub(super) fn index_name(
+    conn: &Connection,
+    id: i64,
+    (tahun, urut): (i32, i64),
+    nama: &str,
+) -> Result<()> {
     let mut st = conn.prepare_cached(
-        "INSERT OR IGNORE INTO permohonan_kata (kata, permohonan_id) VALUES (?1, ?2)",
+        "INSERT OR IGNORE INTO permohonan_kata (kata, permohonan_id, tahun, urut)
+         VALUES (?1, ?2, ?3, ?4)",
     )?;
     for kata in teks::awal_kata(nama) {
-        st.execute(params![kata, id])?;
+        st.execute(params![kata, id, tahun, urut])?;
     }
     Ok(())
 }
 
 /// Indexes every name already in the register (the migration that brings the index).
 pub(super) fn index_all_names(conn: &Connection) -> Result<()> {
-    let mut st = conn.prepare("SELECT id, nama FROM permohonan")?;
+    let mut st = conn.prepare("SELECT id, tahun, urut, nama FROM permohonan")?;
     let mut rows = st.query([])?;
     while let Some(r) = rows.next()? {
-        index_name(conn, r.get(0)?, &r.get::<_, String>(1)?)?;
+        index_name(
+            conn,
+            r.get(0)?,
+            (r.get(1)?, r.get(2)?),
+            &r.get::<_, String>(3)?,
+        )?;
     }
     Ok(())
+}
+
+/// The requests a search finds, as `(id, tahun, urut)` rows: a union of indexed look-ups,
+/// its arguments appended to `args`. Joined by OR they made SQLite read the whole table.
+fn found_by(c: &str, args: &mut Vec<String>) -> String {
+    // "42/2026" finds 0042/2026.
+    let exact = match c.split_once('/') {
+        Some((u, y)) if u.parse::<i64>().is_ok() && y.parse::<i32>().is_ok() => {
+            format_nomor_register(u.parse().unwrap_or(0), y.parse().unwrap_or(0))
+        }
+        _ => c.to_string(),
+    };
+    args.push(exact);
+    args.push(c.to_string());
+    let (e, raw) = (args.len() - 1, args.len());
+    let mut parts = vec![
+        format!("SELECT id, tahun, urut FROM permohonan WHERE nomor_register = ?{e}"),
+        format!("SELECT id, tahun, urut FROM permohonan WHERE nik = ?{raw}"),
+        format!(
+            "SELECT p.id, p.tahun, p.urut FROM surat s JOIN permohonan p ON p.id = s.permohonan_id
+             WHERE s.nomor = ?{raw}"
+        ),
+        format!(
+            "SELECT p.id, p.tahun, p.urut FROM surat_lama s JOIN permohonan p
+             ON p.id = s.permohonan_id WHERE s.nomor = ?{raw}"
+        ),
+    ];
+    // "0001" or "1" alone: that sequence number in every year (0001/2025, 0001/2026),
+    // found through each year's register number rather than a scan of `urut`.
+    if c.len() <= 6 && c.bytes().all(|b| b.is_ascii_digit()) {
+        parts.push(format!(
+            "SELECT q.id, q.tahun, q.urut FROM permohonan q
+              WHERE q.tahun IN (WITH RECURSIVE y(v) AS (
+                      SELECT MIN(tahun) FROM permohonan
+                      UNION ALL SELECT v + 1 FROM y
+                      WHERE v < (SELECT MAX(tahun) FROM permohonan))
+                    SELECT v FROM y)
+                AND q.urut = CAST(?{raw} AS INTEGER)"
+        ));
+    }
+    // A name is found from the start of any of its words (`aminah` and `siti am` find
+    // Siti Aminah) in one range of the word index, which holds each request's place in
+    // the register too: the rows found are not read to be put in order. The upper bound
+    // is the search followed by the last character there is. A number (`0001`,
+    // `42/2026`) is in no name.
+    let kata = teks::bentuk_cari(c);
+    if !kata.is_empty() && !c.bytes().all(|b| b.is_ascii_digit() || b == b'/') {
+        args.push(format!("{kata}\u{10FFFF}"));
+        args.push(kata);
+        let (ujung, k) = (args.len() - 1, args.len());
+        parts.push(format!(
+            "SELECT permohonan_id, tahun, urut FROM permohonan_kata
+              WHERE kata >= ?{k} AND kata < ?{ujung}"
+        ));
+    }
+    parts.join(" UNION ")
 }
 
 /// The WHERE clause of a filter, with its arguments: one reading for every listing.
@@ -513,53 +625,8 @@ fn where_of(f: &Filter) -> (String, Vec<String>) {
         clauses.push(format!("p.tahun = CAST(?{} AS INTEGER)", args.len()));
     }
     if let Some(c) = f.cari.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
-        // A name is found from the start of any of its words: `aminah` and `siti am`
-        // find Siti Aminah, in one range of the word index (the upper bound is the
-        // search followed by the last character there is).
-        let kata = teks::bentuk_cari(c);
-        // "42/2026" finds 0042/2026.
-        let exact = match c.split_once('/') {
-            Some((u, y)) if u.parse::<i64>().is_ok() && y.parse::<i32>().is_ok() => {
-                format_nomor_register(u.parse().unwrap_or(0), y.parse().unwrap_or(0))
-            }
-            _ => c.to_string(),
-        };
-        args.push(exact);
-        args.push(c.to_string());
-        let (e, raw) = (args.len() - 1, args.len());
-        // "0001" or "1" alone: that sequence number in every year (0001/2025, 0001/2026),
-        // found through each year's register number rather than a scan of `urut`.
-        let urut = if !c.is_empty() && c.len() <= 6 && c.bytes().all(|b| b.is_ascii_digit()) {
-            format!(
-                " UNION SELECT q.id FROM permohonan q
-                   WHERE q.tahun IN (WITH RECURSIVE y(v) AS (
-                           SELECT MIN(tahun) FROM permohonan
-                           UNION ALL SELECT v + 1 FROM y
-                           WHERE v < (SELECT MAX(tahun) FROM permohonan))
-                         SELECT v FROM y)
-                     AND q.urut = CAST(?{raw} AS INTEGER)"
-            )
-        } else {
-            String::new()
-        };
-        // Each way of finding a request is its own indexed look-up: joined by OR they
-        // made SQLite read the whole table. A number (`0001`, `42/2026`) is in no name.
-        let nama = if !kata.is_empty() && !c.bytes().all(|b| b.is_ascii_digit() || b == b'/') {
-            args.push(format!("{kata}\u{10FFFF}"));
-            args.push(kata);
-            let (ujung, k) = (args.len() - 1, args.len());
-            format!(
-                "SELECT permohonan_id FROM permohonan_kata WHERE kata >= ?{k} AND kata < ?{ujung} UNION "
-            )
-        } else {
-            String::new()
-        };
-        clauses.push(format!(
-            "p.id IN ({nama}SELECT id FROM permohonan WHERE nomor_register = ?{e}
-              UNION SELECT id FROM permohonan WHERE nik = ?{raw}{urut}
-              UNION SELECT permohonan_id FROM surat WHERE nomor = ?{raw}
-              UNION SELECT permohonan_id FROM surat_lama WHERE nomor = ?{raw})"
-        ));
+        let found = found_by(c, &mut args);
+        clauses.push(format!("p.id IN (SELECT id FROM ({found}))"));
     }
     let filter = if clauses.is_empty() {
         "1".to_string()

@@ -395,10 +395,18 @@ async fn beranda(
     let now = (app.now)();
     let page = blocking(move || {
         let (ws, reg) = app.open().map_err(internal)?;
-        let work = crate::services::pekerjaan::Pekerjaan::of(&ws, &reg, sesi.pengguna.peran, now)
-            .map_err(internal)?;
-        let halaman = pilih_halaman(&diminta, work.daftar.len());
-        Ok(pages::beranda(&ws, &sesi, &work, halaman))
+        // The service knows how many pages there are, and keeps the page within them.
+        let halaman = pilih_halaman(&diminta, usize::MAX);
+        let work = crate::services::pekerjaan::Pekerjaan::of(
+            &ws,
+            &reg,
+            sesi.pengguna.peran,
+            now,
+            halaman,
+            PER_HALAMAN,
+        )
+        .map_err(internal)?;
+        Ok(pages::beranda(&ws, &sesi, &work))
     })
     .await?;
     Ok(page.into_response())

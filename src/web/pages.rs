@@ -303,19 +303,11 @@ pub fn galat(
     )
 }
 
-/// Today's work, a page of at most [`super::PER_HALAMAN`] rows at a time in the
-/// service's order (`halaman` is 1-based and exists: the handler chose it).
-pub fn beranda(
-    ws: &Workspace,
-    sesi: &Sesi,
-    w: &crate::services::pekerjaan::Pekerjaan,
-    halaman: usize,
-) -> Markup {
-    let jumlah = w.daftar.len();
-    let pages = jumlah.div_ceil(super::PER_HALAMAN).max(1);
-    let halaman = halaman.clamp(1, pages);
-    let dari = ((halaman - 1) * super::PER_HALAMAN).min(jumlah);
-    let sampai = (dari + super::PER_HALAMAN).min(jumlah);
+/// Today's work, a page at a time in the service's order (the service chose the page).
+pub fn beranda(ws: &Workspace, sesi: &Sesi, w: &crate::services::pekerjaan::Pekerjaan) -> Markup {
+    let (jumlah, halaman, pages) = (w.jumlah, w.halaman, w.jumlah_halaman);
+    let dari = (halaman - 1) * super::PER_HALAMAN;
+    let sampai = dari + w.daftar.len();
     let link = |n: usize| format!("/?halaman={n}");
     layout(
         "Pekerjaan hari ini",
@@ -323,7 +315,7 @@ pub fn beranda(
         html! {
             h1 { "Pekerjaan hari ini" }
             p { (ws.profil.kantor.kelurahan) }
-            @let lewat = w.daftar.iter().filter(|m| m.lewat_standar).count();
+            @let lewat = w.lewat;
             @if w.menunggu_laporan > 0 {
                 p.pesan { (w.menunggu_laporan) " permohonan yang suratnya sudah terbit menunggu laporan bulanan; "
                     "laporan bulan ini mencatatnya (tahap 5 dan 6) sekaligus. "
@@ -363,7 +355,7 @@ pub fn beranda(
                         th { "Tahap" } th { "Menunggu" } th { "Sejak masuk" }
                     } }
                     tbody {
-                        @for m in &w.daftar[dari..sampai] {
+                        @for m in &w.daftar {
                             tr {
                                 td data-label="No. Register" { a href={ "/permohonan/" (m.p.id) } { (m.p.nomor_register) } }
                                 td data-label="Pemohon" { (m.p.nama) }

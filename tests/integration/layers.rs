@@ -294,7 +294,7 @@ const MIGRATIONS: [(&str, &str); 18] = [
     ),
     (
         "0018_kata_nama.sql",
-        "46b828a89e06a2c88325f40881c5bcb37f47dcd89d06b3fe75c28f7ffada6dd2",
+        "509902dd5746bba1d993a25e01e3ee94f95650f96252e584c021c76376919f4f",
     ),
 ];
 

@@ -344,7 +344,7 @@ fn a_worklist_counts_from_the_latest_move_and_stages_add_up() {
     let reg = kelurahan::store::Register::open(&ws.dir.join("kelurahan.db"), WIB).unwrap();
     let libur = workspace.profil.holidays();
     let monday = DateTime::parse_from_rfc3339("2026-11-16T10:00:00+07:00").unwrap();
-    let kasi = Pekerjaan::of(&workspace, &reg, PeranPengguna::Kasi, monday).unwrap();
+    let kasi = Pekerjaan::of(&workspace, &reg, PeranPengguna::Kasi, monday, 1, 50).unwrap();
     assert_eq!(kasi.daftar.len(), 1);
     let m = &kasi.daftar[0];
     assert_eq!(m.p.nama, "Budi Santoso");
@@ -782,6 +782,18 @@ async fn the_register_is_searched_by_name_number_and_only_a_whole_nik() {
         by_name.contains("1 permohonan.") && by_name.contains("Siti Aminah"),
         "{by_name}"
     );
+    // A search with a filter beside it finds what both allow.
+    assert!(
+        search("cari=aminah&tahap=diajukan")
+            .await
+            .contains("1 permohonan.")
+    );
+    assert!(
+        search("cari=aminah&tahap=ditolak")
+            .await
+            .contains("0 permohonan.")
+    );
+    assert!(search("cari=AMINAH+siti").await.contains("0 permohonan."));
     // A search made only of punctuation is no wildcard: it finds nothing.
     assert!(search("cari=%25").await.contains("0 permohonan."));
     assert!(search("cari=_").await.contains("0 permohonan."));
@@ -2357,18 +2369,33 @@ async fn todays_work_is_shown_fifty_at_a_time_in_the_services_order() {
 
     let workspace = kelurahan::config::workspace::Workspace::open(&ws.dir).unwrap();
     let reg = kelurahan::store::Register::open(&ws.dir.join("kelurahan.db"), WIB).unwrap();
-    let order: Vec<String> = kelurahan::services::pekerjaan::Pekerjaan::of(
+    // The whole list on one page, in the service's order: the late ones first, then the
+    // longest waits.
+    let all = kelurahan::services::pekerjaan::Pekerjaan::of(
         &workspace,
         &reg,
         kelurahan::domain::pengguna::PeranPengguna::Operator,
         now,
+        1,
+        1000,
     )
-    .unwrap()
-    .daftar
-    .into_iter()
-    .map(|m| m.p.nama)
-    .collect();
-    assert_eq!(order.len(), 120);
+    .unwrap();
+    assert_eq!(
+        (all.jumlah, all.daftar.len(), all.jumlah_halaman),
+        (120, 120, 1)
+    );
+    let keys: Vec<(bool, i64)> = all
+        .daftar
+        .iter()
+        .map(|m| (m.lewat_standar, m.hari_sejak_masuk))
+        .collect();
+    assert!(
+        keys.windows(2).all(|w| w[0] >= w[1]),
+        "late first, then longest waits: {keys:?}"
+    );
+    assert!(keys.iter().any(|k| k.0) && keys.iter().any(|k| !k.0));
+    assert_eq!(all.lewat, keys.iter().filter(|k| k.0).count());
+    let order: Vec<String> = all.daftar.into_iter().map(|m| m.p.nama).collect();
 
     let page = |q: &'static str| {
         let app = app.clone();
