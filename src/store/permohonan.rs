@@ -178,24 +178,24 @@ impl Register {
             let (sql, args) = if only_search {
                 let mut args = Vec::new();
                 let found = found_by(c.trim(), &mut args);
-                (
-                    format!("SELECT id FROM ({found}) ORDER BY tahun DESC, urut DESC"),
-                    args,
-                )
+                (format!("SELECT tahun, urut, id FROM ({found})"), args)
             } else {
                 (
-                    format!(
-                        "SELECT p.id FROM permohonan p WHERE {filter}
-                         ORDER BY p.tahun DESC, p.urut DESC"
-                    ),
+                    format!("SELECT p.tahun, p.urut, p.id FROM permohonan p WHERE {filter}"),
                     args,
                 )
             };
-            let ids: Vec<i64> = self
+            let mut found: Vec<(i64, i64, i64)> = self
                 .conn
                 .prepare_cached(&sql)?
-                .query_map(rusqlite::params_from_iter(args.iter()), |r| r.get(0))?
+                .query_map(rusqlite::params_from_iter(args.iter()), |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })?
                 .collect::<rusqlite::Result<_>>()?;
+            // Newest first; a request found two ways once.
+            found.sort_unstable_by(|a, b| b.cmp(a));
+            found.dedup();
+            let ids: Vec<i64> = found.into_iter().map(|f| f.2).collect();
             let page: Vec<String> = ids
                 .iter()
                 .skip(offset)
@@ -543,8 +543,9 @@ pub(super) fn index_all_names(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
-/// The requests a search finds, as `(id, tahun, urut)` rows: a union of indexed look-ups,
-/// its arguments appended to `args`. Joined by OR they made SQLite read the whole table.
+/// The requests a search finds, as `(id, tahun, urut)` rows (a request found two ways is
+/// there twice): a union of indexed look-ups, its arguments appended to `args`. Joined
+/// by OR they made SQLite read the whole table.
 fn found_by(c: &str, args: &mut Vec<String>) -> String {
     // "42/2026" finds 0042/2026.
     let exact = match c.split_once('/') {
@@ -596,7 +597,7 @@ fn found_by(c: &str, args: &mut Vec<String>) -> String {
               WHERE kata >= ?{k} AND kata < ?{ujung}"
         ));
     }
-    parts.join(" UNION ")
+    parts.join(" UNION ALL ")
 }
 
 /// The WHERE clause of a filter, with its arguments: one reading for every listing.

@@ -838,6 +838,11 @@ async fn the_register_is_searched_by_name_number_and_only_a_whole_nik() {
     // The same search on the command line.
     let v = ws.json(&["permohonan", "daftar", "--cari", "aminah"]);
     assert_eq!(v.as_array().unwrap().len(), 1);
+    // A name found from two of its words is one request, listed once.
+    ws.baru("Aminah binti Aminah");
+    let twice = search("cari=aminah").await;
+    assert!(twice.contains("2 permohonan."), "{twice}");
+    assert_eq!(twice.matches("Aminah binti Aminah").count(), 1, "{twice}");
 }
 
 /// A long register is shown a page at a time, newest first, with links between pages
