@@ -39,40 +39,10 @@ fn free_port() -> u16 {
 /// `n` complete domicile requests from other residents, received over the last weeks
 /// and waiting for the Operator: a worklist longer than one page.
 fn waiting_requests(ws: &Ws, n: u32) {
-    use kelurahan::domain::calendar::{self, WIB};
-    use kelurahan::domain::permohonan::{Masukan, periksa};
-    let workspace = kelurahan::config::workspace::Workspace::open(&ws.dir).unwrap();
-    let mut reg = kelurahan::store::Register::open(&workspace.db_path(), WIB).unwrap();
-    let today = calendar::now(WIB).date_naive();
-    for i in 0..n {
-        let d = today - chrono::Duration::days(1 + (i % 20) as i64);
-        let baru = periksa(
-            &Masukan {
-                jenis: "sk-domisili".into(),
-                nama: format!("Warga Menunggu {i}"),
-                nik: crate::NIK_L.into(),
-                berkas: vec!["pengantar-rt".into(), "kk-ktp".into()],
-                tanggal: Some(d.to_string()),
-                alamat: Some(crate::ALAMAT.into()),
-                rt: Some("4".into()),
-                rw: Some("2".into()),
-                isian: [
-                    ("tempat_lahir", "Jambi"),
-                    ("agama", "Islam"),
-                    ("pekerjaan", "Pedagang"),
-                    ("status_perkawinan", "Kawin"),
-                ]
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .to_vec(),
-                ..Default::default()
-            },
-            &workspace.katalog,
-            d,
-        )
-        .unwrap();
-        reg.create(&baru, "Operator", calendar::at(WIB, d, 9, 0))
-            .unwrap();
-    }
+    let today = kelurahan::domain::calendar::now(kelurahan::domain::calendar::WIB).date_naive();
+    crate::many_requests_of(ws, n, "Warga Menunggu", crate::NIK_L, |i| {
+        today - chrono::Duration::days(1 + (i % 20) as i64)
+    });
 }
 
 #[test]

@@ -44,6 +44,17 @@ pub const ALAMAT: &str = "Jl. Kapten Pattimura No. 12";
 /// a second, where the command line would take minutes): "Pemohon Nomor {i}", each
 /// received on `day(i)` at 09:00 WIB.
 pub fn many_requests(ws: &Ws, n: u32, day: impl Fn(u32) -> chrono::NaiveDate) {
+    many_requests_of(ws, n, "Pemohon Nomor", NIK_P, day)
+}
+
+/// [`many_requests`] by another applicant: "{nama} {i}" with this NIK.
+pub fn many_requests_of(
+    ws: &Ws,
+    n: u32,
+    nama: &str,
+    nik: &str,
+    day: impl Fn(u32) -> chrono::NaiveDate,
+) {
     use kelurahan::domain::calendar::{self, WIB};
     let workspace = kelurahan::config::workspace::Workspace::open(&ws.dir).unwrap();
     let mut reg = kelurahan::store::Register::open(&workspace.db_path(), WIB).unwrap();
@@ -52,8 +63,8 @@ pub fn many_requests(ws: &Ws, n: u32, day: impl Fn(u32) -> chrono::NaiveDate) {
         let baru = kelurahan::domain::permohonan::periksa(
             &kelurahan::domain::permohonan::Masukan {
                 jenis: "sk-domisili".into(),
-                nama: format!("Pemohon Nomor {i}"),
-                nik: NIK_P.into(),
+                nama: format!("{nama} {i}"),
+                nik: nik.into(),
                 berkas: vec!["pengantar-rt".into(), "kk-ktp".into()],
                 tanggal: Some(d.to_string()),
                 alamat: Some(ALAMAT.into()),
