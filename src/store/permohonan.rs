@@ -231,11 +231,19 @@ impl Register {
                 .prepare_cached(&format!("SELECT COUNT(*) FROM permohonan p WHERE {filter}"))?
                 .query_row(rusqlite::params_from_iter(args.iter()), |r| r.get(0))?
         };
-        // The page's place is found in the index alone; only its rows are read whole.
+        // The page's place is found in the index alone, walked from the nearer end (page
+        // 1,500 of 2,000 is page 500 from the oldest); only its rows are read whole.
+        let total_rows = total.max(0) as usize;
+        let (arah, offset, limit) = if offset > total_rows / 2 && offset < total_rows {
+            let end = (offset + limit).min(total_rows);
+            ("ASC", total_rows - end, end - offset)
+        } else {
+            ("DESC", offset, limit)
+        };
         let sql = format!(
             "SELECT {PERMOHONAN_COLUMNS} FROM permohonan p WHERE p.id IN (
                 SELECT p.id FROM permohonan p WHERE {filter}
-                ORDER BY p.tahun DESC, p.urut DESC LIMIT {limit} OFFSET {offset})
+                ORDER BY p.tahun {arah}, p.urut {arah} LIMIT {limit} OFFSET {offset})
              ORDER BY p.tahun DESC, p.urut DESC"
         );
         Ok((read(&sql, &args)?, total as usize))

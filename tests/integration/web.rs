@@ -845,6 +845,38 @@ async fn the_register_is_searched_by_name_number_and_only_a_whole_nik() {
     assert_eq!(twice.matches("Aminah binti Aminah").count(), 1, "{twice}");
 }
 
+/// Any page of the register, with or without a filter, is the same slice of it, newest
+/// first, whichever end the page is found from (a page past the middle is counted from the
+/// oldest request).
+#[test]
+fn every_page_of_the_register_is_its_slice_of_the_whole() {
+    use kelurahan::domain::calendar::{self, WIB};
+    use kelurahan::store::{Filter, Register};
+    let ws = Ws::init();
+    let today = calendar::now(WIB).date_naive();
+    // Over two calendar years, so pages cross from one year's numbers to the other's.
+    crate::many_requests(&ws, 137, |i| today - Duration::days(3 * i as i64));
+    let reg = Register::open(&ws.dir.join("kelurahan.db"), WIB).unwrap();
+    let this_year = Filter {
+        tahun: Some(chrono::Datelike::year(&today)),
+        ..Filter::default()
+    };
+    for f in [Filter::default(), this_year] {
+        let mut all: Vec<i64> = reg.list(&f).unwrap().into_iter().map(|p| p.id).collect();
+        all.reverse();
+        assert!(all.len() > 20, "{}", all.len());
+        for limit in [50, 13] {
+            for offset in (0..=all.len() + 3).step_by(7) {
+                let (page, total) = reg.list_page(&f, offset, limit).unwrap();
+                let ids: Vec<i64> = page.iter().map(|p| p.id).collect();
+                let want = &all[offset.min(all.len())..(offset + limit).min(all.len())];
+                assert_eq!(total, all.len());
+                assert_eq!(ids, want, "offset {offset}, limit {limit}");
+            }
+        }
+    }
+}
+
 /// A long register is shown a page at a time, newest first, with links between pages
 /// that keep the search.
 #[tokio::test]
