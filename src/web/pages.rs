@@ -1365,7 +1365,7 @@ pub fn register(
                     input type="search" id="cari" name="cari" value=(q.cari) aria-describedby="cari-bantuan" enterkeyhint="search";
                     button.utama type="submit" { "Cari" }
                 }
-                p.bantuan id="cari-bantuan" { "Nama, nomor register (0001 atau 0001/2026), nomor surat, atau NIK utuh." }
+                p.bantuan id="cari-bantuan" { "Nama dari awal katanya (aminah, siti am), nomor register (0001 atau 0001/2026), nomor surat, atau NIK utuh." }
                 details.saring open[!aktif.is_empty()] {
                     summary { "Saring"
                         @if aktif.is_empty() { span.bantuan { " menurut bulan, tahap atau jenis surat" } }
